@@ -1,0 +1,75 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every Swift target of ours shares: Swift 6 language mode (the package default),
+/// explicit `Sendable` on public types, and the upcoming features Hummingbird turns on.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]),
+]
+
+let package = Package(
+    name: "tick",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tick", targets: ["tick"]),
+        .executable(name: "tick-gateway", targets: ["tick-gateway"]),
+        .library(name: "TickCore", targets: ["TickCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+
+        // All of tick's logic. No ArgumentParser, no SwiftNIO: the cron path stays small and starts fast.
+        .target(
+            name: "TickCore",
+            dependencies: [
+                "CCurl", "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "tick",
+            dependencies: [
+                "TickCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The Upstash-compatible REST gateway in front of a real redis-server (Hummingbird + hiredis).
+        .target(
+            name: "UpstashGateway",
+            dependencies: [
+                "CHiredis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "tick-gateway",
+            dependencies: [
+                "UpstashGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Pure logic, no servers.
+        .testTarget(name: "TickCoreTests", dependencies: ["TickCore"], swiftSettings: strictSettings),
+        // Real redis-server + gateway + PostgreSQL on loopback, started by scripts/dev-services.
+        .testTarget(name: "TickIntegrationTests", dependencies: ["TickCore"], swiftSettings: strictSettings),
+    ]
+)

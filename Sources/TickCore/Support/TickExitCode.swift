@@ -1,0 +1,35 @@
+/// The process exit codes of `tick`, one per class of failure, so cron wrappers and CI can tell them apart.
+///
+/// The numbers are part of the public interface: they are listed in README.md and docs/operations.md.
+public enum TickExitCode: Int32, Sendable, CaseIterable {
+    /// The command completed. A run that completed with failed items still exits 0.
+    case ok = 0
+    /// Unexpected internal failure (a bug): please report it.
+    case internalError = 1
+    /// Bad command-line usage (ArgumentParser's own validation code).
+    case usage = 64
+    /// Bad input data, such as a malformed job given to `tick enqueue`.
+    case dataError = 65
+    /// Redis (the Upstash REST endpoint) is unreachable or kept failing within the time budget.
+    case redisUnavailable = 69
+    /// The Upstash REST endpoint rejected the token (HTTP 401).
+    case redisAuth = 77
+    /// Bad configuration: a missing or malformed environment variable or config file.
+    case config = 78
+    /// PostgreSQL is unreachable, rejected the credentials, or failed a statement.
+    case postgresUnavailable = 79
+    /// The database schema is older or newer than this binary expects: run `tick migrate`.
+    case schemaMismatch = 80
+    /// Redis answered with an error the run cannot handle (for example `WRONGTYPE`, or a quota exceeded).
+    case redisError = 81
+    /// The run was interrupted by SIGINT or SIGTERM after handing its work back.
+    case interrupted = 130
+}
+
+/// An error that knows which exit code it maps to and explains itself to the user.
+///
+/// `description` must be one actionable sentence and must never contain a secret.
+public protocol TickError: Error, CustomStringConvertible, Sendable {
+    /// The exit code `tick` ends with when this error stops a command.
+    var exitCode: TickExitCode { get }
+}
