@@ -1,0 +1,90 @@
+/// Why a request to the Upstash REST API failed, with a message that says what to do.
+///
+/// A struct over a private code, so new cases can be added without breaking callers. The message never
+/// contains the token or command arguments.
+public struct UpstashError: TickError, Equatable {
+    private enum Code: Equatable, Sendable {
+        case invalidConfiguration
+        case unreachable
+        case timedOut
+        case unauthorized
+        case redisError
+        case transactionAborted
+        case serverError
+        case rateLimited
+        case protocolError
+        case unsupportedArgument
+    }
+
+    private let code: Code
+    /// The sentence shown to the user.
+    public let message: String
+    /// The HTTP status, when a response arrived.
+    public let status: Int?
+    /// The error text Redis returned (HTTP 400), such as `WRONGTYPE ...` or `NOSCRIPT ...`.
+    public let redisMessage: String?
+
+    private init(_ code: Code, _ message: String, status: Int? = nil, redisMessage: String? = nil) {
+        self.code = code
+        self.message = message
+        self.status = status
+        self.redisMessage = redisMessage
+    }
+
+    public var description: String { message }
+
+    public var exitCode: TickExitCode {
+        switch code {
+        case .invalidConfiguration, .unsupportedArgument: .config
+        case .unauthorized: .redisAuth
+        case .redisError, .transactionAborted: .redisError
+        case .unreachable, .timedOut, .serverError, .rateLimited, .protocolError: .redisUnavailable
+        }
+    }
+
+    /// Whether the endpoint could not be reached or answered with a transient failure.
+    public var isUnavailable: Bool { exitCode == .redisUnavailable }
+    /// Whether the token was rejected.
+    public var isUnauthorized: Bool { code == .unauthorized }
+    /// Whether Redis itself rejected the command.
+    public var isRedisError: Bool { code == .redisError }
+    /// Whether a `/multi-exec` transaction was discarded as a whole.
+    public var isTransactionAborted: Bool { code == .transactionAborted }
+
+    /// A configuration value is missing or malformed.
+    public static func invalidConfiguration(_ message: String) -> UpstashError { .init(.invalidConfiguration, message) }
+
+    static func unreachable(host: String, detail: String, attempts: Int) -> UpstashError {
+        .init(.unreachable, "could not reach Upstash at \(host) (\(detail))\(Self.tries(attempts)): check UPSTASH_REDIS_REST_URL and the network")
+    }
+
+    static func timedOut(host: String, after: Duration, attempts: Int) -> UpstashError {
+        .init(.timedOut, "Upstash at \(host) did not answer within \(Int(after.milliseconds)) ms\(Self.tries(attempts)): the service may be degraded; the next run will try again")
+    }
+
+    static func unauthorized(host: String) -> UpstashError {
+        .init(.unauthorized, "token rejected by \(host) (401): check UPSTASH_REDIS_REST_TOKEN (use the standard token, not the read-only one)", status: 401)
+    }
+
+    static func redis(host: String, command: String, message: String, status: Int) -> UpstashError {
+        .init(.redisError, "Redis at \(host) rejected \(command): \(message)", status: status, redisMessage: message)
+    }
+
+    static func transactionAborted(host: String, message: String, status: Int) -> UpstashError {
+        .init(.transactionAborted, "Redis at \(host) discarded the whole transaction: \(message)", status: status, redisMessage: message)
+    }
+
+    static func server(host: String, status: Int, detail: String, attempts: Int) -> UpstashError {
+        let code: Code = status == 429 ? .rateLimited : .serverError
+        let hint = status == 429 ? "the database's request rate or quota is exhausted" : "the service is failing"
+        return .init(code, "Upstash at \(host) answered \(status)\(detail.isEmpty ? "" : " (\(detail))")\(Self.tries(attempts)): \(hint); the next run will try again", status: status)
+    }
+
+    static func protocolError(host: String, detail: String, status: Int?) -> UpstashError {
+        .init(.protocolError, "unexpected reply from \(host)\(status.map { " (HTTP \($0))" } ?? ""): \(detail); is UPSTASH_REDIS_REST_URL an Upstash REST endpoint?", status: status)
+    }
+
+    static func unsupportedArgument(_ detail: String) -> UpstashError { .init(.unsupportedArgument, detail) }
+
+    private static func tries(_ attempts: Int) -> String { attempts > 1 ? " after \(attempts) attempts" : "" }
+}

@@ -1,0 +1,156 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The Upstash REST wire format: commands as JSON arrays of strings out, `{"result"}`/`{"error"}` in,
+/// with `Upstash-Encoding: base64` so every string reply is binary-safe.
+enum UpstashWire {
+    /// Encodes commands as a JSON array of strings, or (when `nested`) an array of such arrays.
+    /// - Returns: the JSON bytes, or the index of the first argument that is not valid UTF-8.
+    static func encode(_ commands: [RedisCommand], nested: Bool) -> Result<[UInt8], InvalidArgument> {
+        var out: [UInt8] = []
+        out.reserveCapacity(commands.reduce(2) { $0 + $1.arguments.reduce(4) { $0 + $1.bytes.count + 3 } })
+        if nested { out.append(UInt8(ascii: "[")) }
+        for (c, command) in commands.enumerated() {
+            if c > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            for (a, argument) in command.arguments.enumerated() {
+                if a > 0 { out.append(UInt8(ascii: ",")) }
+                guard String(validating: argument.bytes, as: UTF8.self) != nil else {
+                    return .failure(InvalidArgument(command: c, argument: a))
+                }
+                appendJSONString(argument.bytes, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        if nested { out.append(UInt8(ascii: "]")) }
+        return .success(out)
+    }
+
+    struct InvalidArgument: Error {
+        var command: Int
+        var argument: Int
+    }
+
+    /// Appends `bytes` (valid UTF-8) as a JSON string literal.
+    static func appendJSONString(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0..<0x20:
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Percent-encodes one path segment for the path-style request form.
+    static func pathSegment(_ bytes: [UInt8]) -> String {
+        var out = ""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 0xF)])"
+            }
+        }
+        return out
+    }
+
+    /// One `{"result": ...}` or `{"error": "..."}` object.
+    struct Envelope: Decodable {
+        var reply: WireValue
+        var error: String?
+
+        private enum Keys: String, CodingKey { case result, error }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            if let error = try container.decodeIfPresent(String.self, forKey: .error) {
+                self.error = error
+                self.reply = .null
+            } else if container.contains(.result) {
+                self.reply = try container.decode(WireValue.self, forKey: .result)
+            } else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "neither result nor error"))
+            }
+        }
+
+        /// The reply as a ``RedisValue``, decoding base64 strings.
+        func value() throws(WireError) -> RedisValue {
+            if let error { return .error(error) }
+            return try reply.redisValue()
+        }
+    }
+
+    /// A JSON value of a `result`: `null`, integer, string or array.
+    enum WireValue: Decodable {
+        case null, integer(Int64), string(String), array([WireValue])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                self = .null
+            } else if let value = try? container.decode(Int64.self) {
+                self = .integer(value)
+            } else if let value = try? container.decode(String.self) {
+                self = .string(value)
+            } else if let value = try? container.decode([WireValue].self) {
+                self = .array(value)
+            } else if let value = try? container.decode(Double.self) {
+                self = .string(String(value))
+            } else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unexpected JSON value"))
+            }
+        }
+
+        func redisValue() throws(WireError) -> RedisValue {
+            switch self {
+            case .null: return .null
+            case .integer(let value): return .integer(value)
+            case .string(let text):
+                if text == "OK" { return .bytes(Array("OK".utf8)) }
+                guard let data = Data(base64Encoded: text) else { throw WireError(detail: "a string reply is not base64 although Upstash-Encoding: base64 was asked for") }
+                return .bytes(Array(data))
+            case .array(let values):
+                var out: [RedisValue] = []
+                out.reserveCapacity(values.count)
+                for value in values { out.append(try value.redisValue()) }
+                return .array(out)
+            }
+        }
+    }
+
+    struct WireError: Error { var detail: String }
+
+    /// Decodes the body of a single-command reply.
+    static func decodeEnvelope(_ body: [UInt8]) throws(WireError) -> Envelope {
+        do { return try JSONDecoder().decode(Envelope.self, from: Data(body)) } catch {
+            throw WireError(detail: "the body is not an Upstash reply object: \(preview(body))")
+        }
+    }
+
+    /// Decodes the body of a pipeline or transaction reply: an array of envelopes.
+    static func decodeEnvelopes(_ body: [UInt8]) throws(WireError) -> [Envelope] {
+        do { return try JSONDecoder().decode([Envelope].self, from: Data(body)) } catch {
+            throw WireError(detail: "the body is not an array of Upstash replies: \(preview(body))")
+        }
+    }
+
+    /// The start of a body, for error messages.
+    static func preview(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(120), as: UTF8.self)
+        return body.count > 120 ? text + "…" : text
+    }
+}
