@@ -10,7 +10,7 @@
 /// reply (about a millisecond on loopback, at most the request timeout): a short CLI run accepts that.
 public actor UpstashClient {
     /// Where and how this client connects.
-    public let configuration: UpstashConfiguration
+    nonisolated public let configuration: UpstashConfiguration
     /// Requests and billable commands sent so far.
     public private(set) var usage = RedisUsage()
 

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+
+/// A swift-log handler that writes one line per event to standard error: human-readable text on a
+/// terminal, one JSON object per line otherwise (for log collectors). Metadata uses dotted keys.
+///
+/// Log lines never carry secrets: callers log ``Secret`` values only through their redacted description.
+public struct LogLineHandler: LogHandler {
+    /// How lines are formatted.
+    public enum Format: String, Sendable, CaseIterable {
+        /// `LEVEL message key=value ...`
+        case text
+        /// `{"ts":…,"level":…,"msg":…,"label":…,key:value…}`
+        case json
+
+        /// Text on a terminal, JSON otherwise.
+        public static var automatic: Format { isatty(STDERR_FILENO) == 1 ? .text : .json }
+    }
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    private let label: String
+    private let format: Format
+
+    /// Makes a handler.
+    /// - Parameters:
+    ///   - label: the logger's label.
+    ///   - level: the lowest level written.
+    ///   - format: text or JSON.
+    public init(label: String, level: Logger.Level, format: Format) {
+        self.label = label
+        self.logLevel = level
+        self.format = format
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        let line: String
+        switch format {
+        case .text:
+            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            line = "\(event.level.rawValue.uppercased().padding(7)) \(event.message)\(fields.isEmpty ? "" : "  " + fields)\n"
+        case .json:
+            var out = "{\"ts\":\(Self.json(Self.timestamp())),\"level\":\(Self.json(event.level.rawValue)),\"label\":\(Self.json(label)),\"msg\":\(Self.json(event.message.description))"
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                out += ",\(Self.json(key)):\(Self.json(value.description))"
+            }
+            line = out + "}\n"
+        }
+        var bytes = Array(line.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(STDERR_FILENO, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    /// A JSON string literal.
+    static func json(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// UTC time as ISO 8601 with milliseconds.
+    static func timestamp() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = spec.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let ms = Int(spec.tv_nsec / 1_000_000)
+        let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(msText)Z"
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

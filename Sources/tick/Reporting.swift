@@ -1,0 +1,49 @@
+import ArgumentParser
+import Logging
+import TickCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a command's body, turning a ``TickError`` into one line on stderr and its exit code.
+///
+/// Every failure a user can cause ends here with an actionable sentence and a distinct exit code
+/// (README.md lists them); anything else is an internal error (exit 1).
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as any TickError {
+        printError(error.description)
+        throw ExitCode(error.exitCode.rawValue)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("internal error: \(error) (please report it)")
+        throw ExitCode(TickExitCode.internalError.rawValue)
+    }
+}
+
+/// Writes `tick: error: <message>` to stderr.
+func printError(_ message: String) {
+    var line = Array("tick: error: \(message)\n".utf8)
+    _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// The process environment.
+var processEnvironment: [String: String] {
+    var result: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+        let text = String(cString: entry)
+        if let equals = text.firstIndex(of: "=") {
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        pointer += 1
+    }
+    return result
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import TickCore
+
+/// `tick`: turns a one-minute cron into a dependable job processor.
+@main
+struct Tick: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tick",
+        abstract: "Turns a one-minute cron into a dependable job processor for serverless apps.",
+        discussion: """
+            Each run claims a bounded batch of jobs from Redis (the Upstash REST API), works through their \
+            items within a time budget, records every finished item in PostgreSQL, and exits. A run that is \
+            killed is resumed by the next one without redoing finished items.
+
+            Environment: UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN, DATABASE_URL \
+            (and DATABASE_URL_DIRECT when DATABASE_URL is a transaction pooler).
+
+            Exit codes: 0 ok, 1 internal error, 64 usage, 65 bad input data, 69 Redis unreachable, \
+            77 Redis token rejected, 78 bad configuration, 79 PostgreSQL unavailable, 80 schema out of date, \
+            81 Redis error, 130 interrupted.
+            """,
+        version: TickVersion.current,
+        subcommands: [PingCommand.self]
+    )
+}
