@@ -1,0 +1,146 @@
+/// The queue in Redis, reached through the Upstash REST API: every operation is one request.
+public struct JobQueue: Sendable {
+    /// The client every request goes through (and whose usage counts them).
+    public let client: UpstashClient
+    /// Prefix of every key. Defaults to `tick`.
+    public let prefix: String
+    /// How long a finished job's record stays in Redis, so its id still deduplicates. Defaults to 24 h.
+    public let doneRetentionSeconds: Int
+
+    /// Makes a queue over a client.
+    public init(client: UpstashClient, prefix: String = "tick", doneRetentionSeconds: Int = 86_400) {
+        self.client = client
+        self.prefix = prefix
+        self.doneRetentionSeconds = doneRetentionSeconds
+    }
+
+    /// A leased job as the claim returned it: its JSON is decoded by the runner, so a malformed job is
+    /// dead-lettered with a reason instead of failing the claim.
+    public struct ClaimedJob: Sendable, Hashable {
+        public var id: String
+        public var json: [UInt8]
+        /// Claims so far, this one included.
+        public var attempt: Int
+        /// The lease's fencing token: increases with every claim of this job.
+        public var fence: Int64
+        public var queue: String
+    }
+
+    /// What one claim returned.
+    public struct Claim: Sendable {
+        /// The jobs now leased to this run.
+        public var jobs: [ClaimedJob]
+        /// Jobs whose last attempt's lease expired, dead-lettered by this claim.
+        public var deadLettered: [String]
+    }
+
+    /// How a run ends its lease on a job.
+    public enum Outcome: Sendable, Hashable {
+        /// Every item finished: the job is done.
+        case done
+        /// A transient failure: run again after `delayMilliseconds`, resuming at its checkpoint.
+        case retry(delayMilliseconds: Int, error: String)
+        /// A permanent failure or attempts exhausted: to the dead-letter set with the reason.
+        case dead(reason: String)
+        /// Not finished within the budget: back to ready at once; the attempt is not counted.
+        case release
+    }
+
+    /// One job's outcome, for ``acknowledge(_:nowMilliseconds:deadline:)``.
+    public struct Acknowledgement: Sendable, Hashable {
+        public var job: ClaimedJob
+        public var outcome: Outcome
+        public init(job: ClaimedJob, outcome: Outcome) {
+            self.job = job
+            self.outcome = outcome
+        }
+    }
+
+    /// Enqueues jobs in one request; returns, per job, whether it was enqueued (`false`: a job with that
+    /// id exists, so it is a duplicate).
+    public func enqueue(_ jobs: [JobSpec], nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> [Bool] {
+        guard !jobs.isEmpty else { return [] }
+        var arguments: [RedisArgument] = [RedisArgument(prefix), RedisArgument(String(nowMilliseconds))]
+        arguments.reserveCapacity(2 + jobs.count * 6)
+        for job in jobs {
+            arguments += [
+                RedisArgument(job.id), RedisArgument(job.queue), RedisArgument(job.priority),
+                RedisArgument(job.runAt.map { String($0) } ?? ""), RedisArgument(job.maxAttempts), RedisArgument(job.json),
+            ]
+        }
+        let reply = try await client.eval(QueueScripts.enqueue, arguments: arguments, deadline: deadline)
+        return (reply.array ?? []).map { $0 == .integer(1) }
+    }
+
+    /// Claims up to `batch` jobs in one request: moves due delayed jobs to ready, takes back expired leases,
+    /// and leases ready jobs by priority, for `lease`.
+    public func claim(queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> Claim {
+        let arguments = [RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(batch), RedisArgument(Int(lease.milliseconds))]
+            + queues.map { RedisArgument($0) }
+        let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
+        guard let parts = reply.array, parts.count == 2, let flat = parts[0].array, let dead = parts[1].array, flat.count % 5 == 0 else {
+            throw .protocolError(host: client.configuration.host, detail: "the claim script returned an unexpected shape", status: 200)
+        }
+        var jobs: [ClaimedJob] = []
+        for index in stride(from: 0, to: flat.count, by: 5) {
+            guard let id = flat[index].string, case .bytes(let json) = flat[index + 1], let attempt = flat[index + 2].int,
+                let fence = flat[index + 3].int, let queue = flat[index + 4].string
+            else { continue }
+            jobs.append(ClaimedJob(id: id, json: json, attempt: attempt, fence: Int64(fence), queue: queue))
+        }
+        return Claim(jobs: jobs, deadLettered: dead.compactMap(\.string))
+    }
+
+    /// Ends the leases of many jobs in one request. Returns, per acknowledgement, whether it applied
+    /// (`false`: the lease was taken over, so this run's outcome is void).
+    public func acknowledge(_ acknowledgements: [Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> [Bool] {
+        guard !acknowledgements.isEmpty else { return [] }
+        var arguments: [RedisArgument] = [RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(doneRetentionSeconds)]
+        for ack in acknowledgements {
+            let (op, delay, message): (String, Int, String) =
+                switch ack.outcome {
+                case .done: ("done", 0, "")
+                case .retry(let delay, let error): ("retry", delay, error)
+                case .dead(let reason): ("dead", 0, reason)
+                case .release: ("release", 0, "")
+                }
+            arguments += [RedisArgument(op), RedisArgument(ack.job.queue), RedisArgument(ack.job.id), RedisArgument(String(ack.job.fence)), RedisArgument(delay), RedisArgument(message)]
+        }
+        // Idempotent: a repeated acknowledgement finds the job no longer leased under this fence and changes nothing.
+        let reply = try await client.eval(QueueScripts.acknowledge, arguments: arguments, idempotent: true, deadline: deadline)
+        return (reply.array ?? []).map { $0 == .integer(1) }
+    }
+
+    /// Counts per queue, in one request.
+    public func stats(nowMilliseconds: Int64) async throws(UpstashError) -> [QueueStats] {
+        let reply = try await client.eval(QueueScripts.stats, arguments: [RedisArgument(prefix), RedisArgument(String(nowMilliseconds))], idempotent: true)
+        return (reply.array ?? []).compactMap { row in
+            guard let f = row.array, f.count == 7, let name = f[0].string else { return nil }
+            return QueueStats(queue: name, ready: f[1].int ?? 0, delayed: f[2].int ?? 0, leased: f[3].int ?? 0, dead: f[4].int ?? 0, dueDelayed: f[5].int ?? 0, expiredLeases: f[6].int ?? 0)
+        }
+    }
+
+    /// The Redis hash of one job (`spec`, `state`, `attempt`, `fence`, `error`, ...); empty if unknown.
+    public func record(of id: String) async throws(UpstashError) -> [String: String] {
+        let reply = try await client.send(RedisCommand("HGETALL", RedisArgument("\(prefix):job:\(id)")))
+        var fields: [String: String] = [:]
+        let values = reply.array ?? []
+        for index in stride(from: 0, to: values.count - 1, by: 2) {
+            if let key = values[index].string { fields[key] = values[index + 1].string ?? "" }
+        }
+        return fields
+    }
+}
+
+/// Job counts of one queue.
+public struct QueueStats: Sendable, Hashable, Codable {
+    public var queue: String
+    public var ready: Int
+    public var delayed: Int
+    public var leased: Int
+    public var dead: Int
+    /// Delayed jobs already due (moved to ready by the next claim).
+    public var dueDelayed: Int
+    /// Leases past their expiry (taken back by the next claim).
+    public var expiredLeases: Int
+}
