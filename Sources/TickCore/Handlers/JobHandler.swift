@@ -1,0 +1,110 @@
+import Logging
+
+/// Work that `tick` runs for one item of a job, or one page of a cursor job.
+///
+/// Build your own `tick` with handlers in Swift by conforming to this protocol and registering the handler
+/// in a ``HandlerRegistry``; the CLI's `exec` and built-in handlers are registered the same way.
+///
+/// Delivery is at least once per item: an item in flight when a run dies runs again. Use
+/// ``HandlerContext/idempotencyKey`` to make side effects happen once.
+public protocol JobHandler: Sendable {
+    /// Processes one item or page and says how it went. Honour task cancellation: the runner cancels an
+    /// item at its timeout and at the run's deadline.
+    /// - Parameters:
+    ///   - input: the item (index and JSON payload) or the page's cursor.
+    ///   - context: the job, attempt, idempotency key, deadline and a logger.
+    func handle(_ input: HandlerInput, context: HandlerContext) async -> HandlerOutcome
+}
+
+/// What a handler is given.
+public enum HandlerInput: Sendable, Hashable {
+    /// Item `index` (from 0) of an items job, with its JSON payload.
+    case item(index: Int, payload: JSONValue)
+    /// One page of a cursor job: `nil` is the first page of a job that starts from the beginning.
+    case page(number: Int, cursor: String?)
+}
+
+/// How a handler's work went.
+public enum HandlerOutcome: Sendable, Hashable {
+    /// The item is done; `result` (if any) is stored with it.
+    case done(result: JSONValue?)
+    /// The page is done; `next` is the next page's cursor, or `nil` when the job is finished.
+    case page(next: String?, result: JSONValue?)
+    /// A transient failure: put the job back with backoff (or after `after`), resuming at this item.
+    case retryLater(reason: String, after: Duration?)
+    /// A permanent failure: the job goes to the dead-letter set with this reason.
+    case failed(reason: String)
+}
+
+/// What a handler knows about the work it was given.
+public struct HandlerContext: Sendable {
+    /// The job's id.
+    public var jobID: String
+    /// The job's queue.
+    public var queue: String
+    /// The handler's configured name.
+    public var handlerName: String
+    /// Claims of this job so far, this one included (from 1).
+    public var attempt: Int
+    /// `jobID:itemIndex` (or `jobID:page:N`): stable across attempts and runs, for exactly-once side effects.
+    public var idempotencyKey: String
+    /// Finish by then: the earlier of the item's timeout and the run's deadline.
+    public var deadline: ContinuousClock.Instant
+    /// The same deadline as Unix time in milliseconds, for child processes and remote endpoints.
+    public var deadlineUnixMilliseconds: Int64
+    /// A logger with the job's metadata.
+    public var logger: Logger
+
+    /// Makes a context.
+    public init(jobID: String, queue: String, handlerName: String, attempt: Int, idempotencyKey: String, deadline: ContinuousClock.Instant, deadlineUnixMilliseconds: Int64, logger: Logger) {
+        self.jobID = jobID
+        self.queue = queue
+        self.handlerName = handlerName
+        self.attempt = attempt
+        self.idempotencyKey = idempotencyKey
+        self.deadline = deadline
+        self.deadlineUnixMilliseconds = deadlineUnixMilliseconds
+        self.logger = logger
+    }
+}
+
+/// Handlers by name. Jobs name a handler; a job whose handler is not registered is dead-lettered.
+public struct HandlerRegistry: Sendable {
+    /// A registered handler and its per-item timeout default.
+    public struct Entry: Sendable {
+        public var handler: any JobHandler
+        /// Used when a job sets no `item_timeout_ms`. Defaults to 60 s.
+        public var itemTimeout: Duration
+        public init(handler: any JobHandler, itemTimeout: Duration = .seconds(60)) {
+            self.handler = handler
+            self.itemTimeout = itemTimeout
+        }
+    }
+
+    private var entries: [String: Entry] = [:]
+
+    /// An empty registry.
+    public init() {}
+
+    /// Registers `handler` under `name`, replacing any handler of that name.
+    public mutating func register(_ name: String, _ handler: any JobHandler, itemTimeout: Duration = .seconds(60)) {
+        entries[name] = Entry(handler: handler, itemTimeout: itemTimeout)
+    }
+
+    /// The handler registered under `name`.
+    public subscript(name: String) -> Entry? { entries[name] }
+
+    /// Registered names, sorted.
+    public var names: [String] { entries.keys.sorted() }
+}
+
+/// A handler that does nothing and succeeds: for benchmarks and smoke tests.
+public struct NoopHandler: JobHandler {
+    public init() {}
+    public func handle(_ input: HandlerInput, context: HandlerContext) async -> HandlerOutcome {
+        switch input {
+        case .item: .done(result: nil)
+        case .page: .page(next: nil, result: nil)
+        }
+    }
+}
