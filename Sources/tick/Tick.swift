@@ -20,6 +20,7 @@ struct Tick: AsyncParsableCommand {
             81 Redis error, 130 interrupted.
             """,
         version: TickVersion.current,
-        subcommands: [PingCommand.self]
+        subcommands: [RunCommand.self, MigrateCommand.self, EnqueueCommand.self, StatsCommand.self, JobCommand.self, PingCommand.self],
+        defaultSubcommand: RunCommand.self
     )
 }

@@ -1,0 +1,205 @@
+import Logging
+
+/// The working part of a run: starts items across the claimed jobs up to the concurrency limit, stops
+/// starting them when the remaining time cannot fit another, cancels what is in flight at the deadline,
+/// and group-commits finished items to PostgreSQL.
+struct Execution {
+    let jobs: [ActiveJob]
+    let store: CheckpointStore
+    let runID: Int64
+    let options: RunOptions
+    /// No item runs past this instant.
+    let deadline: ContinuousClock.Instant
+    let logger: Logger
+
+    private(set) var itemsDone = 0
+    private(set) var itemsFailed = 0
+    /// Whether the run stopped before finishing its jobs (deadline or cancellation).
+    private(set) var stoppedEarly = false
+    /// Set when a commit failed: the run must hand its work back.
+    private(set) var postgresError: PostgresError?
+
+    private var buffer: [CheckpointStore.ItemRecord] = []
+    private var estimator = DurationEstimator()
+    private var cursorIndex = 0
+    private let clock = ContinuousClock()
+
+    init(jobs: [ActiveJob], store: CheckpointStore, runID: Int64, options: RunOptions, deadline: ContinuousClock.Instant, logger: Logger) {
+        self.jobs = jobs
+        self.store = store
+        self.runID = runID
+        self.options = options
+        self.deadline = deadline
+        self.logger = logger
+    }
+
+    private enum Event: Sendable {
+        case item(job: Int, input: HandlerInput, outcome: HandlerOutcome, elapsed: Duration)
+        case commitTimer
+        case deadline
+    }
+
+    mutating func run() async {
+        await withTaskGroup(of: Event.self) { group in
+            let deadline = self.deadline
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return .deadline
+            }
+            var inFlight = 0
+            var timerPending = false
+            var stopping = false
+
+            func stop(_ group: inout TaskGroup<Event>) {
+                guard !stopping else { return }
+                stopping = true
+                group.cancelAll()
+            }
+
+            inFlight += fill(&group, stopping: stopping)
+            while inFlight > 0, let event = await group.next() {
+                switch event {
+                case .deadline:
+                    if inFlight > 0 { stoppedEarly = true }
+                    stop(&group)
+                case .commitTimer:
+                    timerPending = false
+                    if !stopping { commit(&group, stopping: &stopping) }
+                case .item(let index, let input, let outcome, let elapsed):
+                    inFlight -= 1
+                    apply(outcome, input: input, to: jobs[index], elapsed: elapsed, stopping: stopping)
+                    if buffer.count >= options.commitBatch {
+                        commit(&group, stopping: &stopping)
+                    } else if !buffer.isEmpty, !timerPending, !stopping {
+                        timerPending = true
+                        let interval = options.commitInterval
+                        group.addTask {
+                            try? await Task.sleep(for: interval)
+                            return .commitTimer
+                        }
+                    }
+                }
+                if Task.isCancelled {
+                    stoppedEarly = true
+                    stop(&group)
+                }
+                inFlight += fill(&group, stopping: stopping)
+            }
+            if jobs.contains(where: { $0.verdict == nil && !$0.isComplete }) { stoppedEarly = true }
+            group.cancelAll()
+        }
+        for job in jobs where job.verdict == nil && !job.isComplete { job.stop(.release) }
+    }
+
+    /// Starts items until the concurrency limit, the time left, or the work runs out.
+    private mutating func fill(_ group: inout TaskGroup<Event>, stopping: Bool) -> Int {
+        guard !stopping, postgresError == nil else { return 0 }
+        var started = 0
+        var inFlightTotal = jobs.reduce(0) { $0 + $1.inFlight }
+        var idle = 0
+        while inFlightTotal < options.concurrency, idle < jobs.count {
+            let index = cursorIndex % jobs.count
+            cursorIndex += 1
+            let job = jobs[index]
+            let now = clock.now
+            guard now.advanced(by: estimator.estimate(job.spec.handler)) < deadline, let input = job.nextInput() else {
+                idle += 1
+                continue
+            }
+            idle = 0
+            job.inFlight += 1
+            inFlightTotal += 1
+            started += 1
+            let timeout = job.spec.itemTimeoutMilliseconds.map { Duration.milliseconds($0) } ?? job.entry.itemTimeout
+            let itemDeadline = min(now.advanced(by: timeout), deadline)
+            let key: String =
+                switch input {
+                case .item(let i, _): "\(job.claimed.id):\(i)"
+                case .page(let n, _): "\(job.claimed.id):page:\(n)"
+                }
+            var jobLogger = logger
+            jobLogger[metadataKey: "job.id"] = "\(job.claimed.id)"
+            let context = HandlerContext(
+                jobID: job.claimed.id, queue: job.claimed.queue, handlerName: job.spec.handler, attempt: job.claimed.attempt,
+                idempotencyKey: key, deadline: itemDeadline,
+                deadlineUnixMilliseconds: UnixTime.nowMilliseconds() + Int64(now.duration(to: itemDeadline).milliseconds),
+                logger: jobLogger)
+            let handler = job.entry.handler
+            group.addTask {
+                let begun = ContinuousClock.now
+                let outcome = await handler.handle(input, context: context)
+                return .item(job: index, input: input, outcome: outcome, elapsed: begun.duration(to: .now))
+            }
+        }
+        return started
+    }
+
+    private mutating func apply(_ outcome: HandlerOutcome, input: HandlerInput, to job: ActiveJob, elapsed: Duration, stopping: Bool) {
+        job.inFlight -= 1
+        let index: Int =
+            switch input {
+            case .item(let i, _): i
+            case .page(let n, _): n
+            }
+        func record(failed: Bool, result: JSONValue?, error: String?, next: String?? = nil) {
+            buffer.append(.init(jobID: job.claimed.id, fence: job.claimed.fence, index: index, failed: failed, result: result?.serialized, error: error, attempt: job.claimed.attempt, nextCursor: next))
+        }
+        switch outcome {
+        case .done(let result):
+            estimator.observe(job.spec.handler, elapsed)
+            job.done.insert(index)
+            record(failed: false, result: result, error: nil)
+        case .page(let next, let result):
+            estimator.observe(job.spec.handler, elapsed)
+            job.done.insert(index)
+            job.cursor = next
+            if next == nil { job.cursorFinished = true }
+            record(failed: false, result: result, error: nil, next: .some(next))
+        case .failed(let reason):
+            record(failed: true, result: nil, error: reason)
+            job.stop(.dead(reason: "item \(index) failed: \(reason)"))
+        case .retryLater(let reason, let after):
+            // Cut off by the run's deadline or a signal: hand the job back; the attempt does not count.
+            job.stop(stopping || Task.isCancelled ? .release : .retry(reason: "item \(index): \(reason)", after: after))
+        }
+    }
+
+    /// Commits buffered records; on failure stops the run (its work is handed back).
+    private mutating func commit(_ group: inout TaskGroup<Event>, stopping: inout Bool) {
+        do {
+            _ = try flush(finals: [])
+        } catch {
+            postgresError = error
+            logger.error("checkpoint commit failed; handing the batch back", metadata: ["error": "\(error.description)"])
+            if !stopping {
+                stopping = true
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Commits buffered records and final job states in one statement; returns jobs whose lease was lost.
+    mutating func flush(finals: [(jobID: String, fence: Int64, state: String)]) throws(PostgresError) -> Set<String> {
+        guard !buffer.isEmpty || !finals.isEmpty else { return [] }
+        let refused = try store.record(items: buffer, finals: finals, runID: runID)
+        for record in buffer where !refused.contains(record.jobID) {
+            if record.failed { itemsFailed += 1 } else { itemsDone += 1 }
+        }
+        for job in jobs where refused.contains(job.claimed.id) { job.verdict = .lost }
+        buffer.removeAll(keepingCapacity: true)
+        return refused
+    }
+}
+
+/// Learns how long a handler's items take (an exponentially weighted mean), so a run does not start an
+/// item that cannot finish before the deadline.
+struct DurationEstimator {
+    private var means: [String: Duration] = [:]
+
+    /// The expected duration of the handler's next item, with a 20% margin; zero until one was seen.
+    func estimate(_ handler: String) -> Duration { (means[handler] ?? .zero) * 1.2 }
+
+    mutating func observe(_ handler: String, _ elapsed: Duration) {
+        means[handler] = means[handler].map { $0 * 0.7 + elapsed * 0.3 } ?? elapsed
+    }
+}

@@ -1,0 +1,177 @@
+/// Per-job checkpoints and per-item records in PostgreSQL, written with fencing.
+///
+/// Every write names the lease's fence (the job's claim counter in Redis). A write whose fence is lower than
+/// the one stored for the job is refused: a run that lost its lease (it was slow, not dead) cannot overwrite
+/// the progress of the run that took the job over. Each method is one statement (one round trip) for a
+/// whole batch, and one implicit transaction, which works through a transaction pooler.
+public struct CheckpointStore: Sendable {
+    public let connection: PostgresConnection
+
+    public init(connection: PostgresConnection) { self.connection = connection }
+
+    /// A claimed job as the store needs it.
+    public struct JobStart: Sendable {
+        public var id: String
+        public var queue: String
+        public var handler: String
+        public var fence: Int64
+        public var itemsTotal: Int?
+        public var attempt: Int
+        /// For a cursor job, its first page's cursor (used only the first time the job is seen).
+        public var startCursor: String?
+    }
+
+    /// What earlier runs finished of a job.
+    public struct Checkpoint: Sendable, Equatable {
+        /// Items (or pages) recorded done.
+        public var doneItems: Set<Int>
+        /// The next page's cursor of a cursor job.
+        public var cursor: String?
+        /// `running`, or `done` when an earlier run finished the job but could not acknowledge it.
+        public var state: String
+    }
+
+    /// One finished item (or page) to record.
+    public struct ItemRecord: Sendable {
+        public var jobID: String
+        public var fence: Int64
+        public var index: Int
+        public var failed: Bool
+        /// The result as JSON text.
+        public var result: String?
+        public var error: String?
+        public var attempt: Int
+        /// For a page of a cursor job: the cursor of the page after it (`nil` when it was the last).
+        public var nextCursor: String??
+    }
+
+    /// Records a run's start and returns its id; also reads the schema version in the same round trip.
+    /// - Throws: ``PostgresError`` with exit code `schemaMismatch` if the tables are missing or older than this binary.
+    public func startRun(trigger: String, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) throws(PostgresError) -> Int64 {
+        let result: PostgresResult
+        do {
+            result = try connection.query(
+                """
+                INSERT INTO tick_runs (trigger, schedule, started_at, budget_ms, claimed)
+                VALUES ($1, $2, to_timestamp($3::double precision / 1000), $4, $5)
+                RETURNING run_id, (SELECT max(version) FROM tick_schema_migrations) AS schema_version
+                """,
+                [.text(trigger), .text(schedule), .int(startedAtUnixMilliseconds), .int(budgetMilliseconds), .int(claimed)])
+        } catch where error.sqlState == "42P01" {
+            throw .schemaTooOld(connection.endpoint, current: 0, expected: Migrations.tick.latestVersion)
+        }
+        guard let row = result.first, let runID = try row.int("run_id") else {
+            throw .unexpectedResult("INSERT INTO tick_runs returned no run_id")
+        }
+        let version = try row.int("schema_version") ?? 0
+        if version < Migrations.tick.latestVersion { throw .schemaTooOld(connection.endpoint, current: version, expected: Migrations.tick.latestVersion) }
+        if version > Migrations.tick.latestVersion { throw .schemaTooNew(connection.endpoint, current: version, expected: Migrations.tick.latestVersion) }
+        return Int64(runID)
+    }
+
+    /// Takes the jobs over in PostgreSQL (raising their stored fence) and loads their checkpoints, in one
+    /// statement. A job missing from the result has a higher fence stored: another run owns it now.
+    public func begin(_ jobs: [JobStart]) throws(PostgresError) -> [String: Checkpoint] {
+        guard !jobs.isEmpty else { return [:] }
+        let result = try connection.query(
+            """
+            WITH input AS (
+              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[], $7::text[])
+                AS t(job_id, queue, handler, fence, items_total, attempt, cursor)
+            ), taken AS (
+              INSERT INTO tick_jobs AS j (job_id, queue, handler, fence, items_total, attempt, cursor, state)
+              SELECT job_id, queue, handler, fence, items_total, attempt, cursor, 'running' FROM input
+              ON CONFLICT (job_id) DO UPDATE
+                SET fence = EXCLUDED.fence, attempt = EXCLUDED.attempt, updated_at = now(),
+                    state = CASE WHEN j.state = 'done' THEN 'done' ELSE 'running' END
+                WHERE j.fence <= EXCLUDED.fence
+              RETURNING j.job_id, j.cursor, j.state
+            )
+            SELECT taken.job_id, taken.cursor, taken.state,
+              (SELECT string_agg(i.item_index::text, ',') FROM tick_items i
+                WHERE i.job_id = taken.job_id AND i.state = 'done') AS done
+            FROM taken
+            """,
+            [
+                PostgresArray.text(jobs.map(\.id)), PostgresArray.text(jobs.map(\.queue)), PostgresArray.text(jobs.map(\.handler)),
+                PostgresArray.integers(jobs.map { $0.fence }), PostgresArray.integers(jobs.map { $0.itemsTotal.map(Int64.init) }),
+                PostgresArray.integers(jobs.map { Int64($0.attempt) }), PostgresArray.text(jobs.map(\.startCursor)),
+            ])
+        var checkpoints: [String: Checkpoint] = [:]
+        for row in result {
+            guard let id = try row.string("job_id") else { continue }
+            let done = Set((try row.string("done") ?? "").split(separator: ",").compactMap { Int($0) })
+            checkpoints[id] = Checkpoint(doneItems: done, cursor: try row.string("cursor"), state: try row.string("state") ?? "running")
+        }
+        return checkpoints
+    }
+
+    /// Records finished items (and cursor pages) and final job states, in one statement for all jobs.
+    /// - Parameters:
+    ///   - items: finished items; a `done` item replaces an earlier `failed` record, never the reverse.
+    ///   - finals: jobs whose state changes (`done`, `retrying`, `dead`, `released`) with their fence.
+    ///   - runID: the run recording them.
+    /// - Returns: the jobs whose writes were refused because their fence was superseded (lease lost).
+    public func record(items: [ItemRecord], finals: [(jobID: String, fence: Int64, state: String)], runID: Int64?) throws(PostgresError) -> Set<String> {
+        guard !items.isEmpty || !finals.isEmpty else { return [] }
+        let cursorItems = items.filter { $0.nextCursor != nil }
+        let result = try connection.query(
+            """
+            WITH items AS (
+              SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[])
+                AS t(job_id, fence, item_index, state, result, error, attempt)
+            ), cursors AS (
+              SELECT DISTINCT ON (job_id) * FROM unnest($8::text[], $9::text[], $10::int[]) AS c(job_id, cursor, item_index)
+              ORDER BY job_id, item_index DESC
+            ), finals AS (
+              SELECT * FROM unnest($11::text[], $12::bigint[], $13::text[]) AS f(job_id, fence, state)
+            ), touched AS (
+              SELECT DISTINCT job_id, fence FROM (SELECT job_id, fence FROM items UNION ALL SELECT job_id, fence FROM finals) AS u
+            ), guarded AS (
+              UPDATE tick_jobs j
+                SET updated_at = now(),
+                    cursor = CASE WHEN c.job_id IS NULL THEN j.cursor ELSE c.cursor END,
+                    state = COALESCE(f.state, j.state)
+                FROM touched t LEFT JOIN cursors c ON c.job_id = t.job_id LEFT JOIN finals f ON f.job_id = t.job_id
+                WHERE j.job_id = t.job_id AND j.fence = t.fence
+              RETURNING j.job_id
+            ), written AS (
+              INSERT INTO tick_items AS ti (job_id, item_index, state, result, error, fence, attempt, run_id)
+              SELECT i.job_id, i.item_index, i.state, i.result::jsonb, i.error, i.fence, i.attempt, $14
+              FROM items i WHERE i.job_id IN (SELECT job_id FROM guarded)
+              ON CONFLICT (job_id, item_index) DO UPDATE
+                SET state = EXCLUDED.state, result = EXCLUDED.result, error = EXCLUDED.error, fence = EXCLUDED.fence,
+                    attempt = EXCLUDED.attempt, run_id = EXCLUDED.run_id, finished_at = now()
+                WHERE ti.state = 'failed'
+              RETURNING 1
+            )
+            SELECT t.job_id FROM touched t WHERE t.job_id NOT IN (SELECT job_id FROM guarded)
+            """,
+            [
+                PostgresArray.text(items.map(\.jobID)), PostgresArray.integers(items.map(\.fence)),
+                PostgresArray.integers(items.map { Int64($0.index) }), PostgresArray.text(items.map { $0.failed ? "failed" : "done" }),
+                PostgresArray.text(items.map(\.result)), PostgresArray.text(items.map(\.error)), PostgresArray.integers(items.map { Int64($0.attempt) }),
+                PostgresArray.text(cursorItems.map(\.jobID)), PostgresArray.text(cursorItems.map { $0.nextCursor ?? nil }),
+                PostgresArray.integers(cursorItems.map { Int64($0.index) }),
+                PostgresArray.text(finals.map(\.jobID)), PostgresArray.integers(finals.map(\.fence)), PostgresArray.text(finals.map(\.state)),
+                .int(runID),
+            ])
+        return Set(result.compactMap { try? $0.string("job_id") ?? nil })
+    }
+
+    /// Records a run's end.
+    public func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError) {
+        try connection.query(
+            """
+            UPDATE tick_runs SET finished_at = now(), items_done = $2, items_failed = $3, jobs_completed = $4,
+              jobs_retried = $5, jobs_dead = $6, jobs_released = $7, redis_requests = $8, redis_commands = $9,
+              exit_reason = $10, exit_code = $11
+            WHERE run_id = $1
+            """,
+            [
+                .int(runID), .int(report.itemsDone), .int(report.itemsFailed), .int(report.jobsCompleted), .int(report.jobsRetried),
+                .int(report.jobsDead), .int(report.jobsReleased), .int(report.redisRequests), .int(report.redisCommands),
+                .text(report.exitReason), .int(report.exitCode),
+            ])
+    }
+}

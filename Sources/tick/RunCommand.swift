@@ -1,0 +1,71 @@
+import ArgumentParser
+import Logging
+import TickCore
+
+/// `tick run`: one run. What cron calls every minute.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Claim a batch of jobs, work through their items within the budget, record progress, exit.",
+        discussion: """
+            Prints one JSON summary line on stdout; logs go to stderr. An idle run (nothing ready) costs one \
+            Redis request and opens no PostgreSQL connection.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var queueOptions: QueueOptions
+    @OptionGroup var runOptions: RunFlags
+
+    func run() async throws {
+        try await reportingErrors {
+            let options = try runOptions.options(trigger: "cron")
+            let report = try await Self.runOnce(options: options, global: global, queueOptions: queueOptions, config: runOptions.config)
+            print(report.jsonLine)
+            if report.exitCode != 0 { throw ExitCode(Int32(report.exitCode)) }
+        }
+    }
+
+    /// Builds a runner from the environment and config, runs once with signal handling, returns the report.
+    static func runOnce(options: RunOptions, global: GlobalOptions, queueOptions: QueueOptions, config: String?) async throws -> RunReport {
+        let services = Services()
+        let logger = global.makeLogger("tick.run")
+        let registry = try HandlerConfig.registry(path: config, environment: services.environment)
+        let runner = TickRunner(
+            queue: try services.queue(prefix: queueOptions.resolvedPrefix(services.environment)), registry: registry,
+            logger: logger, connect: try services.postgresConnector())
+        let task = Task { await runner.run(options) }
+        let trap = SignalTrap { number in
+            logger.notice("signal received: finishing in-flight work and handing the rest back", metadata: ["signal": "\(number)"])
+            task.cancel()
+        }
+        let report = await task.value
+        withExtendedLifetime(trap) {}
+        return report
+    }
+}
+
+/// Flags shared by `run` and `drain`.
+struct RunFlags: ParsableArguments {
+    @Option(name: .long, help: "Queue to claim from; repeat for several, in priority order.")
+    var queue: [String] = []
+    @Option(name: .long, help: "Jobs claimed at most per run.")
+    var batch: Int = RunOptions.defaultBatch
+    @Option(name: .long, help: "Items in flight at once.")
+    var concurrency: Int = RunOptions.defaultConcurrency
+    @Option(name: .long, help: "Seconds the whole run may take, start to exit.")
+    var budget: Double = RunOptions.defaultBudget.milliseconds / 1000
+    @Option(name: .long, help: "Handler config file (TICK_CONFIG; default tick.json if it exists).")
+    var config: String?
+
+    func options(trigger: String) throws -> RunOptions {
+        var options = RunOptions()
+        if !queue.isEmpty { options.queues = queue }
+        options.batch = batch
+        options.concurrency = concurrency
+        options.budget = .milliseconds(Int64(budget * 1000))
+        options.trigger = trigger
+        try options.validate()
+        return options
+    }
+}

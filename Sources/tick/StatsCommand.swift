@@ -1,0 +1,60 @@
+import ArgumentParser
+import TickCore
+
+/// `tick stats`: counts per queue, in one Redis request.
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Ready, delayed, leased and dead jobs per queue (one Redis request).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var queueOptions: QueueOptions
+    @Flag(name: .long, help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let services = Services()
+            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+            let stats = try await jobQueue.stats(nowMilliseconds: UnixTime.nowMilliseconds())
+            if json {
+                print(JSONValue.array(stats.map { s in
+                    .object([
+                        "queue": .string(s.queue), "ready": .integer(Int64(s.ready)), "delayed": .integer(Int64(s.delayed)),
+                        "leased": .integer(Int64(s.leased)), "dead": .integer(Int64(s.dead)), "due_delayed": .integer(Int64(s.dueDelayed)),
+                        "expired_leases": .integer(Int64(s.expiredLeases)),
+                    ])
+                }).serialized)
+                return
+            }
+            print("queue                 ready  delayed   leased     dead")
+            for s in stats {
+                print(s.queue.padded(20), String(s.ready).leftPadded(7), String(s.delayed).leftPadded(8), String(s.leased).leftPadded(8), String(s.dead).leftPadded(8))
+            }
+            if stats.isEmpty { print("(no queues yet)") }
+        }
+    }
+}
+
+/// `tick job ID`: a job's state in Redis.
+struct JobCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "job", abstract: "Show a job's state in Redis.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var queueOptions: QueueOptions
+    @Argument(help: "The job's id.")
+    var id: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let services = Services()
+            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+            let record = try await jobQueue.record(of: id)
+            guard !record.isEmpty else { throw InputError("no job \(id) in Redis (finished jobs are kept for 24 h)") }
+            print(JSONValue.object(record.mapValues { .string($0) }).serialized)
+        }
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
