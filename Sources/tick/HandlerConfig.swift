@@ -2,10 +2,12 @@ import TickCore
 
 /// The handlers `tick` runs: the built-in ones, plus those of the config file.
 enum HandlerConfig {
-    /// Built-in handlers, always present: `noop` (succeeds at once; for smoke tests and benchmarks).
+    /// Built-in handlers, always present: `noop` (succeeds at once; for smoke tests and benchmarks) and
+    /// `sleep` (waits the payload's `ms`, default 50; simulated work for demos).
     static func builtIns() -> HandlerRegistry {
         var registry = HandlerRegistry()
         registry.register("noop", NoopHandler())
+        registry.register("sleep", SleepHandler())
         return registry
     }
 

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Wall-clock time as Unix milliseconds: what Redis scores and leases use (passed to scripts in ARGV).
-public enum UnixTime {
+public enum UnixTime: Sendable {
     /// Now, in milliseconds since the Unix epoch.
     public static func nowMilliseconds() -> Int64 {
         var spec = timespec()
