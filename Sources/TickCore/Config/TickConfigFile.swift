@@ -1,0 +1,293 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// tick's config file: which handlers jobs can name.
+///
+/// JSON, keys in snake_case. Its path is given by `--config` or `TICK_CONFIG`, else `tick.json` in the
+/// working directory.
+///
+/// ```json
+/// {
+///   "handlers": {
+///     "resize": {"kind": "exec", "command": ["./bin/resize", "--fast"], "timeout_ms": 30000,
+///                "env": {"MODE": "fast"}, "kill_grace_ms": 2000},
+///     "noop":   {"kind": "noop"}
+///   }
+/// }
+/// ```
+///
+/// - `handlers`: an object from handler name (1–64 letters, digits, `.`, `_`, `-`, `:`) to its settings:
+///   - `kind` (required): `"exec"` (an ``ExecHandler``) or `"noop"` (a ``NoopHandler``).
+///   - `timeout_ms`: the per-item timeout when a job sets none, 1 to 86 400 000; default 60 000
+///     (``defaultItemTimeout``).
+///   - `exec` only: `command` (required), a non-empty array of strings: the program and its arguments, no
+///     shell; `env`, an object of string values added to the command's environment (names like
+///     `[A-Za-z_][A-Za-z0-9_]*`, not tick's own `TICK_*` item variables); `kill_grace_ms`, the time between
+///     SIGTERM and SIGKILL when an item times out, 0 to 600 000, default 2 000.
+///
+/// Other top-level keys are ignored (later versions add some); unknown keys inside a handler are errors, so
+/// a typo does not pass silently. Every problem is a ``ConfigFileError`` (exit code 78).
+public struct TickConfigFile: Sendable, Hashable {
+    /// One configured handler.
+    public struct Handler: Sendable, Hashable {
+        /// What runs.
+        public enum Kind: Sendable, Hashable {
+            /// An ``ExecHandler`` with this configuration.
+            case exec(ExecHandler.Configuration)
+            /// A ``NoopHandler``.
+            case noop
+        }
+
+        /// What runs.
+        public var kind: Kind
+        /// The per-item timeout (`timeout_ms`), or `nil` for ``TickConfigFile/defaultItemTimeout``.
+        public var itemTimeout: Duration?
+
+        /// Makes a handler entry.
+        /// - Parameters:
+        ///   - kind: what runs.
+        ///   - itemTimeout: the per-item timeout; `nil` for the default.
+        public init(kind: Kind, itemTimeout: Duration? = nil) {
+            self.kind = kind
+            self.itemTimeout = itemTimeout
+        }
+    }
+
+    /// `tick.json`, in the working directory.
+    public static let defaultPath = "tick.json"
+    /// 60 s per item, when neither the job nor the handler sets a timeout.
+    public static let defaultItemTimeout: Duration = .seconds(60)
+    /// Largest `timeout_ms`: one day.
+    public static let maximumTimeoutMilliseconds = 86_400_000
+    /// Largest `kill_grace_ms`: ten minutes.
+    public static let maximumKillGraceMilliseconds = 600_000
+    /// Longest handler name.
+    public static let maximumHandlerNameLength = 64
+
+    /// The file it was read from, as given (used in error messages).
+    public var path: String
+    /// Handlers by name.
+    public var handlers: [String: Handler]
+
+    /// Makes a configuration in code.
+    /// - Parameters:
+    ///   - path: a name for messages.
+    ///   - handlers: handlers by name.
+    public init(path: String = TickConfigFile.defaultPath, handlers: [String: Handler] = [:]) {
+        self.path = path
+        self.handlers = handlers
+    }
+
+    /// Reads and checks a config file.
+    /// - Parameter path: the file's path.
+    /// - Throws: ``ConfigFileError`` when the file cannot be read (see ``ConfigFileError/isMissingFile``)
+    ///   or is not a valid config.
+    public static func load(path: String) throws(ConfigFileError) -> TickConfigFile {
+        try parse(bytes: readFile(path), path: path)
+    }
+
+    /// Checks config file text.
+    /// - Parameters:
+    ///   - bytes: the file's content (UTF-8 JSON).
+    ///   - path: the file's name, for messages.
+    /// - Throws: ``ConfigFileError`` naming the file, the handler and the key at fault.
+    public static func parse(bytes: [UInt8], path: String = TickConfigFile.defaultPath) throws(ConfigFileError) -> TickConfigFile {
+        let root: JSONValue
+        do {
+            root = try JSONValue(parsing: bytes)
+        } catch {
+            throw ConfigFileError(.invalidJSON, path: path, "\(path): not valid JSON: check for a missing comma, quote or brace")
+        }
+        guard case .object(let top) = root else {
+            throw ConfigFileError(.invalidValue, path: path, #"\#(path): the top level must be a JSON object, like {"handlers": {...}}"#)
+        }
+        var config = TickConfigFile(path: path)
+        switch top["handlers"] {
+        case nil:
+            break
+        case .object(let entries)?:
+            for name in entries.keys.sorted() {
+                guard let settings = entries[name] else { continue }
+                config.handlers[name] = try parseHandler(name: name, settings, path: path)
+            }
+        case _?:
+            throw ConfigFileError(.invalidValue, path: path, #"\#(path): "handlers" must be an object from handler name to settings, like {"resize": {"kind": "exec", "command": ["./bin/resize"]}}"#)
+        }
+        return config
+    }
+
+    // MARK: - Handlers
+
+    private static let execKeys: Set<String> = ["kind", "command", "env", "timeout_ms", "kill_grace_ms"]
+    private static let noopKeys: Set<String> = ["kind", "timeout_ms"]
+
+    private static func parseHandler(name: String, _ settings: JSONValue, path: String) throws(ConfigFileError) -> Handler {
+        guard isValidHandlerName(name) else {
+            throw ConfigFileError(.invalidName, path: path, handler: name, #"\#(path): handler name \#(quoted(name)) is invalid: use 1–\#(maximumHandlerNameLength) letters, digits, ".", "_", "-" or ":""#)
+        }
+        let prefix = "\(path): handler \(quoted(name))"
+        func failure(_ message: String) -> ConfigFileError {
+            ConfigFileError(.invalidValue, path: path, handler: name, "\(prefix): \(message)")
+        }
+        guard case .object(let members) = settings else {
+            throw failure(#"must be an object, like {"kind": "exec", "command": ["./bin/work"]}"#)
+        }
+        let kindName: String
+        switch members["kind"] {
+        case .string(let value)?: kindName = value
+        case nil: throw failure(#""kind" is required: "exec" or "noop""#)
+        case _?: throw failure(#""kind" must be a string: "exec" or "noop""#)
+        }
+        let allowed: Set<String>
+        switch kindName {
+        case "exec": allowed = execKeys
+        case "noop": allowed = noopKeys
+        default: throw failure(#"unknown kind \#(quoted(kindName)): use "exec" or "noop""#)
+        }
+        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
+            let keys = allowed.sorted().map(quoted).joined(separator: ", ")
+            throw ConfigFileError(.unknownKey, path: path, handler: name, "\(prefix): unknown key \(quoted(unknown)) (\(kindName == "exec" ? "an" : "a") \(kindName) handler takes \(keys))")
+        }
+
+        var timeout: Duration?
+        if let value = members["timeout_ms"] {
+            guard let milliseconds = value.intValue, (1...maximumTimeoutMilliseconds).contains(milliseconds) else {
+                throw failure(#""timeout_ms" must be a whole number of milliseconds from 1 to \#(maximumTimeoutMilliseconds)"#)
+            }
+            timeout = .milliseconds(milliseconds)
+        }
+        guard kindName == "exec" else { return Handler(kind: .noop, itemTimeout: timeout) }
+
+        guard case .array(let parts)? = members["command"], !parts.isEmpty else {
+            throw failure(#""command" must be a non-empty array of strings"#)
+        }
+        var command: [String] = []
+        for part in parts {
+            guard case .string(let text) = part else { throw failure(#""command" must be a non-empty array of strings"#) }
+            command.append(text)
+        }
+        guard let program = command.first, !program.isEmpty else {
+            throw failure(#""command" must start with the program to run, not an empty string"#)
+        }
+        if program.contains("\u{0}") || command.contains(where: { $0.contains("\u{0}") }) {
+            throw failure(#""command" must not contain NUL characters"#)
+        }
+
+        var configuration = ExecHandler.Configuration(command: command)
+        if let value = members["env"] {
+            guard case .object(let variables) = value else {
+                throw failure(#""env" must be an object of string values, like {"MODE": "fast"}"#)
+            }
+            for key in variables.keys.sorted() {
+                guard isValidVariableName(key) else {
+                    throw failure(#""env" name \#(quoted(key)) is invalid: use letters, digits and "_", not starting with a digit"#)
+                }
+                guard !ExecHandler.itemEnvironmentVariables.contains(key) else {
+                    throw failure(#""env" must not set \#(key): tick sets it for each item"#)
+                }
+                guard case .string(let text)? = variables[key], !text.contains("\u{0}") else {
+                    throw failure(#""env" value of \#(key) must be a string (quote numbers, like "8")"#)
+                }
+                configuration.environment[key] = text
+            }
+        }
+        if let value = members["kill_grace_ms"] {
+            guard let milliseconds = value.intValue, (0...maximumKillGraceMilliseconds).contains(milliseconds) else {
+                throw failure(#""kill_grace_ms" must be a whole number of milliseconds from 0 to \#(maximumKillGraceMilliseconds)"#)
+            }
+            configuration.killGrace = .milliseconds(milliseconds)
+        }
+        return Handler(kind: .exec(configuration), itemTimeout: timeout)
+    }
+
+    /// Whether `name` is 1–64 ASCII letters, digits, `.`, `_`, `-` or `:`.
+    /// - Parameter name: a handler name.
+    public static func isValidHandlerName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...maximumHandlerNameLength).contains(bytes.count) else { return false }
+        return bytes.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x2D || byte == 0x3A
+        }
+    }
+
+    private static func isValidVariableName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, !(first >= 0x30 && first <= 0x39) else { return false }
+        return bytes.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+        }
+    }
+
+    private static func quoted(_ text: String) -> String { LogLineHandler.json(text) }
+
+    // MARK: - Reading
+
+    private static func readFile(_ path: String) throws(ConfigFileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ConfigFileError.unreadable(path: path, errno: errno) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes.append(contentsOf: chunk[0..<count])
+            } else if count == 0 {
+                return bytes
+            } else if errno != EINTR {
+                throw ConfigFileError.unreadable(path: path, errno: errno)
+            }
+        }
+    }
+}
+
+/// A config file that cannot be read or is not valid, with a message naming the file, handler and key.
+///
+/// Always exit code 78 (``TickExitCode/config``).
+public struct ConfigFileError: TickError, Equatable {
+    /// The class of problem.
+    enum Code: Equatable, Sendable {
+        case unreadable
+        case missing
+        case invalidJSON
+        case invalidValue
+        case invalidName
+        case unknownKey
+    }
+
+    let code: Code
+    /// The file, as given.
+    public let path: String
+    /// The handler at fault, if any.
+    public let handler: String?
+    /// The sentence shown to the user.
+    public let message: String
+
+    init(_ code: Code, path: String, handler: String? = nil, _ message: String) {
+        self.code = code
+        self.path = path
+        self.handler = handler
+        self.message = message
+    }
+
+    static func unreadable(path: String, errno code: Int32) -> ConfigFileError {
+        let reason = String(cString: strerror(code))
+        if code == ENOENT {
+            return ConfigFileError(.missing, path: path, "\(path): cannot read the config file (\(reason)): create it, or pass its path with --config or TICK_CONFIG")
+        }
+        return ConfigFileError(.unreadable, path: path, "\(path): cannot read the config file (\(reason)): check its path and permissions")
+    }
+
+    public var description: String { message }
+
+    public var exitCode: TickExitCode { .config }
+
+    /// Whether the file does not exist: a missing default `tick.json` can mean "no config file".
+    public var isMissingFile: Bool { code == .missing }
+}
