@@ -14,6 +14,17 @@ enum HandlerConfig {
     /// The registry for a run: built-ins, then the config file (`--config`, `TICK_CONFIG`, or `tick.json`
     /// when it exists), whose handlers replace built-ins of the same name.
     static func registry(path: String?, environment: [String: String]) throws -> HandlerRegistry {
-        builtIns()
+        var registry = builtIns()
+        let explicit = path ?? environment["TICK_CONFIG"]
+        let file: TickConfigFile
+        do {
+            file = try TickConfigFile.load(path: explicit ?? TickConfigFile.defaultPath)
+        } catch {
+            // No tick.json in the working directory (and none named): the built-in handlers only.
+            if error.isMissingFile, explicit == nil { return registry }
+            throw error
+        }
+        file.register(into: &registry, inheritedEnvironment: environment)
+        return registry
     }
 }

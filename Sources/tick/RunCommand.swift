@@ -55,6 +55,8 @@ struct RunFlags: ParsableArguments {
     var concurrency: Int = RunOptions.defaultConcurrency
     @Option(name: .long, help: "Seconds the whole run may take, start to exit.")
     var budget: Double = RunOptions.defaultBudget.milliseconds / 1000
+    @Option(name: .long, help: "Seconds a lease outlives the budget (also the tolerated clock skew between machines).")
+    var leaseMargin: Double = 30
     @Option(name: .long, help: "Handler config file (TICK_CONFIG; default tick.json if it exists).")
     var config: String?
 
@@ -64,6 +66,7 @@ struct RunFlags: ParsableArguments {
         options.batch = batch
         options.concurrency = concurrency
         options.budget = .milliseconds(Int64(budget * 1000))
+        options.leaseMargin = .milliseconds(Int64(leaseMargin * 1000))
         options.trigger = trigger
         try options.validate()
         return options

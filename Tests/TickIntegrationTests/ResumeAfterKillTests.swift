@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TickCore
+
+/// The `tick` binary killed with SIGKILL at random instants, with the real `exec` handler: the next runs
+/// finish every job, each item is recorded done once, and only items in flight (or finished but inside the
+/// group-commit window) when a run died ran twice.
+@Suite("Resume after SIGKILL", .serialized)
+struct ResumeAfterKillTests {
+    @Test("runs killed at random points are resumed by the next run without redoing recorded items")
+    func killLoop() async throws {
+        let harness = try RunnerHarness()
+        let kills = Int(ProcessInfo.processInfo.environment["TICK_TEST_KILLS"] ?? "") ?? 50
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tick-kill-\(harness.prefix)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("executions.log").path
+        let config = directory.appendingPathComponent("tick.json").path
+        try #"{"handlers": {"work": {"kind": "exec", "command": ["/bin/sh", "-c", "echo \"$TICK_JOB_ID $TICK_ITEM_INDEX\" >> \"$KILL_LOG\"; sleep 0.02"], "env": {"KILL_LOG": "\#(log)"}}}}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+
+        let queue = try harness.queue()
+        let jobs = (0..<6).map { JobSpec.items("\(harness.prefix)-\($0)", count: 100, handler: "work", maxAttempts: 1000) }
+        _ = try await queue.enqueue(jobs, nowMilliseconds: UnixTime.nowMilliseconds())
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = harness.databaseURL
+        let arguments = ["run", "--prefix", harness.prefix, "--config", config, "--budget", "3", "--lease-margin", "0.3", "--concurrency", "1", "--batch", "1", "--log-level", "critical"]
+        func start() throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: RunnerHarness.tickBinary)
+            process.arguments = arguments
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+
+        var killed = 0
+        for _ in 0..<kills {
+            let process = try start()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900)))
+            guard process.isRunning else { continue }  // it finished its job first
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            killed += 1
+            try await Task.sleep(for: .milliseconds(3400))  // let the killed run's lease (3.3 s) expire
+        }
+        // Then runs to completion.
+        for _ in 0..<40 {
+            let process = try start()
+            process.waitUntilExit()
+            let stats = try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }
+            if let stats, stats.ready + stats.leased + stats.delayed == 0 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+
+        let items = try harness.items()
+        #expect(items.count == 6)
+        #expect(items.values.allSatisfy { $0.count == 100 && $0.values.allSatisfy { $0.state == "done" } }, "every item recorded done exactly once")
+        let stats = try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }
+        #expect(stats?.dead == 0)
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        let repeats = Dictionary(grouping: lines, by: { $0 }).values.reduce(0) { $0 + $1.count - 1 }
+        // Per kill: 1 item in flight (concurrency 1) plus those finished within the 50 ms commit window
+        // (items take ≥ 20 ms, so at most 3).
+        #expect(repeats <= killed * 4, "\(repeats) items ran twice over \(killed) kills")
+        print("resume-after-kill: \(killed) kills, \(lines.count) executions for 600 items, \(repeats) re-run")
+    }
+}
