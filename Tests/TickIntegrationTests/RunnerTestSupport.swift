@@ -27,7 +27,7 @@ struct RunnerHarness {
         let admin = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(base)))
         defer { admin.close() }
         if try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(name)]).isEmpty {
-            do { try admin.query("CREATE DATABASE tick_runner_test") } catch where error.sqlState == "42P04" {}  // created meanwhile
+            do { try admin.query("CREATE DATABASE tick_runner_test") } catch where error.sqlState == "42P04" || error.sqlState == "23505" {}  // created meanwhile by a parallel suite
         }
         let connection = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url)))
         defer { connection.close() }
