@@ -27,7 +27,10 @@ struct RunnerHarness {
         let admin = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(base)))
         defer { admin.close() }
         if try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [.text(name)]).isEmpty {
-            do { try admin.query("CREATE DATABASE tick_runner_test") } catch where error.sqlState == "42P04" || error.sqlState == "23505" {}  // created meanwhile by a parallel suite
+            do { try admin.query("CREATE DATABASE tick_runner_test") } catch {
+                // 42P04 or 23505: a parallel suite created it meanwhile.
+                if error.sqlState != "42P04", error.sqlState != "23505" { throw error }
+            }
         }
         let connection = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url)))
         defer { connection.close() }
