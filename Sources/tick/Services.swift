@@ -19,21 +19,11 @@ struct Services {
     /// any job is claimed) and connects only when called.
     func postgresConnector() throws(PostgresError) -> @Sendable (Duration) throws(PostgresError) -> PostgresConnection {
         let base = try PostgresConfiguration(environment: environment)
-        let environment = self.environment
         return { timeout throws(PostgresError) in
-            let configuration = try PostgresConfiguration(environment: environment, connectTimeout: max(.seconds(2), timeout))
-            _ = base
+            let configuration = try PostgresConfiguration(
+                conninfo: base.conninfo, variableName: base.variableName, connectTimeout: max(.seconds(2), timeout),
+                applicationName: base.applicationName)
             return try PostgresConnection(configuration: configuration)
         }
     }
-}
-
-/// Options that name the queue keys in Redis.
-import ArgumentParser
-
-struct QueueOptions: ParsableArguments {
-    @Option(name: .long, help: "Prefix of every Redis key (TICK_PREFIX).")
-    var prefix: String?
-
-    func resolvedPrefix(_ environment: [String: String]) -> String { prefix ?? environment["TICK_PREFIX"] ?? "tick" }
 }

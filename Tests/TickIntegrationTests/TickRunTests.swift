@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import Testing
 import TickCore
@@ -217,5 +218,3 @@ struct TickRunTests {
         #expect(stats?.leased == 0)
     }
 }
-
-import Logging

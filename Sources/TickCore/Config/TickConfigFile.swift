@@ -224,7 +224,7 @@ public struct TickConfigFile: Sendable, Hashable {
         }
     }
 
-    private static func quoted(_ text: String) -> String { LogLineHandler.json(text) }
+    private static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 
     // MARK: - Reading
 

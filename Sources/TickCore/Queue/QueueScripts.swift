@@ -42,17 +42,20 @@ enum QueueScripts {
         """
         local p, now, batch, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local out, dead, taken = {}, {}, 0
+        local function to_ready(base, jk, id)
+          local score = redis.call('HGET', jk, 'score')
+          if score then
+            redis.call('ZADD', base .. ':ready', score, id)
+            redis.call('HSET', jk, 'state', 'ready')
+          end
+        end
         for qi = 5, #ARGV do
           local q = ARGV[qi]
           local base = p .. ':q:' .. q
           for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)) do
             local jk = p .. ':job:' .. id
             redis.call('ZREM', base .. ':delayed', id)
-            local score = redis.call('HGET', jk, 'score')
-            if score then
-              redis.call('ZADD', base .. ':ready', score, id)
-              redis.call('HSET', jk, 'state', 'ready')
-            end
+            to_ready(base, jk, id)
           end
           for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. ':leased', '-inf', now, 'LIMIT', 0, 1000)) do
             local jk = p .. ':job:' .. id
@@ -65,11 +68,7 @@ enum QueueScripts {
               redis.call('ZADD', base .. ':dead', now, id)
               dead[#dead + 1] = id
             else
-              local score = redis.call('HGET', jk, 'score')
-              if score then
-                redis.call('ZADD', base .. ':ready', score, id)
-                redis.call('HSET', jk, 'state', 'ready')
-              end
+              to_ready(base, jk, id)
             end
           end
           if taken < batch then

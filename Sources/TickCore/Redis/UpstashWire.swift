@@ -21,7 +21,7 @@ enum UpstashWire {
                 guard String(validating: argument.bytes, as: UTF8.self) != nil else {
                     return .failure(InvalidArgument(command: c, argument: a))
                 }
-                appendJSONString(argument.bytes, to: &out)
+                JSONText.appendQuoted(argument.bytes, to: &out)
             }
             out.append(UInt8(ascii: "]"))
         }
@@ -32,24 +32,6 @@ enum UpstashWire {
     struct InvalidArgument: Error {
         var command: Int
         var argument: Int
-    }
-
-    /// Appends `bytes` (valid UTF-8) as a JSON string literal.
-    static func appendJSONString(_ bytes: [UInt8], to out: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Percent-encodes one path segment for the path-style request form.
