@@ -4,10 +4,10 @@
 /// `P:job:ID` (hash), `P:q:QUEUE:ready` (zset by priority then enqueue time), `P:q:QUEUE:delayed`
 /// (zset by run-at), `P:q:QUEUE:leased` (zset by lease expiry), `P:q:QUEUE:dead` (zset by time),
 /// `P:queues` (set). Times are passed in ARGV (milliseconds): Upstash may not allow `TIME` in scripts.
-enum QueueScripts {
+public enum QueueScripts: Sendable {
     /// ARGV: prefix, now, then per job: id, queue, priority, run_at (or ""), max_attempts, spec.
     /// Returns per job 1 (enqueued) or 0 (an existing job has that id).
-    static let enqueue = RedisScript(
+    public static let enqueue = RedisScript(
         """
         local p, now = ARGV[1], tonumber(ARGV[2])
         local out = {}
@@ -38,7 +38,7 @@ enum QueueScripts {
     /// ready, takes back expired leases (dead-lettering a job whose last attempt's lease expired), and
     /// leases ready jobs by priority until the batch is full.
     /// Returns `{ {id, spec, attempt, fence, queue, ...}, {dead id, ...} }`.
-    static let claim = RedisScript(
+    public static let claim = RedisScript(
         """
         local p, now, batch, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local out, dead, taken = {}, {}, 0
@@ -98,7 +98,7 @@ enum QueueScripts {
     /// op is `done`, `retry` (to delayed after delay_ms), `dead` (with message), or `release` (back to ready
     /// at once, the attempt not counted). Each applies only if the job's fence still equals the given one
     /// (the lease was not taken over). Returns per job 1 (applied) or 0 (lease lost: left untouched).
-    static let acknowledge = RedisScript(
+    public static let acknowledge = RedisScript(
         """
         local p, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
         local out = {}
@@ -131,7 +131,7 @@ enum QueueScripts {
         """)
 
     /// ARGV: prefix, now. Returns per known queue `{queue, ready, delayed, leased, dead, due delayed, expired leases}`.
-    static let stats = RedisScript(
+    public static let stats = RedisScript(
         """
         local p, now = ARGV[1], tonumber(ARGV[2])
         local out = {}
