@@ -28,20 +28,31 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Builds a runner from the environment and config, runs once with signal handling, returns the report.
     static func runOnce(options: RunOptions, global: GlobalOptions, queueOptions: QueueOptions, config: String?) async throws -> RunReport {
+        let (runner, logger) = try makeRunner(global: global, queueOptions: queueOptions, config: config, label: "tick.run")
+        return await withSignalsCancelling(logger: logger) { await runner.run(options) }
+    }
+
+    /// A runner built from the environment (checked now, before anything is claimed) and the config file.
+    static func makeRunner(global: GlobalOptions, queueOptions: QueueOptions, config: String?, label: String) throws -> (TickRunner, Logger) {
         let services = Services()
-        let logger = global.makeLogger("tick.run")
+        let logger = global.makeLogger(label)
         let registry = try HandlerConfig.registry(path: config, environment: services.environment)
         let runner = TickRunner(
             queue: try services.queue(prefix: queueOptions.resolvedPrefix(services.environment)), registry: registry,
             logger: logger, connect: try services.postgresConnector())
-        let task = Task { await runner.run(options) }
+        return (runner, logger)
+    }
+
+    /// Runs `body` in a task that SIGTERM and SIGINT cancel: the run then commits, hands its work back, and ends.
+    static func withSignalsCancelling<T: Sendable>(logger: Logger, _ body: @escaping @Sendable () async -> T) async -> T {
+        let task = Task { await body() }
         let trap = SignalTrap { number in
             logger.notice("signal received: finishing in-flight work and handing the rest back", metadata: ["signal": "\(number)"])
             task.cancel()
         }
-        let report = await task.value
+        let value = await task.value
         withExtendedLifetime(trap) {}
-        return report
+        return value
     }
 }
 

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import TickCore
+
+/// The `tick` binary as users and cron run it: output, exit codes, and what ends up in Redis.
+@Suite("tick CLI", .serialized)
+struct CLITests {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// The last stdout line parsed as a JSON object.
+        var summary: [String: Any] {
+            let line = stdout.split(separator: "\n").last.map(String.init) ?? ""
+            return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    let harness: RunnerHarness
+    let environment: [String: String]
+
+    init() throws {
+        harness = try RunnerHarness()
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = harness.databaseURL
+        environment["TICK_PREFIX"] = harness.prefix
+        environment.removeValue(forKey: "TICK_CONFIG")
+        self.environment = environment
+    }
+
+    func tick(_ arguments: [String], environment overrides: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RunnerHarness.tickBinary)
+        process.arguments = arguments + ["--log-format", "json"]
+        process.environment = environment.merging(overrides) { $1 }
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("enqueue JSON lines (reporting duplicates and invalid lines), then drain to empty")
+    func enqueueAndDrain() throws {
+        let p = harness.prefix
+        let lines = (0..<30).map { #"{"id":"\#(p)-\#($0)","handler":"noop","items":[1,2,3]}"# } + [#"{"id":"\#(p)-0","handler":"noop","items":[1]}"#]
+        let enqueued = try tick(["enqueue", "--file", "-", "--chunk", "8"], stdin: lines.joined(separator: "\n"))
+        #expect(enqueued.status == 0, "\(enqueued.stderr)")
+        #expect(enqueued.summary["enqueued"] as? Int == 30)
+        #expect(enqueued.summary["duplicates"] as? Int == 1)
+        #expect(enqueued.summary["redis_requests"] as? Int == 4, "31 jobs in chunks of 8")
+        #expect(enqueued.stderr.contains("duplicate id, not enqueued again: \(p)-0"))
+
+        let invalid = try tick(["enqueue", "--file", "-"], stdin: #"{"handler":"noop","items":"nope"}"# + "\n" + "not json\n")
+        #expect(invalid.status == 65)
+        #expect(invalid.stderr.contains("line 1:") && invalid.stderr.contains("\"items\" must be an array"))
+        #expect(invalid.stderr.contains("line 2: invalid job: the job is not valid JSON"))
+
+        let drained = try tick(["drain", "--batch", "7"])
+        #expect(drained.status == 0, "\(drained.stderr)")
+        #expect(drained.summary["jobs_completed"] as? Int == 30)
+        #expect(drained.summary["items_done"] as? Int == 90)
+        #expect(drained.summary["runs"] as? Int == 5)
+        #expect(drained.summary["redis_requests"] as? Int == 11, "5 runs × (claim + ack) + the final idle claim")
+        #expect(drained.summary["stop_reason"] as? String == "empty")
+    }
+
+    @Test("dead list shows the reason; retry puts a job back; purge --all needs --yes")
+    func deadLetters() throws {
+        let p = harness.prefix
+        _ = try tick(["enqueue", "--handler", "nobody", "--items", "1", "--id", "\(p)-d1"])
+        _ = try tick(["enqueue", "--handler", "nobody", "--items", "1", "--id", "\(p)-d2"])
+        let run = try tick(["run"])
+        #expect(run.summary["jobs_dead"] as? Int == 2)
+        let list = try tick(["dead", "list", "--json"])
+        #expect(list.summary["total"] as? Int == 2)
+        #expect(list.stdout.contains(#"unknown handler \"nobody\""#))
+        let retry = try tick(["dead", "retry", "\(p)-d1"])
+        #expect(retry.stdout.contains("1 job back to ready"))
+        let record = try tick(["job", "\(p)-d1"])
+        #expect(record.stdout.contains(#""state":"ready""#))
+        #expect(record.stdout.contains(#""attempt":"0""#))
+        let refused = try tick(["dead", "purge", "--all"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("add --yes to confirm"))
+        let purged = try tick(["dead", "purge", "--all", "--yes"])
+        #expect(purged.stdout.contains("1 dead job purged"))
+        #expect(try tick(["dead", "list", "--json"]).summary["total"] as? Int == 0)
+    }
+
+    @Test("bad input and unreachable services: one clear message, a distinct exit code, nothing lost")
+    func failures() throws {
+        let p = harness.prefix
+        let wrongToken = try tick(["run"], environment: ["UPSTASH_REDIS_REST_TOKEN": "not-the-token"])
+        #expect(wrongToken.status == 77)
+        #expect(wrongToken.stderr.contains("check UPSTASH_REDIS_REST_TOKEN"))
+        #expect(!wrongToken.stderr.contains("not-the-token") && !wrongToken.stdout.contains("not-the-token"))
+
+        let noURL = try tick(["run"], environment: ["UPSTASH_REDIS_REST_URL": ""])
+        #expect(noURL.status == 78)
+        #expect(noURL.stderr.contains("UPSTASH_REDIS_REST_URL is not set"))
+
+        let badDatabaseURL = try tick(["run"], environment: ["DATABASE_URL": "postgresql://tick:s3cret-pw@127.0.0.1:notaport/x"])
+        #expect(badDatabaseURL.status == 78)
+        #expect(!badDatabaseURL.stderr.contains("s3cret-pw"))
+
+        let badConfig = try tick(["run", "--config", "/nonexistent/tick.json"])
+        #expect(badConfig.status == 78)
+        #expect(badConfig.stderr.contains("/nonexistent/tick.json"))
+
+        let unreachableRedis = try tick(["run", "--budget", "2"], environment: ["UPSTASH_REDIS_REST_URL": "http://127.0.0.1:9"])
+        #expect(unreachableRedis.status == 69)
+        #expect(unreachableRedis.stderr.contains("could not reach Upstash at 127.0.0.1:9"))
+
+        _ = try tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-kept"])
+        let noPostgres = try tick(["run"], environment: ["DATABASE_URL": "postgresql://tick:s3cret-pw@127.0.0.1:9/tick"])
+        #expect(noPostgres.status == 79)
+        #expect(noPostgres.summary["jobs_released"] as? Int == 1)
+        #expect(!noPostgres.stderr.contains("s3cret-pw") && !noPostgres.stdout.contains("s3cret-pw"))
+        let record = try tick(["job", "\(p)-kept"])
+        #expect(record.stdout.contains(#""state":"ready""#), "the claimed job was handed back, not lost")
+        #expect(record.stdout.contains(#""attempt":"0""#), "a release does not count as an attempt")
+    }
+}
