@@ -1,0 +1,241 @@
+// Enqueue tick jobs from JavaScript/TypeScript with plain fetch: no tick binary, no npm package.
+//
+// Library use: anything with a global fetch and crypto.randomUUID (Node 18+, Deno, Bun, edge functions);
+// the command-line part at the end runs only under node.
+//
+//   import { enqueue } from "./enqueue.mjs";
+//   const results = await enqueue(
+//     [{ handler: "resize", items: [{ url: "a.png" }, { url: "b.png" }] }],
+//     { url: process.env.UPSTASH_REDIS_REST_URL, token: process.env.UPSTASH_REDIS_REST_TOKEN },
+//   );
+//   // → [{ id: "…generated…", enqueued: true }]
+//
+// Command line (reads UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN and TICK_PREFIX):
+//
+//   node enqueue.mjs '{"id":"report-1","handler":"resize","items":[1,2]}' ...
+//   node enqueue.mjs < jobs.jsonl          # one job JSON per line
+//
+// It prints [{"id":…,"enqueued":true|false}] (false: a job with that id exists, so it was not enqueued
+// again). Exit status: 0 sent (duplicates included), 64 usage, 65 invalid job (nothing sent),
+// 69 Redis unreachable, 77 token rejected, 78 missing environment, 81 Redis error.
+//
+// The wire format and the script are documented in docs/producers.md and docs/data-model.md.
+
+// The enqueue script, verbatim from `tick script enqueue` (Tests/sdk/test_producers.py keeps it identical).
+// ARGV: prefix, now (Unix ms), then per job: id, queue, priority, run_at (Unix ms or ""), max_attempts,
+// job JSON. Returns per job 1 (enqueued) or 0 (a job with that id exists).
+export const ENQUEUE_SCRIPT = `local p, now = ARGV[1], tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV, 6 do
+  local id, q, prio, runat, maxa, spec = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3], ARGV[i+4], ARGV[i+5]
+  local jk = p .. ':job:' .. id
+  if redis.call('EXISTS', jk) == 1 then
+    out[#out + 1] = 0
+  else
+    local score = string.format('%.0f', (100 - prio) * 1e13 + now)
+    redis.call('HSET', jk, 'spec', spec, 'queue', q, 'attempt', 0, 'fence', 0, 'score', score,
+      'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now)
+    if runat ~= '' and tonumber(runat) > now then
+      redis.call('HSET', jk, 'state', 'delayed')
+      redis.call('ZADD', p .. ':q:' .. q .. ':delayed', runat, id)
+    else
+      redis.call('HSET', jk, 'state', 'ready')
+      redis.call('ZADD', p .. ':q:' .. q .. ':ready', score, id)
+    end
+    redis.call('SADD', p .. ':queues', q)
+    out[#out + 1] = 1
+  end
+end
+return out`;
+
+/** Jobs sent per EVAL request (one HTTP request each). */
+export const DEFAULT_CHUNK = 500;
+/** Largest job JSON tick accepts, in bytes. */
+export const MAX_JOB_BYTES = 1 << 20;
+
+/** Why enqueue failed. `kind`: "invalid" (a job, nothing sent), "auth", "redis", "unavailable". */
+export class EnqueueError extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.name = "EnqueueError";
+    this.kind = kind;
+  }
+}
+
+const NAME = /^[A-Za-z0-9._:-]{1,64}$/;
+const ID = /^[\x21-\x7e]{1,200}$/;
+
+function integer(job, key, min, max, fallback, where) {
+  const value = job[key];
+  if (value === undefined || value === null) return fallback;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new EnqueueError("invalid", `${where}: "${key}" must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * Checks one job the way tick does when it claims it, fills in the id (generated when missing) and queue,
+ * and returns the six EVAL arguments of the job.
+ */
+export function jobArguments(job, index = 0) {
+  let where = `job ${index + 1}`;
+  if (job === null || typeof job !== "object" || Array.isArray(job)) {
+    throw new EnqueueError("invalid", `${where}: a job must be a JSON object`);
+  }
+  const id = job.id ?? globalThis.crypto.randomUUID();
+  if (typeof id !== "string" || !ID.test(id)) {
+    throw new EnqueueError("invalid", `${where}: "id" must be 1 to 200 characters of printable ASCII without spaces`);
+  }
+  if (job.id != null) where = `job ${index + 1} (${id})`;
+  if (typeof job.handler !== "string") {
+    throw new EnqueueError("invalid", `${where}: "handler" is missing or not a string: name a handler from the worker's config`);
+  }
+  if (!NAME.test(job.handler)) {
+    throw new EnqueueError("invalid", `${where}: "handler" must be 1 to 64 characters of letters, digits, '.', '_', '-' or ':'`);
+  }
+  const queue = job.queue ?? "default";
+  if (typeof queue !== "string" || !NAME.test(queue)) {
+    throw new EnqueueError("invalid", `${where}: "queue" must be 1 to 64 characters of letters, digits, '.', '_', '-' or ':'`);
+  }
+  const hasItems = job.items !== undefined;
+  const hasCursor = Object.prototype.hasOwnProperty.call(job, "cursor");
+  if (hasItems && hasCursor) throw new EnqueueError("invalid", `${where}: a job has either "items" or "cursor", not both`);
+  if (!hasItems && !hasCursor) throw new EnqueueError("invalid", `${where}: the job has neither "items" (an array) nor "cursor"`);
+  if (hasItems && !Array.isArray(job.items)) throw new EnqueueError("invalid", `${where}: "items" must be an array`);
+  if (hasCursor && job.cursor !== null && typeof job.cursor !== "string") {
+    throw new EnqueueError("invalid", `${where}: "cursor" must be a string or null`);
+  }
+  const priority = integer(job, "priority", 0, 100, 0, where);
+  const runAt = integer(job, "run_at", 0, 2 ** 50, null, where);
+  const maxAttempts = integer(job, "max_attempts", 1, 1000, 5, where);
+  integer(job, "item_timeout_ms", 1, 86_400_000, null, where);
+  integer(job, "item_concurrency", 1, 1000, 1, where);
+  if (job.backoff != null && (typeof job.backoff !== "object" || Array.isArray(job.backoff))) {
+    throw new EnqueueError("invalid", `${where}: "backoff" must be an object with base_ms and max_ms`);
+  }
+  // The stored JSON carries the id and queue the script is given, and the defaults written out.
+  const json = JSON.stringify({ ...job, id, queue, priority, max_attempts: maxAttempts });
+  const bytes = new TextEncoder().encode(json).length;
+  if (bytes > MAX_JOB_BYTES) {
+    throw new EnqueueError("invalid", `${where}: the job is ${bytes} bytes, over the limit of ${MAX_JOB_BYTES}: store large payloads elsewhere and pass a reference`);
+  }
+  return [id, queue, String(priority), runAt === null ? "" : String(runAt), String(maxAttempts), json];
+}
+
+async function evalOnce(url, token, argv, timeoutMs) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify(["EVAL", ENQUEUE_SCRIPT, "0", ...argv]),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new EnqueueError("unavailable", `cannot reach ${url}: ${error.cause?.message ?? error.message}`);
+  }
+  if (response.status === 401) throw new EnqueueError("auth", "token rejected: check UPSTASH_REDIS_REST_TOKEN");
+  const text = await response.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new EnqueueError("unavailable", `${url} answered HTTP ${response.status} with no JSON: ${text.slice(0, 200)}`);
+  }
+  if (body && typeof body.error === "string") throw new EnqueueError("redis", body.error);
+  if (!response.ok || !body || !Array.isArray(body.result)) {
+    throw new EnqueueError("redis", `unexpected answer (HTTP ${response.status}): ${text.slice(0, 200)}`);
+  }
+  return body.result;
+}
+
+/**
+ * Enqueues jobs: one EVAL request per `chunk` jobs. Every job is checked before anything is sent.
+ * @param {object[]} jobs  job objects in the wire format (docs/data-model.md); "id" is generated when missing
+ * @param {{url: string, token: string, prefix?: string, chunk?: number, timeoutMs?: number}} options
+ * @returns {Promise<{id: string, enqueued: boolean}[]>} enqueued false: a job with that id exists (duplicate)
+ */
+export async function enqueue(jobs, { url, token, prefix = "tick", chunk = DEFAULT_CHUNK, timeoutMs = 30_000 } = {}) {
+  if (!url || !token) throw new EnqueueError("invalid", "give url and token (UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN)");
+  if (!Array.isArray(jobs)) throw new EnqueueError("invalid", "jobs must be an array");
+  const endpoint = url.replace(/\/+$/, "");
+  const prepared = jobs.map((job, index) => jobArguments(job, index));
+  chunk = Math.max(1, Math.floor(chunk) || 1);
+  const results = [];
+  for (let start = 0; start < prepared.length; start += chunk) {
+    const slice = prepared.slice(start, start + chunk);
+    const reply = await evalOnce(endpoint, token, [prefix, String(Date.now()), ...slice.flat()], timeoutMs);
+    if (reply.length !== slice.length) {
+      throw new EnqueueError("redis", `the enqueue script returned ${reply.length} results for ${slice.length} jobs`);
+    }
+    slice.forEach((args, i) => results.push({ id: args[0], enqueued: reply[i] === 1 }));
+  }
+  return results;
+}
+
+// --- command line ----------------------------------------------------------------------------------------
+
+const EXIT = { usage: 64, invalid: 65, unavailable: 69, auth: 77, config: 78, redis: 81 };
+
+async function readStdin() {
+  let text = "";
+  process.stdin.setEncoding("utf8");
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+async function main(args) {
+  if (args.includes("-h") || args.includes("--help")) {
+    process.stdout.write("usage: node enqueue.mjs ['<job JSON>' ...]   (no arguments: JSON lines on stdin)\n" +
+      "env: UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN, TICK_PREFIX (default tick)\n");
+    return 0;
+  }
+  const url = process.env.UPSTASH_REDIS_REST_URL;
+  const token = process.env.UPSTASH_REDIS_REST_TOKEN;
+  if (!url || !token) {
+    console.error("enqueue: set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN");
+    return EXIT.config;
+  }
+  let sources; // [label, text]
+  if (args.length > 0) {
+    sources = args.map((text, i) => [`argument ${i + 1}`, text]);
+  } else if (process.stdin.isTTY) {
+    console.error("enqueue: give jobs as arguments or JSON lines on stdin (--help)");
+    return EXIT.usage;
+  } else {
+    sources = (await readStdin()).split("\n").map((text, i) => [`line ${i + 1}`, text]).filter(([, text]) => text.trim() !== "");
+  }
+  const jobs = [];
+  for (const [label, text] of sources) {
+    try {
+      jobs.push(JSON.parse(text));
+    } catch {
+      console.error(`enqueue: ${label} is not valid JSON`);
+      return EXIT.invalid;
+    }
+  }
+  try {
+    const results = await enqueue(jobs, { url, token, prefix: process.env.TICK_PREFIX || "tick" });
+    process.stdout.write(JSON.stringify(results) + "\n");
+    return 0;
+  } catch (error) {
+    if (!(error instanceof EnqueueError)) throw error;
+    console.error(`enqueue: ${error.message}`);
+    return EXIT[error.kind] ?? 1;
+  }
+}
+
+// Run main only when this file is the script node was started with (not when imported).
+const scriptPath = globalThis.process?.argv?.[1];
+if (scriptPath !== undefined && import.meta.url.startsWith("file:")) {
+  const { realpathSync } = await import("node:fs");
+  const { fileURLToPath } = await import("node:url");
+  let invoked = false;
+  try {
+    invoked = realpathSync(scriptPath) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    // not a file path: imported from elsewhere
+  }
+  if (invoked) process.exitCode = await main(process.argv.slice(2));
+}
