@@ -49,12 +49,34 @@ final class ScriptedHTTPServer: Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    func stop() { shutdown(socket, Int32(SHUT_RDWR)); close(socket) }
+    /// Stops accepting. Only the serving thread closes the socket, once its `accept` fails: closing it here
+    /// would let the descriptor number be reused by a parallel test's server while this thread still
+    /// accepts on it, stealing that server's connections.
+    func stop() { shutdown(socket, Int32(SHUT_RDWR)) }
+
+    /// A loopback port that refuses connections and that no other test can take while `body` runs: a socket
+    /// bound to it that never listens. (A closed port could be handed to a parallel test's server.)
+    static func withRefusingPort<T>(_ body: (Int) async throws -> T) async throws -> T {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return try await body(Int(UInt16(bigEndian: address.sin_port)))
+    }
 
     private func serve() {
         while true {
             let client = accept(socket, nil, nil)
-            guard client >= 0 else { return }
+            guard client >= 0 else {
+                close(socket)
+                return
+            }
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             while let head = readRequest(client) {

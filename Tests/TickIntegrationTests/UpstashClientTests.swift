@@ -193,19 +193,18 @@ struct UpstashRetryTests {
 
     @Test("connection refused is retried (nothing was sent), then reported as unreachable with the host")
     func refused() async throws {
-        let server = try ScriptedHTTPServer(replies: [])
-        let url = server.url
-        server.stop()  // the port is now closed
-        let client = try UpstashClient(configuration: UpstashConfiguration(url: url, token: Secret("t"), retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1))))
-        do {
-            _ = try await client.send(RedisCommand("SET", "k", "v"))
-            Issue.record("a closed port answered")
-        } catch {
-            #expect(error.isUnavailable)
-            #expect(error.description.contains("could not reach Upstash at 127.0.0.1:"))
-            #expect(error.description.contains("after 3 attempts"))
+        try await ScriptedHTTPServer.withRefusingPort { port in
+            let client = try UpstashClient(configuration: UpstashConfiguration(url: "http://127.0.0.1:\(port)", token: Secret("t"), retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1))))
+            do {
+                _ = try await client.send(RedisCommand("SET", "k", "v"))
+                Issue.record("a closed port answered")
+            } catch let error as UpstashError {
+                #expect(error.isUnavailable)
+                #expect(error.description.contains("could not reach Upstash at 127.0.0.1:"))
+                #expect(error.description.contains("after 3 attempts"))
+            }
+            #expect(await client.usage.requests == 3)
         }
-        #expect(await client.usage.requests == 3)
     }
 
     @Test("the upstash-sync-token of a response is sent on the next request")
