@@ -34,9 +34,10 @@ struct StatsCommand: AsyncParsableCommand {
     }
 }
 
-/// `tick job ID`: a job's state in Redis.
+/// `tick job ID`: a job's state in Redis and its checkpoint in PostgreSQL, together.
 struct JobCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "job", abstract: "Show a job's state in Redis.")
+    static let configuration = CommandConfiguration(
+        commandName: "job", abstract: "Show a job's state in Redis and its checkpoint in PostgreSQL (one request, one query).")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var queueOptions: QueueOptions
@@ -47,9 +48,31 @@ struct JobCommand: AsyncParsableCommand {
         try await reportingErrors {
             let services = Services()
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
-            let record = try await jobQueue.record(of: id)
-            guard !record.isEmpty else { throw InputError("no job \(id) in Redis (finished jobs are kept for 24 h)") }
-            print(JSONValue.object(record.mapValues { .string($0) }).serialized)
+            var record = try await jobQueue.record(of: id).mapValues { JSONValue.string($0) }
+            if let spec = record["spec"]?.stringValue, let parsed = try? JSONValue(parsing: Array(spec.utf8)) { record["spec"] = parsed }
+            var output: [String: JSONValue] = ["id": .string(id), "redis": record.isEmpty ? .null : .object(record)]
+            if services.environment["DATABASE_URL"].map({ !$0.isEmpty }) == true {
+                let connection = try PostgresConnection(configuration: PostgresConfiguration(environment: services.environment))
+                defer { connection.close() }
+                if let summary = try CheckpointStore(connection: connection).summary(of: id) {
+                    var checkpoint: [String: JSONValue] = [
+                        "state": .string(summary.state), "fence": .integer(summary.fence), "attempt": .integer(Int64(summary.attempt)),
+                        "items_done": .integer(Int64(summary.itemsDone)), "items_failed": .integer(Int64(summary.itemsFailed)),
+                        "cursor": summary.cursor.map(JSONValue.string) ?? .null,
+                        "items_total": summary.itemsTotal.map { .integer(Int64($0)) } ?? .null,
+                    ]
+                    if let failure = summary.lastFailure {
+                        checkpoint["last_failure"] = .object(["item": .integer(Int64(failure.index)), "error": .string(failure.error)])
+                    }
+                    output["checkpoint"] = .object(checkpoint)
+                } else {
+                    output["checkpoint"] = .null
+                }
+            }
+            guard !record.isEmpty || output["checkpoint"].map({ $0 != .null }) == true else {
+                throw InputError("no job \(id) in Redis or PostgreSQL (finished jobs stay in Redis for 24 h)")
+            }
+            print(JSONValue.object(output).serialized)
         }
     }
 }

@@ -72,6 +72,15 @@ struct CLITests {
         #expect(drained.summary["runs"] as? Int == 5)
         #expect(drained.summary["redis_requests"] as? Int == 11, "5 runs × (claim + ack) + the final idle claim")
         #expect(drained.summary["stop_reason"] as? String == "empty")
+
+        let job = try tick(["job", "\(p)-3"])
+        #expect(job.status == 0)
+        let shown = job.summary
+        #expect((shown["redis"] as? [String: Any])?["state"] as? String == "done")
+        let checkpoint = shown["checkpoint"] as? [String: Any]
+        #expect(checkpoint?["state"] as? String == "done")
+        #expect(checkpoint?["items_done"] as? Int == 3)
+        #expect(checkpoint?["items_total"] as? Int == 3)
     }
 
     @Test("dead list shows the reason; retry puts a job back; purge --all needs --yes")

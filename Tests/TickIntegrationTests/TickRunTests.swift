@@ -198,6 +198,48 @@ struct TickRunTests {
         #expect(record["error"]?.contains("upstream busy") == true)
     }
 
+    @Test("a cursor job checkpoints its cursor after each page and resumes at the failed page with it")
+    func cursorJob() async throws {
+        let harness = try RunnerHarness()
+        let queue = try harness.queue()
+        let id = "\(harness.prefix)-sync"
+        var spec = JobSpec(id: id, handler: "h", work: .cursor(nil))
+        spec.backoff = .init(baseMilliseconds: 0, maxMilliseconds: 0)
+        _ = try await queue.enqueue([spec], nowMilliseconds: UnixTime.nowMilliseconds())
+        let seen = Mutex([String]())
+        let failedOnce = Mutex(false)
+        var registry = HandlerRegistry()
+        registry.register("h", ScriptedHandler { input, context in
+            guard case .page(let number, let cursor) = input else { return .failed(reason: "not a page") }
+            seen.withLock { $0.append("\(number):\(cursor ?? "start"):\(context.idempotencyKey)") }
+            if cursor == "p2", !failedOnce.withLock({ let first = !$0; $0 = true; return !first }) {
+                return .retryLater(reason: "rate limited", after: .zero)
+            }
+            let next: String? = number < 4 ? "p\(number + 1)" : nil
+            return .page(next: next, result: .object(["page": .integer(Int64(number))]))
+        })
+        let runner = try harness.runner(registry)
+        let first = await runner.run(RunOptions())
+        #expect(first.jobsRetried == 1)
+        #expect(first.itemsDone == 2, "pages 0 and 1 committed before the failure")
+        let second = await runner.run(RunOptions())
+        #expect(second.jobsCompleted == 1)
+        #expect(second.itemsDone == 3)
+        #expect(seen.withLock { $0 } == [
+            "0:start:\(id):page:0", "1:p1:\(id):page:1", "2:p2:\(id):page:2",
+            "2:p2:\(id):page:2", "3:p3:\(id):page:3", "4:p4:\(id):page:4",
+        ])
+        let pages = try harness.items()[id] ?? [:]
+        #expect(pages.keys.sorted() == [0, 1, 2, 3, 4])
+        let connection = try harness.postgres()
+        defer { connection.close() }
+        let summary = try CheckpointStore(connection: connection).summary(of: id)
+        #expect(summary?.state == "done")
+        #expect(summary?.itemsDone == 5)
+        #expect(summary?.cursor == nil)
+        #expect(summary?.attempt == 2)
+    }
+
     @Test("PostgreSQL unreachable after a claim: the jobs are released in one request, nothing is lost, exit 79")
     func postgresUnreachable() async throws {
         let harness = try RunnerHarness()

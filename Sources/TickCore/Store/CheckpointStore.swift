@@ -175,3 +175,46 @@ public struct CheckpointStore: Sendable {
             ])
     }
 }
+
+extension CheckpointStore {
+    /// A job's checkpoint as `tick job` shows it.
+    public struct Summary: Sendable, Equatable {
+        public var state: String
+        public var fence: Int64
+        public var attempt: Int
+        public var cursor: String?
+        public var itemsTotal: Int?
+        public var itemsDone: Int
+        public var itemsFailed: Int
+        /// The most recent failed item's index and error.
+        public var lastFailure: (index: Int, error: String)?
+
+        public static func == (a: Summary, b: Summary) -> Bool {
+            a.state == b.state && a.fence == b.fence && a.attempt == b.attempt && a.cursor == b.cursor && a.itemsTotal == b.itemsTotal
+                && a.itemsDone == b.itemsDone && a.itemsFailed == b.itemsFailed && a.lastFailure?.index == b.lastFailure?.index
+                && a.lastFailure?.error == b.lastFailure?.error
+        }
+    }
+
+    /// The checkpoint of one job, in one statement; `nil` if no run has started it.
+    public func summary(of jobID: String) throws(PostgresError) -> Summary? {
+        let result = try connection.query(
+            """
+            SELECT j.state, j.fence, j.attempt, j.cursor, j.items_total,
+              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = 'done') AS done,
+              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = 'failed') AS failed,
+              f.item_index AS failed_index, f.error AS failed_error
+            FROM tick_jobs j
+            LEFT JOIN LATERAL (SELECT item_index, error FROM tick_items i WHERE i.job_id = j.job_id AND i.state = 'failed'
+                               ORDER BY finished_at DESC LIMIT 1) f ON true
+            WHERE j.job_id = $1
+            """, [.text(jobID)])
+        guard let row = result.first else { return nil }
+        var failure: (index: Int, error: String)?
+        if let index = try row.int("failed_index") { failure = (index, try row.string("failed_error") ?? "") }
+        return Summary(
+            state: try row.string("state") ?? "", fence: Int64(try row.int("fence") ?? 0), attempt: try row.int("attempt") ?? 0,
+            cursor: try row.string("cursor"), itemsTotal: try row.int("items_total"), itemsDone: try row.int("done") ?? 0,
+            itemsFailed: try row.int("failed") ?? 0, lastFailure: failure)
+    }
+}
