@@ -14,6 +14,8 @@ struct Execution {
 
     private(set) var itemsDone = 0
     private(set) var itemsFailed = 0
+    /// When the first item was handed to its handler.
+    private(set) var firstItemStarted: ContinuousClock.Instant?
     /// Whether the run stopped before finishing its jobs (deadline or cancellation).
     private(set) var stoppedEarly = false
     /// Set when a commit failed: the run must hand its work back.
@@ -107,6 +109,7 @@ struct Execution {
                 continue
             }
             idle = 0
+            if firstItemStarted == nil { firstItemStarted = now }
             job.inFlight += 1
             inFlightTotal += 1
             started += 1

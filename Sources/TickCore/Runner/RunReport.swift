@@ -14,6 +14,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var jobsReleased: Int = 0
     /// Jobs this run stopped because another run took them over (its lease had expired).
     public var jobsLost: Int = 0
+    /// Time from the run's start to its first item handed to a handler (claim, connect, checkpoint load).
+    public var firstItemMilliseconds: Double?
     public var redisRequests: Int = 0
     public var redisCommands: Int = 0
     /// `idle`, `completed`, `budget`, `interrupted`, `redis_unavailable`, `postgres_unavailable`, ...
@@ -26,7 +28,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         case runID = "run_id", trigger, startedAtUnixMilliseconds = "started_at_ms", durationMilliseconds = "duration_ms"
         case budgetMilliseconds = "budget_ms", claimed, itemsDone = "items_done", itemsFailed = "items_failed"
         case jobsCompleted = "jobs_completed", jobsRetried = "jobs_retried", jobsDead = "jobs_dead", jobsReleased = "jobs_released"
-        case jobsLost = "jobs_lost", redisRequests = "redis_requests", redisCommands = "redis_commands"
+        case jobsLost = "jobs_lost", firstItemMilliseconds = "first_item_ms", redisRequests = "redis_requests", redisCommands = "redis_commands"
         case exitReason = "exit_reason", exitCode = "exit_code", error
     }
 
@@ -41,6 +43,7 @@ public struct RunReport: Sendable, Codable, Equatable {
             "exit_reason": .string(exitReason), "exit_code": .integer(Int64(exitCode)),
         ]
         fields["run_id"] = runID.map(JSONValue.integer) ?? .null
+        fields["first_item_ms"] = firstItemMilliseconds.map { .double(($0 * 100).rounded() / 100) } ?? .null
         if let error { fields["error"] = .string(error) }
         return JSONValue.object(fields).serialized
     }

@@ -119,6 +119,7 @@ public struct TickRunner: Sendable {
         await execution.run()
         report.itemsDone = execution.itemsDone
         report.itemsFailed = execution.itemsFailed
+        report.firstItemMilliseconds = execution.firstItemStarted.map { start.duration(to: $0).milliseconds }
 
         // 5. Final commit with every job's new state, then one acknowledgement request for the batch.
         var finals: [(jobID: String, fence: Int64, state: String)] = []
