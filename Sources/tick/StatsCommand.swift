@@ -3,16 +3,21 @@ import TickCore
 
 /// `tick stats`: counts per queue, in one Redis request.
 struct StatsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Ready, delayed, leased and dead jobs per queue (one Redis request).")
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Ready, delayed, leased and dead jobs per queue (one Redis request); --cost projects Upstash commands a month.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var queueOptions: QueueOptions
     @Flag(name: .long, help: "Print JSON.")
     var json = false
+    @OptionGroup var costFlags: CostFlags
 
     func run() async throws {
         try await reportingErrors {
             let services = Services()
+            if costFlags.cost {
+                print(try CostProjection.report(costFlags, environment: services.environment, json: json))
+                return
+            }
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
             let stats = try await jobQueue.stats(nowMilliseconds: UnixTime.nowMilliseconds())
             if json {
