@@ -29,7 +29,11 @@ struct DrainCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let options = try runOptions.options(trigger: "drain")
-            let (runner, logger) = try RunCommand.makeRunner(global: global, queueOptions: queueOptions, config: runOptions.config, label: "tick.drain")
+            let services = Services()
+            let cache = PostgresConnectionCache(open: try services.postgresConnector())
+            defer { cache.close() }
+            let (runner, logger) = try RunCommand.makeRunner(
+                global: global, queueOptions: queueOptions, config: runOptions.config, label: "tick.drain", cache: cache)
             let maxRuns = self.maxRuns
             let maxSeconds = self.maxSeconds
             let totals = await RunCommand.withSignalsCancelling(logger: logger) {

@@ -33,13 +33,19 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// A runner built from the environment (checked now, before anything is claimed) and the config file.
-    static func makeRunner(global: GlobalOptions, queueOptions: QueueOptions, config: String?, label: String) throws -> (TickRunner, Logger) {
+    /// With a `cache`, the runs of this process share one PostgreSQL connection (`tick drain`).
+    static func makeRunner(
+        global: GlobalOptions, queueOptions: QueueOptions, config: String?, label: String, cache: PostgresConnectionCache? = nil
+    ) throws -> (TickRunner, Logger) {
         let services = Services()
         let logger = global.makeLogger(label)
         let registry = try HandlerConfig.registry(path: config, environment: services.environment)
-        let runner = TickRunner(
-            queue: try services.queue(prefix: queueOptions.resolvedPrefix(services.environment)), registry: registry,
-            logger: logger, connect: try services.postgresConnector())
+        let queue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+        let connector = try services.postgresConnector()
+        guard let cache else { return (TickRunner(queue: queue, registry: registry, logger: logger, connect: connector), logger) }
+        let runner = TickRunner(queue: queue, registry: registry, logger: logger, release: { cache.release($0) }) { timeout throws(PostgresError) in
+            try cache.connect(timeout: timeout)
+        }
         return (runner, logger)
     }
 

@@ -51,6 +51,18 @@ final class ActiveJob {
         }
     }
 
+    /// Whether the job still has items (or pages) that no run of this process has started: false once
+    /// everything is started or done, so the run stops visiting it.
+    var hasWorkToStart: Bool {
+        switch spec.work {
+        case .items(let items):
+            while nextIndex < items.count, done.contains(nextIndex) { nextIndex += 1 }
+            return nextIndex < items.count
+        case .cursor:
+            return !cursorFinished
+        }
+    }
+
     /// The next input to start, if the job may start one now.
     func nextInput() -> HandlerInput? {
         guard verdict == nil, inFlight < spec.itemConcurrency else { return nil }

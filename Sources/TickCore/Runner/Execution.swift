@@ -23,6 +23,9 @@ struct Execution {
 
     private var buffer: [CheckpointStore.ItemRecord] = []
     private var estimator = DurationEstimator()
+    /// Indexes of jobs that may still start work, visited round robin; a job leaves once it has nothing
+    /// more to start, so starting an item does not scan finished jobs.
+    private var runnable: [Int]
     private var cursorIndex = 0
     private let clock = ContinuousClock()
 
@@ -33,6 +36,7 @@ struct Execution {
         self.options = options
         self.deadline = deadline
         self.logger = logger
+        self.runnable = Array(jobs.indices)
     }
 
     private enum Event: Sendable {
@@ -58,7 +62,7 @@ struct Execution {
                 group.cancelAll()
             }
 
-            inFlight += fill(&group, stopping: stopping)
+            inFlight += fill(&group, stopping: stopping, inFlight: inFlight)
             while inFlight > 0, let event = await group.next() {
                 switch event {
                 case .deadline:
@@ -85,7 +89,7 @@ struct Execution {
                     stoppedEarly = true
                     stop(&group)
                 }
-                inFlight += fill(&group, stopping: stopping)
+                inFlight += fill(&group, stopping: stopping, inFlight: inFlight)
             }
             if jobs.contains(where: { $0.verdict == nil && !$0.isComplete }) { stoppedEarly = true }
             group.cancelAll()
@@ -94,24 +98,28 @@ struct Execution {
     }
 
     /// Starts items until the concurrency limit, the time left, or the work runs out.
-    private mutating func fill(_ group: inout TaskGroup<Event>, stopping: Bool) -> Int {
+    private mutating func fill(_ group: inout TaskGroup<Event>, stopping: Bool, inFlight: Int) -> Int {
         guard !stopping, postgresError == nil else { return 0 }
         var started = 0
-        var inFlightTotal = jobs.reduce(0) { $0 + $1.inFlight }
-        var idle = 0
-        while inFlightTotal < options.concurrency, idle < jobs.count {
-            let index = cursorIndex % jobs.count
-            cursorIndex += 1
+        var blocked = 0  // runnable jobs visited in a row that could not start anything now
+        while inFlight + started < options.concurrency, !runnable.isEmpty, blocked < runnable.count {
+            let position = cursorIndex % runnable.count
+            let index = runnable[position]
             let job = jobs[index]
-            let now = clock.now
-            guard now.advanced(by: estimator.estimate(job.spec.handler)) < deadline, let input = job.nextInput() else {
-                idle += 1
+            guard job.verdict == nil, job.hasWorkToStart else {
+                runnable.swapAt(position, runnable.count - 1)
+                runnable.removeLast()
                 continue
             }
-            idle = 0
+            cursorIndex += 1
+            let now = clock.now
+            guard now.advanced(by: estimator.estimate(job.spec.handler)) < deadline, let input = job.nextInput() else {
+                blocked += 1
+                continue
+            }
+            blocked = 0
             if firstItemStarted == nil { firstItemStarted = now }
             job.inFlight += 1
-            inFlightTotal += 1
             started += 1
             let timeout = job.spec.itemTimeoutMilliseconds.map { Duration.milliseconds($0) } ?? job.entry.itemTimeout
             let itemDeadline = min(now.advanced(by: timeout), deadline)

@@ -13,11 +13,19 @@ public struct TickRunner: Sendable {
     public let registry: HandlerRegistry
     /// Opens the PostgreSQL connection, bounded by the given timeout (called only when jobs were claimed).
     public let connect: @Sendable (Duration) throws(PostgresError) -> PostgresConnection
+    /// Called with the connection when the run is done with it. Defaults to closing it; `tick drain` keeps
+    /// it for its next run (see ``PostgresConnectionCache``).
+    public let release: @Sendable (PostgresConnection) -> Void
     /// Where the run logs.
     public let logger: Logger
 
     /// Makes a runner.
-    public init(queue: JobQueue, registry: HandlerRegistry, logger: Logger, connect: @escaping @Sendable (Duration) throws(PostgresError) -> PostgresConnection) {
+    public init(
+        queue: JobQueue, registry: HandlerRegistry, logger: Logger,
+        release: @escaping @Sendable (PostgresConnection) -> Void = { $0.close() },
+        connect: @escaping @Sendable (Duration) throws(PostgresError) -> PostgresConnection
+    ) {
+        self.release = release
         self.queue = queue
         self.registry = registry
         self.connect = connect
@@ -83,7 +91,7 @@ public struct TickRunner: Sendable {
             await releaseAll(claim.jobs)
             return await failed(report, error, reason: error.exitCode == .schemaMismatch ? "schema_mismatch" : "postgres_unavailable")
         }
-        defer { connection.close() }
+        defer { release(connection) }
         report.runID = runID
 
         // 3. Decode; dead-letter what cannot run; take the rest over in PostgreSQL and load their checkpoints.

@@ -114,46 +114,64 @@ public struct CheckpointStore: Sendable {
     /// - Returns: the jobs whose writes were refused because their fence was superseded (lease lost).
     public func record(items: [ItemRecord], finals: [(jobID: String, fence: Int64, state: String)], runID: Int64?) throws(PostgresError) -> Set<String> {
         guard !items.isEmpty || !finals.isEmpty else { return [] }
-        let cursorItems = items.filter { $0.nextCursor != nil }
+        // One row per touched job (fence, newest cursor, final state), so the UPDATE is a single
+        // primary-key join: joining several per-batch lists made the planner nest loops, quadratic in the batch.
+        var order: [String] = []
+        var jobs: [String: (fence: Int64, cursorIndex: Int?, cursor: String?, state: String?)] = [:]
+        for item in items {
+            var job = jobs[item.jobID] ?? {
+                order.append(item.jobID)
+                return (item.fence, nil, nil, nil)
+            }()
+            if let next = item.nextCursor, item.index >= (job.cursorIndex ?? -1) {
+                job.cursorIndex = item.index
+                job.cursor = next
+            }
+            jobs[item.jobID] = job
+        }
+        for final in finals {
+            var job = jobs[final.jobID] ?? {
+                order.append(final.jobID)
+                return (final.fence, nil, nil, nil)
+            }()
+            job.state = final.state
+            jobs[final.jobID] = job
+        }
+        let rows = order.compactMap { id in jobs[id].map { (id, $0) } }
         let result = try connection.query(
             """
-            WITH items AS (
-              SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[])
-                AS t(job_id, fence, item_index, state, result, error, attempt)
-            ), cursors AS (
-              SELECT DISTINCT ON (job_id) * FROM unnest($8::text[], $9::text[], $10::int[]) AS c(job_id, cursor, item_index)
-              ORDER BY job_id, item_index DESC
-            ), finals AS (
-              SELECT * FROM unnest($11::text[], $12::bigint[], $13::text[]) AS f(job_id, fence, state)
-            ), touched AS (
-              SELECT DISTINCT job_id, fence FROM (SELECT job_id, fence FROM items UNION ALL SELECT job_id, fence FROM finals) AS u
+            WITH jobs AS (
+              SELECT * FROM unnest($8::text[], $9::bigint[], $10::bool[], $11::text[], $12::text[])
+                AS t(job_id, fence, has_cursor, cursor, state)
             ), guarded AS (
               UPDATE tick_jobs j
                 SET updated_at = now(),
-                    cursor = CASE WHEN c.job_id IS NULL THEN j.cursor ELSE c.cursor END,
-                    state = COALESCE(f.state, j.state)
-                FROM touched t LEFT JOIN cursors c ON c.job_id = t.job_id LEFT JOIN finals f ON f.job_id = t.job_id
+                    cursor = CASE WHEN t.has_cursor THEN t.cursor ELSE j.cursor END,
+                    state = COALESCE(t.state, j.state)
+                FROM jobs t
                 WHERE j.job_id = t.job_id AND j.fence = t.fence
               RETURNING j.job_id
             ), written AS (
               INSERT INTO tick_items AS ti (job_id, item_index, state, result, error, fence, attempt, run_id)
-              SELECT i.job_id, i.item_index, i.state, i.result::jsonb, i.error, i.fence, i.attempt, $14
-              FROM items i WHERE i.job_id IN (SELECT job_id FROM guarded)
+              SELECT i.job_id, i.item_index, i.state, i.result::jsonb, i.error, i.fence, i.attempt, $13
+              FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[])
+                AS i(job_id, fence, item_index, state, result, error, attempt)
+              WHERE i.job_id IN (SELECT job_id FROM guarded)
               ON CONFLICT (job_id, item_index) DO UPDATE
                 SET state = EXCLUDED.state, result = EXCLUDED.result, error = EXCLUDED.error, fence = EXCLUDED.fence,
                     attempt = EXCLUDED.attempt, run_id = EXCLUDED.run_id, finished_at = now()
                 WHERE ti.state = 'failed'
               RETURNING 1
             )
-            SELECT t.job_id FROM touched t WHERE t.job_id NOT IN (SELECT job_id FROM guarded)
+            SELECT t.job_id FROM jobs t WHERE t.job_id NOT IN (SELECT job_id FROM guarded)
             """,
             [
                 PostgresArray.text(items.map(\.jobID)), PostgresArray.integers(items.map(\.fence)),
                 PostgresArray.integers(items.map { Int64($0.index) }), PostgresArray.text(items.map { $0.failed ? "failed" : "done" }),
                 PostgresArray.text(items.map(\.result)), PostgresArray.text(items.map(\.error)), PostgresArray.integers(items.map { Int64($0.attempt) }),
-                PostgresArray.text(cursorItems.map(\.jobID)), PostgresArray.text(cursorItems.map { $0.nextCursor ?? nil }),
-                PostgresArray.integers(cursorItems.map { Int64($0.index) }),
-                PostgresArray.text(finals.map(\.jobID)), PostgresArray.integers(finals.map(\.fence)), PostgresArray.text(finals.map(\.state)),
+                PostgresArray.text(rows.map(\.0)), PostgresArray.integers(rows.map { $0.1.fence }),
+                PostgresArray.booleans(rows.map { $0.1.cursorIndex != nil }), PostgresArray.text(rows.map { $0.1.cursor }),
+                PostgresArray.text(rows.map { $0.1.state }),
                 .int(runID),
             ])
         return Set(result.compactMap { try? $0.string("job_id") ?? nil })

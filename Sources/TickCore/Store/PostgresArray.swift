@@ -24,4 +24,9 @@ enum PostgresArray {
     static func integers(_ values: [Int64?]) -> PostgresParameter {
         PostgresParameter("{" + values.map { $0.map { String($0) } ?? "NULL" }.joined(separator: ",") + "}")
     }
+
+    /// `{t,f}`.
+    static func booleans(_ values: [Bool]) -> PostgresParameter {
+        PostgresParameter("{" + values.map { $0 ? "t" : "f" }.joined(separator: ",") + "}")
+    }
 }
