@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "tick", targets: ["tick"]),
         .executable(name: "tick-gateway", targets: ["tick-gateway"]),
+        .executable(name: "tick-serve", targets: ["tick-serve"]),
         .library(name: "TickCore", targets: ["TickCore"]),
     ],
     dependencies: [
@@ -63,6 +64,28 @@ let package = Package(
             dependencies: [
                 "UpstashGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The HTTP wrapper: one tick per request (Vercel Cron and friends), Hummingbird + TickCore.
+        // A separate binary, so `tick` itself never links SwiftNIO; `tick serve` execs `tick-serve` (docs/serve.md).
+        .target(
+            name: "TickServer",
+            dependencies: [
+                "TickCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "tick-serve",
+            dependencies: [
+                "TickServer",
+                "TickCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

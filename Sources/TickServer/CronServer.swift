@@ -1,0 +1,101 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+import TickCore
+import UnixSignals
+
+/// The HTTP wrapper: one tick per request, run in-process by a shared ``TickCore/TickRunner``.
+///
+/// ```swift
+/// let configuration = ServeConfiguration(secret: Secret("s3cret"))
+/// try await CronServer(configuration: configuration, runner: runner, logger: logger).run()
+/// ```
+public struct CronServer: Sendable {
+    /// What to serve and how each tick runs.
+    public let configuration: ServeConfiguration
+    /// Runs the ticks. Its queue (one Upstash client) is shared by every request; each run opens its own
+    /// PostgreSQL connection, as `tick run` does.
+    public let runner: TickRunner
+    /// Where the server logs: the listening address, one line per request, shutdown. Never the secret or
+    /// the `Authorization` header.
+    public let logger: Logger
+
+    /// Makes a server; nothing starts until ``run(onListening:)``.
+    /// - Parameters:
+    ///   - configuration: what to serve and how each tick runs.
+    ///   - runner: the runner every tick uses.
+    ///   - logger: where the server logs.
+    public init(configuration: ServeConfiguration, runner: TickRunner, logger: Logger) {
+        self.configuration = configuration
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Serves until SIGTERM or SIGINT. Then it stops taking ticks (503), cancels those in flight (each
+    /// commits its finished items and hands its jobs back), waits for them, closes the listener, and returns.
+    /// - Parameter onListening: called with the bound port once the server listens.
+    /// - Throws: ``ServeError`` for a bad configuration or an address it cannot listen on.
+    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws(ServeError) {
+        let configuration = self.configuration
+        if let problem = configuration.problem() { throw ServeError(problem) }
+        let secret: CronSecret?
+        if let value = configuration.secret {
+            guard let parsed = CronSecret(value) else { throw ServeError("CRON_SECRET is empty") }
+            secret = parsed
+        } else {
+            secret = nil
+            logger.warning("authentication is OFF (--insecure-no-auth): anyone who can reach this port can start ticks")
+        }
+        let logger = self.logger
+        let slots = TickSlots(capacity: configuration.maxConcurrentTicks)
+        let responder = CronResponder(configuration: configuration, secret: secret, runner: runner, slots: slots, logger: logger)
+        var frameworkLogger = logger
+        frameworkLogger.logLevel = max(logger.logLevel, .warning)
+        let budget = configuration.run.budget.milliseconds / 1000
+        let maxBudget = configuration.maxBudget.milliseconds / 1000
+        let application = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+                logger.notice(
+                    "listening on http://\(host):\(port)",
+                    metadata: [
+                        "path": "\(configuration.path)", "auth": "\(secret == nil ? "off" : "bearer")", "budget_s": "\(budget)",
+                        "max_budget_s": "\(maxBudget)", "max_concurrent_ticks": "\(configuration.maxConcurrentTicks)",
+                    ])
+                onListening(port)
+            },
+            logger: frameworkLogger
+        )
+        // The canceller comes last: a service group shuts its services down in reverse order, so in-flight
+        // ticks are cancelled before the HTTP server starts waiting for their requests to finish.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [application, RunCanceller(slots: slots, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: frameworkLogger))
+        do {
+            try await group.run()
+        } catch {
+            throw ServeError("cannot serve on \(configuration.host):\(configuration.port): \(error)")
+        }
+        logger.notice("stopped")
+    }
+}
+
+/// Why the server could not start or stopped early: a bad configuration, or an address it cannot bind.
+public struct ServeError: TickError {
+    /// One sentence saying what is wrong and what to do; never a secret.
+    public let description: String
+
+    /// Makes an error.
+    /// - Parameter description: what is wrong.
+    public init(_ description: String) { self.description = description }
+
+    /// Always ``TickCore/TickExitCode/config`` (78): each of these is fixed by changing flags or environment.
+    public var exitCode: TickExitCode { .config }
+}
