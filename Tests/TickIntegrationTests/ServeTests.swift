@@ -265,7 +265,9 @@ struct ServeTests {
         #expect(refused.json["error"] is String)
         #expect(try await send(server, "/healthz").status == 200)
         let during = try await stats()
-        #expect(during.ready == 1 && during.leased == 1, "the refused request claimed nothing")
+        // The waiting job is untouched: the refused request claimed nothing. (The first tick's job may already
+        // be done under load, so its state is not asserted here.)
+        #expect(during.ready == 1, "the refused request claimed nothing")
         let done = try await first
         #expect(done.status == 200, "\(done.body)")
         #expect(done.json["jobs_completed"] as? Int == 1)
