@@ -12,11 +12,14 @@ Two parts:
    unknown key gets a 401 that dead-letters the job; a captured request re-sent after its signature
    expired (signature_ttl_s 1) is rejected as expired, one re-sent with a changed body is rejected as a
    body mismatch, one re-sent unchanged is caught by the replay guard; a retried item keeps its
-   Idempotency-Key and counts Tick-Attempt; cursor pages; and examples/endpoints/receiver.py end to end.
+   Idempotency-Key and counts Tick-Attempt, and Retry-After sets its due time (seconds, an HTTP date, capped
+   at 15 minutes); Tick-Deadline is when tick gives up; cursor pages; what each answer means (stored
+   results, redirects and other 4xx dead-lettered with their reasons); config errors exit 78; secrets stay
+   out of the logs; and examples/endpoints/receiver.py end to end.
 
 Part 2 requires, and FAILS (never skips) without: UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN,
 DATABASE_URL (`eval "$(scripts/dev-services env)"`), the tick binary ($TICK_BIN, else <repo>/.build/debug/tick)
-with the `http` handler kind, openssl (for the test certificate) and node.
+with the `http` handler kind, openssl (for the test certificate), psql (to read stored results) and node.
 """
 
 import base64
@@ -250,6 +253,7 @@ def tick(base_env, workdir):
         return done
 
     run("migrate")
+    run.env = base_env
     return run
 
 
@@ -329,7 +333,12 @@ class Endpoint:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):  # tick hung up (a timeout test): not an error here
+                if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ssl.SSLError)):
+                    super().handle_error(request, client_address)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*certificate)
@@ -370,12 +379,22 @@ def endpoint(certificate):
     server.close()
 
 
+def keys_under(redis, prefix):
+    cursor, found = 0, []
+    while True:
+        cursor, keys = redis.scan(cursor, match=f"{prefix}:*", count=1000)
+        found.extend(keys)
+        if int(cursor) == 0:
+            return found
+
+
 @pytest.fixture
-def prefix(tick):
+def prefix(tick, redis):
     value = f"tick-http-test-{uuid.uuid4().hex[:12]}"
     yield value
-    # Leave nothing behind in Redis: purge dead jobs; finished ones expire on their own (24 h) under this prefix.
-    tick("dead", "purge", "--all", "--yes", "--prefix", value, check=False)
+    leftovers = keys_under(redis, value)
+    if leftovers:
+        redis.delete(*leftovers)
 
 
 @pytest.fixture
@@ -410,13 +429,33 @@ def enqueue(tick, prefix, *jobs):
     return summary
 
 
-def tick_run(tick, prefix, config, env, budget=10):
-    done = tick("run", "--prefix", prefix, "--config", str(config), "--budget", str(budget), env=env)
+def tick_run(tick, prefix, config, env, *extra, budget=10):
+    done = tick("run", "--prefix", prefix, "--config", str(config), "--budget", str(budget), *extra, env=env)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     assert lines, f"tick run printed no summary line; stderr: {done.stderr}"
     report = json.loads(lines[-1])
     report["_stderr"] = done.stderr
     return report
+
+
+@pytest.fixture(scope="session")
+def redis(base_env):
+    from upstash_redis import Redis
+    return Redis(url=base_env["UPSTASH_REDIS_REST_URL"], token=base_env["UPSTASH_REDIS_REST_TOKEN"], allow_telemetry=False)
+
+
+def stored_results(base_env, job):
+    """tick_items for a job, read with psql: {item_index: (state, result as JSON or None)}."""
+    if not shutil.which("psql"):
+        fail("psql is not on PATH: the test reads the stored results with it")
+    done = subprocess.run(
+        ["psql", base_env["DATABASE_URL"], "-AtX", "-v", "ON_ERROR_STOP=1", "-v", f"job={job}", "-f", "-"],
+        input="SELECT json_build_array(item_index, state, result) FROM tick_items WHERE job_id = :'job' ORDER BY item_index;\n",
+        capture_output=True, text=True, timeout=TIMEOUT,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    return {index: (state, result) for index, state, result in rows}
 
 
 def dead_letters(tick, prefix):
@@ -438,9 +477,11 @@ def test_requests_verify_with_the_current_key_and_carry_the_specified_headers(ti
     enqueue(tick, prefix, {"id": job, "handler": "hook", "items": items})
 
     started = time.time()
-    report = tick_run(tick, prefix, config, env)
+    report = tick_run(tick, prefix, config, env, "--log-level", "trace")
     finished = time.time()
     assert (report["claimed"], report["jobs_completed"], report["items_done"]) == (1, 1, len(items)), report
+    for secret in (env["TICK_SIGNING_KEY"], env["TICK_TEST_APP_TOKEN"]):  # never logged, even at trace level
+        assert secret not in report["_stderr"]
     assert (report["jobs_retried"], report["jobs_dead"]) == (0, 0), report
 
     assert len(endpoint.requests) == len(items), endpoint.requests
@@ -473,6 +514,9 @@ def test_requests_verify_with_the_current_key_and_carry_the_specified_headers(ti
         # The Node verifier agrees on what tick sent.
         verdict = node_verify(node, record.headers, record.body, endpoint.url, KEY_A)
         assert verdict["ok"] and verdict["claims"] == claims, verdict
+
+    # Each 2xx JSON body is stored as the item's result.
+    assert stored_results(tick.env, job) == {i: ("done", {"seen": f"{job}:{i}"}) for i in range(len(items))}
 
     # A captured request sent again unchanged, within its ttl: only the replay guard (jti) catches it.
     status, reply = endpoint.resend(records[0])
@@ -552,7 +596,7 @@ def test_a_tampered_body_is_rejected(tick, endpoint, workdir, prefix, ids, node)
     assert status == 200 and endpoint.requests[-1].outcome == "ok"
 
 
-def test_a_retried_item_keeps_its_idempotency_key_and_counts_attempts(tick, endpoint, workdir, prefix, ids):
+def test_a_retried_item_keeps_its_idempotency_key_and_counts_attempts(tick, endpoint, workdir, prefix, ids, redis):
     config, env = write_config(workdir, endpoint, concurrency=1)
     job = ids("retry")
     failed_once = set()
@@ -561,21 +605,26 @@ def test_a_retried_item_keeps_its_idempotency_key_and_counts_attempts(tick, endp
         index = int(record.header("Tick-Item-Index"))
         if index == 1 and index not in failed_once:
             failed_once.add(index)
-            return 503, {"Retry-After": "1", "Content-Type": "text/plain"}, b"busy, try again"
+            return 503, {"Retry-After": "2", "Content-Type": "text/plain"}, b"busy, try again"
         return Endpoint.default_response(record)
 
     endpoint.respond = respond
-    enqueue(tick, prefix, {"id": job, "handler": "hook", "items": ["a", "b", "c"]})
+    # Backoff without Retry-After would be random in [0, 60 s): a due time 2 s after the answer is Retry-After's.
+    enqueue(tick, prefix, {"id": job, "handler": "hook", "items": ["a", "b", "c"], "backoff": {"base_ms": 60000, "max_ms": 60000}})
     report = tick_run(tick, prefix, config, env)
+    finished = time.time()
     assert (report["jobs_retried"], report["jobs_completed"], report["jobs_dead"]) == (1, 0, 0), report
     first_run = list(endpoint.requests)
     done_first = {int(r.header("Tick-Item-Index")) for r in first_run if int(r.header("Tick-Item-Index")) != 1}
     assert all(r.header("Tick-Attempt") == "1" for r in first_run)
+    [answered_503] = [r for r in first_run if r.header("Tick-Item-Index") == "1"]
+    due = redis.zscore(f"{prefix}:q:default:delayed", job)
+    assert due is not None, "the retried job is not in the delayed set"
+    assert answered_503.received_at * 1000 + 2000 - 100 <= due <= finished * 1000 + 2000 + 100, (answered_503.received_at, due, finished)
 
-    # Retry-After: 1 makes the job due again in about a second (not the default backoff).
     deadline = time.time() + 20
     while time.time() < deadline:
-        time.sleep(1.0)
+        time.sleep(max(0.2, due / 1000 - time.time() + 0.1))
         report = tick_run(tick, prefix, config, env)
         if report["claimed"]:
             break
@@ -599,7 +648,7 @@ def test_a_cursor_job_pages_until_next_is_null(tick, endpoint, workdir, prefix, 
 
     def respond(record):
         cursor = json.loads(record.body)["cursor"]
-        return 200, {"Content-Type": "application/json"}, json.dumps({"next": pages[cursor], "rows": 10}).encode()
+        return 200, {"Content-Type": "application/json"}, json.dumps({"next": pages[cursor], "result": {"rows": 10}}).encode()
 
     endpoint.respond = respond
     enqueue(tick, prefix, {"id": job, "handler": "hook", "cursor": None})
@@ -611,6 +660,7 @@ def test_a_cursor_job_pages_until_next_is_null(tick, endpoint, workdir, prefix, 
         assert record.header("Tick-Page") == record.header("Tick-Item-Index") == str(n)
         assert record.header("Idempotency-Key") == f"{job}:page:{n}"
         assert record.header("Tick-Job-Id") == job and record.header("Tick-Attempt") == "1"
+    assert stored_results(tick.env, job) == {n: ("done", {"rows": 10}) for n in range(3)}  # each page's "result"
 
 
 def free_port():
@@ -665,3 +715,111 @@ def test_the_receiver_example_end_to_end(tick, workdir, tmp_path, prefix, ids):
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
+
+
+def test_what_each_answer_means(tick, endpoint, workdir, prefix, ids):
+    """The response semantics endpoints rely on (docs/endpoints.md's table), with PUT as the method."""
+    config, env = write_config(workdir, endpoint, method="PUT", max_result_bytes=1024)
+    answers = {
+        "json": (200, {"Content-Type": "application/json"}, b' {"ok": true} '),
+        "text": (201, {"Content-Type": "text/plain"}, "plain text ✓".encode()),
+        "empty": (204, {}, b""),
+        "large": (200, {"Content-Type": "application/json"}, json.dumps({"blob": "x" * 2000}).encode()),
+        "redirect": (302, {"Location": "https://elsewhere.example/hook?token=secret"}, b""),
+        "gone": (410, {"Content-Type": "text/plain"}, b"no such order: 42 " + b"y" * 1000),
+    }
+
+    def respond(record):
+        return answers[json.loads(record.body)["answer"]]
+
+    endpoint.respond = respond
+    done_job, redirect_job, gone_job = ids("answers"), ids("redirect"), ids("gone")
+    enqueue(tick, prefix,
+            {"id": done_job, "handler": "hook", "items": [{"answer": a} for a in ("json", "text", "empty", "large")]},
+            {"id": redirect_job, "handler": "hook", "items": [{"answer": "redirect"}]},
+            {"id": gone_job, "handler": "hook", "items": [{"answer": "gone"}]})
+    report = tick_run(tick, prefix, config, env)
+    assert (report["jobs_completed"], report["jobs_dead"], report["jobs_retried"]) == (1, 2, 0), report
+    assert {r.method for r in endpoint.requests} == {"PUT"} and len(endpoint.requests) == 6
+    assert all(r.outcome == "ok" for r in endpoint.requests)
+
+    results = stored_results(tick.env, done_job)
+    assert results[0] == ("done", {"ok": True})
+    assert results[1] == ("done", "plain text ✓")
+    assert results[2] == ("done", None)
+    state, omitted = results[3]
+    assert state == "done" and isinstance(omitted, dict) and "omitted" in json.dumps(omitted), omitted
+
+    dead = {letter["id"]: letter["reason"] for letter in dead_letters(tick, prefix)}
+    assert "302" in dead[redirect_job] and "redirect" in dead[redirect_job] and "not followed" in dead[redirect_job]
+    assert "token=secret" not in dead[redirect_job]
+    assert "410" in dead[gone_job] and "no such order: 42" in dead[gone_job]
+    assert len(dead[gone_job]) < 1000  # the start of the body, not all of it
+
+
+@pytest.mark.parametrize("problem", ["missing variable", "short key", "no key"])
+def test_configuration_errors_exit_78(tick, endpoint, workdir, prefix, ids, problem):
+    overrides = {"missing variable": {"url": endpoint.base + "/hook?x=${TICK_TEST_NOT_SET_ANYWHERE}"},
+                 "short key": {"signing_key": "too-short-" + "k" * 10},
+                 "no key": {"signing_key": None}}[problem]
+    config, env = write_config(workdir, endpoint)
+    handler = json.loads(config.read_text())["handlers"]["hook"]
+    handler.update(overrides)
+    handler = {k: v for k, v in handler.items() if v is not None}
+    config.write_text(json.dumps({"handlers": {"hook": handler}}))
+    enqueue(tick, prefix, {"id": ids("config"), "handler": "hook", "items": [1]})
+    done = tick("run", "--prefix", prefix, "--config", str(config), env=env, check=False)
+    assert done.returncode == 78, (done.returncode, done.stderr)
+    assert endpoint.requests == []
+    assert env["TICK_SIGNING_KEY"] not in done.stderr
+
+
+def test_retry_after_as_a_date_and_capped_at_15_minutes(tick, endpoint, workdir, prefix, ids, redis):
+    from email.utils import formatdate
+
+    config, env = write_config(workdir, endpoint)
+    date_job, long_job = ids("retry-date"), ids("retry-long")
+    target = int(time.time()) + 120
+
+    def respond(record):
+        if record.header("Tick-Job-Id") == date_job:
+            return 429, {"Retry-After": formatdate(target, usegmt=True)}, b"slow down"
+        return 503, {"Retry-After": "86400"}, b"maintenance"
+
+    endpoint.respond = respond
+    backoff = {"base_ms": 3_600_000, "max_ms": 3_600_000}  # without Retry-After: random in [0, 1 h)
+    enqueue(tick, prefix, {"id": date_job, "handler": "hook", "items": [1], "backoff": backoff},
+            {"id": long_job, "handler": "hook", "items": [1], "backoff": backoff})
+    started = time.time()
+    report = tick_run(tick, prefix, config, env)
+    finished = time.time()
+    assert (report["jobs_retried"], report["jobs_dead"]) == (2, 0), report
+    assert redis.zscore(f"{prefix}:q:default:delayed", date_job) == pytest.approx(target * 1000, abs=1500)
+    due = redis.zscore(f"{prefix}:q:default:delayed", long_job)
+    assert started * 1000 + 900_000 - 100 <= due <= finished * 1000 + 900_000 + 100, (started, due, finished)
+
+
+def test_tick_deadline_is_when_tick_gives_up(tick, endpoint, workdir, prefix, ids):
+    config, env = write_config(workdir, endpoint, timeout_ms=1000)
+    release = threading.Event()
+
+    def respond(record):
+        release.wait(5)  # answer only after tick gave up
+        return Endpoint.default_response(record)
+
+    endpoint.respond = respond
+    job = ids("deadline")
+    enqueue(tick, prefix, {"id": job, "handler": "hook", "items": [1], "backoff": {"base_ms": 60000, "max_ms": 60000}})
+    try:
+        started = time.time()
+        report = tick_run(tick, prefix, config, env)
+        gave_up = time.time()
+    finally:
+        release.set()
+    assert (report["jobs_retried"], report["jobs_completed"]) == (1, 0), report
+    [record] = endpoint.requests
+    deadline = int(record.header("Tick-Deadline"))
+    # The item's timeout (1 s, shorter than the run's budget) starts about when the request is sent.
+    assert record.received_at * 1000 <= deadline <= record.received_at * 1000 + 1000 + 50, (record.received_at, deadline)
+    assert deadline - 50 <= gave_up * 1000, "tick returned before the deadline it announced"
+    assert gave_up - started < 5, "tick waited for the answer past its deadline"

@@ -12,8 +12,8 @@ same transaction as the work's own writes (INSERT ... ON CONFLICT DO NOTHING), s
 Two kinds of work, to show both job shapes:
 - an items job: each item (any JSON) is stored in the `effects` table; the answer is {"stored": <item>}.
 - a cursor job (the request has a Tick-Page header; the body is {"cursor": ..., "page": N}): walks a fixed
-  list of 25 records, 10 per page; the cursor is the offset. The answer is {"next": "<offset>"} or
-  {"next": null} on the last page, which ends the job.
+  list of 25 records, 10 per page; the cursor is the offset. The answer is {"next": "<offset>", "result":
+  {"count": 10}}, with "next": null on the last page, which ends the job (tick stores "result").
 
 Answers: 200 done, 400 bad request (permanent: tick dead-letters the job), 401 verification failed
 (permanent), 404 another path, 405 another method, 411 no Content-Length.
@@ -66,7 +66,7 @@ def process(db: sqlite3.Connection, key: str, payload, is_page: bool) -> tuple[b
             for record in page:
                 db.execute("INSERT INTO effects VALUES (?, ?)", (key, record))
             following = start + PAGE_SIZE
-            answer = {"next": str(following) if following < len(RECORDS) else None, "count": len(page)}
+            answer = {"next": str(following) if following < len(RECORDS) else None, "result": {"count": len(page)}}
         else:
             db.execute("INSERT INTO effects VALUES (?, ?)", (key, json.dumps(payload)))
             answer = {"stored": payload}
