@@ -28,12 +28,14 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // SHA-256 / HMAC for signed HTTP deliveries; libcurl loads libcrypto anyway.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // All of tick's logic. No ArgumentParser, no SwiftNIO: the cron path stays small and starts fast.
         .target(
             name: "TickCore",
             dependencies: [
-                "CCurl", "CLibPQ",
+                "CCurl", "CLibPQ", "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -93,6 +95,11 @@ let package = Package(
         // Pure logic, no servers.
         .testTarget(name: "TickCoreTests", dependencies: ["TickCore"], swiftSettings: strictSettings),
         // Real redis-server + gateway + PostgreSQL on loopback, started by scripts/dev-services.
-        .testTarget(name: "TickIntegrationTests", dependencies: ["TickCore"], swiftSettings: strictSettings),
+        // (Hummingbird only for the local endpoints the http handler's tests call.)
+        .testTarget(
+            name: "TickIntegrationTests",
+            dependencies: ["TickCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -30,8 +30,8 @@ public struct ServeEnvironment: Sendable {
     ///   - logger: where runs log.
     /// - Throws: a ``TickCore/TickError`` (exit code 78) for a missing or malformed variable or config file.
     public func runner(prefix: String, config: String?, logger: Logger) throws -> TickRunner {
-        let registry = try handlers(config: config)
         let queue = JobQueue(client: try UpstashClient(configuration: UpstashConfiguration(environment: variables)), prefix: prefix)
+        let registry = try HandlerRegistry.standard(configPath: config, environment: variables, queue: queue)
         let base = try PostgresConfiguration(environment: variables, applicationName: "tick-serve")
         return TickRunner(queue: queue, registry: registry, logger: logger) { timeout throws(PostgresError) in
             let configuration = try PostgresConfiguration(
@@ -39,26 +39,5 @@ public struct ServeEnvironment: Sendable {
                 applicationName: base.applicationName)
             return try PostgresConnection(configuration: configuration)
         }
-    }
-
-    /// The handlers: built-ins (`noop`, `sleep`), then the config file (`--config`, `TICK_CONFIG`, or
-    /// `tick.json` when it exists), whose handlers replace built-ins of the same name. The same rules as
-    /// `tick run` (Sources/tick/HandlerConfig.swift).
-    /// - Parameter config: the file named by `--config`, if any.
-    /// - Throws: ``TickCore/ConfigFileError`` when a named file is missing or any file is malformed.
-    public func handlers(config: String?) throws(ConfigFileError) -> HandlerRegistry {
-        var registry = HandlerRegistry()
-        registry.register("noop", NoopHandler())
-        registry.register("sleep", SleepHandler())
-        let explicit = config ?? variables["TICK_CONFIG"]
-        let file: TickConfigFile
-        do {
-            file = try TickConfigFile.load(path: explicit ?? TickConfigFile.defaultPath)
-        } catch {
-            if error.isMissingFile, explicit == nil { return registry }
-            throw error
-        }
-        file.register(into: &registry, inheritedEnvironment: variables)
-        return registry
     }
 }

@@ -39,8 +39,8 @@ struct RunCommand: AsyncParsableCommand {
     ) throws -> (TickRunner, Logger) {
         let services = Services()
         let logger = global.makeLogger(label)
-        let registry = try HandlerConfig.registry(path: config, environment: services.environment)
         let queue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+        let registry = try HandlerRegistry.standard(configPath: config, environment: services.environment, queue: queue)
         let connector = try services.postgresConnector()
         guard let cache else { return (TickRunner(queue: queue, registry: registry, logger: logger, connect: connector), logger) }
         let runner = TickRunner(queue: queue, registry: registry, logger: logger, release: { cache.release($0) }) { timeout throws(PostgresError) in

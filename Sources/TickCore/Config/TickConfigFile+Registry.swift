@@ -8,12 +8,14 @@ extension TickConfigFile {
     /// The handlers of this file, ready to run.
     ///
     /// Each handler's item timeout is its `timeout_ms`, else ``defaultItemTimeout`` (60 s).
-    /// - Parameter inheritedEnvironment: the environment `exec` commands inherit (tick's secrets are removed
-    ///   from it); `nil` (the default) takes the worker process's environment now.
+    /// - Parameters:
+    ///   - inheritedEnvironment: the environment `exec` commands inherit (tick's secrets are removed from
+    ///     it); `nil` (the default) takes the worker process's environment now.
+    ///   - queue: the queue whose Redis holds `http` handlers' rates; without it a rate is not enforced.
     /// - Returns: a registry with one entry per configured handler.
-    public func registry(inheritedEnvironment: [String: String]? = nil) -> HandlerRegistry {
+    public func registry(inheritedEnvironment: [String: String]? = nil, queue: JobQueue? = nil) -> HandlerRegistry {
         var registry = HandlerRegistry()
-        register(into: &registry, inheritedEnvironment: inheritedEnvironment)
+        register(into: &registry, inheritedEnvironment: inheritedEnvironment, queue: queue)
         return registry
     }
 
@@ -21,8 +23,11 @@ extension TickConfigFile {
     /// - Parameters:
     ///   - registry: the registry to add to.
     ///   - inheritedEnvironment: the environment `exec` commands inherit; `nil` takes the worker's.
-    public func register(into registry: inout HandlerRegistry, inheritedEnvironment: [String: String]? = nil) {
+    ///   - queue: the queue whose Redis holds `http` handlers' rates.
+    public func register(into registry: inout HandlerRegistry, inheritedEnvironment: [String: String]? = nil, queue: JobQueue? = nil) {
         let environment = inheritedEnvironment ?? ProcessInfo.processInfo.environment
+        // One connection pool (and thread) for every http handler, so calls to one host share connections.
+        var driver: CurlMultiDriver?
         for name in handlers.keys.sorted() {
             guard let entry = handlers[name] else { continue }
             let timeout = entry.itemTimeout ?? Self.defaultItemTimeout
@@ -31,7 +36,44 @@ extension TickConfigFile {
                 registry.register(name, ExecHandler(configuration, inheritedEnvironment: environment), itemTimeout: timeout)
             case .noop:
                 registry.register(name, NoopHandler(), itemTimeout: timeout)
+            case .http(let configuration):
+                let shared = driver ?? CurlMultiDriver()
+                driver = shared
+                let handler = HTTPHandler(configuration, name: name, queue: queue, driver: shared)
+                registry.register(name, handler, itemTimeout: timeout, concurrencyLimit: configuration.concurrency)
             }
         }
+    }
+}
+
+extension HandlerRegistry {
+    /// The handlers a run uses: the built-ins (`noop`: succeeds at once, for smoke tests and benchmarks;
+    /// `sleep`: waits the payload's `ms`, default 50, simulated work for demos), then the config file's,
+    /// which replace built-ins of the same name.
+    ///
+    /// The file is `configPath`, else `TICK_CONFIG`, else `tick.json` in the working directory when it exists.
+    /// `tick run`, `tick drain` and `tick serve` all build their handlers here, so a job behaves the same
+    /// whichever way its tick was started.
+    /// - Parameters:
+    ///   - configPath: the file named by `--config`, if any.
+    ///   - environment: the process environment: `TICK_CONFIG`, `${NAME}` references, and what `exec`
+    ///     commands inherit.
+    ///   - queue: the queue whose Redis holds `http` handlers' rates.
+    /// - Throws: ``ConfigFileError`` (exit code 78) when a named file is missing or any file is invalid.
+    public static func standard(configPath: String?, environment: [String: String], queue: JobQueue?) throws(ConfigFileError) -> HandlerRegistry {
+        var registry = HandlerRegistry()
+        registry.register("noop", NoopHandler())
+        registry.register("sleep", SleepHandler())
+        let explicit = configPath ?? environment["TICK_CONFIG"]
+        let file: TickConfigFile
+        do {
+            file = try TickConfigFile.load(path: explicit ?? TickConfigFile.defaultPath, environment: environment)
+        } catch {
+            // No tick.json in the working directory (and none named): the built-in handlers only.
+            if error.isMissingFile, explicit == nil { return registry }
+            throw error
+        }
+        file.register(into: &registry, inheritedEnvironment: environment, queue: queue)
+        return registry
     }
 }

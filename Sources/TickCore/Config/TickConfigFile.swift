@@ -41,6 +41,8 @@ public struct TickConfigFile: Sendable, Hashable {
             case exec(ExecHandler.Configuration)
             /// A ``NoopHandler``.
             case noop
+            /// An ``HTTPHandler`` with this configuration (`${NAME}` references already expanded).
+            case http(HTTPHandler.Configuration)
         }
 
         /// What runs.
@@ -87,16 +89,18 @@ public struct TickConfigFile: Sendable, Hashable {
     /// - Parameter path: the file's path.
     /// - Throws: ``ConfigFileError`` when the file cannot be read (see ``ConfigFileError/isMissingFile``)
     ///   or is not a valid config.
-    public static func load(path: String) throws(ConfigFileError) -> TickConfigFile {
-        try parse(bytes: readFile(path), path: path)
+    /// - Parameter environment: the variables `${NAME}` in an `http` handler's settings refer to.
+    public static func load(path: String, environment: [String: String] = [:]) throws(ConfigFileError) -> TickConfigFile {
+        try parse(bytes: readFile(path), path: path, environment: environment)
     }
 
     /// Checks config file text.
     /// - Parameters:
     ///   - bytes: the file's content (UTF-8 JSON).
     ///   - path: the file's name, for messages.
+    ///   - environment: the variables `${NAME}` in an `http` handler's settings refer to.
     /// - Throws: ``ConfigFileError`` naming the file, the handler and the key at fault.
-    public static func parse(bytes: [UInt8], path: String = TickConfigFile.defaultPath) throws(ConfigFileError) -> TickConfigFile {
+    public static func parse(bytes: [UInt8], path: String = TickConfigFile.defaultPath, environment: [String: String] = [:]) throws(ConfigFileError) -> TickConfigFile {
         let root: JSONValue
         do {
             root = try JSONValue(parsing: bytes)
@@ -113,7 +117,7 @@ public struct TickConfigFile: Sendable, Hashable {
         case .object(let entries)?:
             for name in entries.keys.sorted() {
                 guard let settings = entries[name] else { continue }
-                config.handlers[name] = try parseHandler(name: name, settings, path: path)
+                config.handlers[name] = try parseHandler(name: name, settings, path: path, environment: environment)
             }
         case _?:
             throw ConfigFileError(.invalidValue, path: path, #"\#(path): "handlers" must be an object from handler name to settings, like {"resize": {"kind": "exec", "command": ["./bin/resize"]}}"#)
@@ -126,7 +130,7 @@ public struct TickConfigFile: Sendable, Hashable {
     private static let execKeys: Set<String> = ["kind", "command", "env", "timeout_ms", "kill_grace_ms"]
     private static let noopKeys: Set<String> = ["kind", "timeout_ms"]
 
-    private static func parseHandler(name: String, _ settings: JSONValue, path: String) throws(ConfigFileError) -> Handler {
+    private static func parseHandler(name: String, _ settings: JSONValue, path: String, environment: [String: String]) throws(ConfigFileError) -> Handler {
         guard isValidHandlerName(name) else {
             throw ConfigFileError(.invalidName, path: path, handler: name, #"\#(path): handler name \#(quoted(name)) is invalid: use 1–\#(maximumHandlerNameLength) letters, digits, ".", "_", "-" or ":""#)
         }
@@ -140,18 +144,19 @@ public struct TickConfigFile: Sendable, Hashable {
         let kindName: String
         switch members["kind"] {
         case .string(let value)?: kindName = value
-        case nil: throw failure(#""kind" is required: "exec" or "noop""#)
-        case _?: throw failure(#""kind" must be a string: "exec" or "noop""#)
+        case nil: throw failure(#""kind" is required: "exec", "http" or "noop""#)
+        case _?: throw failure(#""kind" must be a string: "exec", "http" or "noop""#)
         }
         let allowed: Set<String>
         switch kindName {
         case "exec": allowed = execKeys
         case "noop": allowed = noopKeys
-        default: throw failure(#"unknown kind \#(quoted(kindName)): use "exec" or "noop""#)
+        case "http": allowed = httpKeys
+        default: throw failure(#"unknown kind \#(quoted(kindName)): use "exec", "http" or "noop""#)
         }
         if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             let keys = allowed.sorted().map(quoted).joined(separator: ", ")
-            throw ConfigFileError(.unknownKey, path: path, handler: name, "\(prefix): unknown key \(quoted(unknown)) (\(kindName == "exec" ? "an" : "a") \(kindName) handler takes \(keys))")
+            throw ConfigFileError(.unknownKey, path: path, handler: name, "\(prefix): unknown key \(quoted(unknown)) (\(kindName == "noop" ? "a" : "an") \(kindName) handler takes \(keys))")
         }
 
         var timeout: Duration?
@@ -160,6 +165,10 @@ public struct TickConfigFile: Sendable, Hashable {
                 throw failure(#""timeout_ms" must be a whole number of milliseconds from 1 to \#(maximumTimeoutMilliseconds)"#)
             }
             timeout = .milliseconds(milliseconds)
+        }
+        if kindName == "http" {
+            let fields = HTTPFields(members: members, path: path, handler: name, environment: environment)
+            return Handler(kind: .http(try fields.configuration()), itemTimeout: timeout)
         }
         guard kindName == "exec" else { return Handler(kind: .noop, itemTimeout: timeout) }
 
@@ -216,7 +225,7 @@ public struct TickConfigFile: Sendable, Hashable {
         }
     }
 
-    private static func isValidVariableName(_ name: String) -> Bool {
+    static func isValidVariableName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard let first = bytes.first, !(first >= 0x30 && first <= 0x39) else { return false }
         return bytes.allSatisfy { byte in
@@ -224,7 +233,7 @@ public struct TickConfigFile: Sendable, Hashable {
         }
     }
 
-    private static func quoted(_ text: String) -> String { JSONText.quoted(text) }
+    static func quoted(_ text: String) -> String { JSONText.quoted(text) }
 
     // MARK: - Reading
 

@@ -82,7 +82,7 @@ enum ChildProcess {
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Report, Never>) in
-                let started = ChildProcessThread.start {
+                let started = DetachedThread.start {
                     var run = ChildProcessRun(request: request, wake: wake)
                     continuation.resume(returning: run.run())
                 }
@@ -176,38 +176,4 @@ func makeChildPipe() -> Result<ChildPipe, ChildProcessErrno> {
         fds[index] = moved
     }
     return .success(ChildPipe(read: fds[0], write: fds[1]))
-}
-
-/// Starts a detached thread: blocking work there does not take one of the cooperative pool's threads.
-enum ChildProcessThread {
-    private final class Work {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-
-    /// Runs `body` on a new detached thread.
-    /// - Returns: `nil` when the thread started, else `pthread_create`'s error (then `body` never runs).
-    static func start(_ body: @escaping @Sendable () -> Void) -> Int32? {
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let work = Unmanaged.passRetained(Work(body))
-        #if canImport(Darwin)
-        var thread: pthread_t?
-        #else
-        var thread = pthread_t()
-        #endif
-        let status = pthread_create(&thread, &attributes, { argument in
-            guard let argument else { return nil }
-            let work = Unmanaged<Work>.fromOpaque(argument).takeRetainedValue()
-            work.body()
-            return nil
-        }, work.toOpaque())
-        if status != 0 {
-            work.release()
-            return status
-        }
-        return nil
-    }
 }

@@ -116,15 +116,7 @@ public struct ExecHandler: JobHandler {
 
     // MARK: - Input
 
-    static func stdin(for input: HandlerInput) -> [UInt8] {
-        switch input {
-        case .item(_, let payload):
-            return Array(payload.serialized.utf8)
-        case .page(let number, let cursor):
-            let page = JSONValue.object(["cursor": cursor.map(JSONValue.string) ?? .null, "page": .integer(Int64(number))])
-            return Array(page.serialized.utf8)
-        }
-    }
+    static func stdin(for input: HandlerInput) -> [UInt8] { HandlerOutput.body(for: input) }
 
     /// The child's environment, `NAME=value` each, sorted by name.
     func environment(for input: HandlerInput, context: HandlerContext) -> [String] {
@@ -185,29 +177,7 @@ public struct ExecHandler: JobHandler {
     }
 
     static func success(stdout: [UInt8], input: HandlerInput) -> HandlerOutcome {
-        let text = trimmed(stdout)
-        switch input {
-        case .item:
-            if text.isEmpty { return .done(result: nil) }
-            if let value = try? JSONValue(parsing: text) { return .done(result: value) }
-            return .done(result: .string(String(decoding: text, as: UTF8.self)))
-        case .page:
-            let expected = #"stdout of a cursor page must be a JSON object {"next": "<cursor>" | null, "result": ...}"#
-            guard !text.isEmpty else { return .failed(reason: "\(expected), got nothing") }
-            guard case .object(let members)? = try? JSONValue(parsing: text) else {
-                return .failed(reason: "\(expected), got: \(preview(text))")
-            }
-            switch members["next"] {
-            case .string(let next)?:
-                return .page(next: next, result: members["result"])
-            case .null?:
-                return .page(next: nil, result: members["result"])
-            case nil:
-                return .failed(reason: "\(expected), got no \"next\" in: \(preview(text))")
-            case let other?:
-                return .failed(reason: "\(expected), got \"next\": \(preview(Array(other.serialized.utf8)))")
-            }
-        }
+        HandlerOutput.success(stdout, input: input, source: "stdout")
     }
 
     // MARK: - Text
@@ -217,22 +187,8 @@ public struct ExecHandler: JobHandler {
         var tail = stderr.suffix(reasonStderrBytes)
         // Do not start in the middle of a UTF-8 sequence.
         while let first = tail.first, first & 0xC0 == 0x80 { tail = tail.dropFirst() }
-        let text = String(decoding: trimmed(Array(tail)), as: UTF8.self)
+        let text = String(decoding: HandlerOutput.trimmed(Array(tail)), as: UTF8.self)
         return text.isEmpty ? what : "\(what): \(text)"
-    }
-
-    static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
-            return []
-        }
-        return Array(bytes[first...last])
-    }
-
-    private static func preview(_ bytes: [UInt8]) -> String {
-        let limit = 200
-        let text = String(decoding: bytes.prefix(limit), as: UTF8.self)
-        return bytes.count > limit ? text + "…" : text
     }
 
     static func size(_ bytes: Int) -> String {

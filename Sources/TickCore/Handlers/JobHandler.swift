@@ -75,9 +75,13 @@ public struct HandlerRegistry: Sendable {
         public var handler: any JobHandler
         /// Used when a job sets no `item_timeout_ms`. Defaults to 60 s.
         public var itemTimeout: Duration
-        public init(handler: any JobHandler, itemTimeout: Duration = .seconds(60)) {
+        /// Items of this handler in flight at most in one run, across its jobs; `nil` for no limit beyond
+        /// the run's concurrency.
+        public var concurrencyLimit: Int?
+        public init(handler: any JobHandler, itemTimeout: Duration = .seconds(60), concurrencyLimit: Int? = nil) {
             self.handler = handler
             self.itemTimeout = itemTimeout
+            self.concurrencyLimit = concurrencyLimit
         }
     }
 
@@ -87,8 +91,13 @@ public struct HandlerRegistry: Sendable {
     public init() {}
 
     /// Registers `handler` under `name`, replacing any handler of that name.
-    public mutating func register(_ name: String, _ handler: any JobHandler, itemTimeout: Duration = .seconds(60)) {
-        entries[name] = Entry(handler: handler, itemTimeout: itemTimeout)
+    /// - Parameters:
+    ///   - name: the name jobs give in `handler`.
+    ///   - handler: the handler.
+    ///   - itemTimeout: the per-item timeout when a job sets none.
+    ///   - concurrencyLimit: items of this handler in flight at most in one run; `nil` for no own limit.
+    public mutating func register(_ name: String, _ handler: any JobHandler, itemTimeout: Duration = .seconds(60), concurrencyLimit: Int? = nil) {
+        entries[name] = Entry(handler: handler, itemTimeout: itemTimeout, concurrencyLimit: concurrencyLimit)
     }
 
     /// The handler registered under `name`.

@@ -27,6 +27,8 @@ struct Execution {
     /// more to start, so starting an item does not scan finished jobs.
     private var runnable: [Int]
     private var cursorIndex = 0
+    /// Items in flight per handler name, for handlers with a concurrency limit.
+    private var handlerInFlight: [String: Int] = [:]
     private let clock = ContinuousClock()
 
     init(jobs: [ActiveJob], store: CheckpointStore, runID: Int64, options: RunOptions, deadline: ContinuousClock.Instant, logger: Logger) {
@@ -113,10 +115,16 @@ struct Execution {
             }
             cursorIndex += 1
             let now = clock.now
+            let limit = job.entry.concurrencyLimit
+            if let limit, handlerInFlight[job.spec.handler, default: 0] >= limit {
+                blocked += 1
+                continue
+            }
             guard now.advanced(by: estimator.estimate(job.spec.handler)) < deadline, let input = job.nextInput() else {
                 blocked += 1
                 continue
             }
+            if limit != nil { handlerInFlight[job.spec.handler, default: 0] += 1 }
             blocked = 0
             if firstItemStarted == nil { firstItemStarted = now }
             job.inFlight += 1
@@ -147,6 +155,7 @@ struct Execution {
 
     private mutating func apply(_ outcome: HandlerOutcome, input: HandlerInput, to job: ActiveJob, elapsed: Duration, stopping: Bool) {
         job.inFlight -= 1
+        if job.entry.concurrencyLimit != nil { handlerInFlight[job.spec.handler, default: 1] -= 1 }
         let index: Int =
             switch input {
             case .item(let i, _): i

@@ -75,7 +75,7 @@ final class CurlEasyHandle {
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            throw TransportError(kind: Self.kind(of: code), message: text)
+            throw TransportError(kind: TransportError.Kind(code), message: text)
         }
         var status = 0
         _ = tick_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -86,22 +86,6 @@ final class CurlEasyHandle {
         let (seconds, attoseconds) = duration.components
         let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return Int(max(1, min(ms, Int64(Int32.max))))
-    }
-
-    /// Whether libcurl's code means nothing was sent (safe to retry any request) or the reply was lost.
-    private static func kind(of code: CURLcode) -> TransportError.Kind {
-        switch code {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT,
-            CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
-            CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
-            return .notSent
-        case CURLE_OPERATION_TIMEDOUT:
-            return .timedOut
-        case CURLE_OUT_OF_MEMORY, CURLE_FAILED_INIT, CURLE_UNKNOWN_OPTION, CURLE_BAD_FUNCTION_ARGUMENT:
-            return .local
-        default:
-            return .replyLost
-        }
     }
 }
 

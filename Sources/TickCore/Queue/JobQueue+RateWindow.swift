@@ -1,0 +1,52 @@
+extension JobQueue {
+    /// Permits of a request rate shared by every run on this prefix: a fixed window of `period`, counted in
+    /// Redis on Redis's own clock (so runs on machines whose clocks differ agree on the window).
+    public struct RateGrant: Sendable, Equatable {
+        /// Requests this run may send now (0 when the window is used up).
+        public var granted: Int
+        /// Time until the current window ends and a new one starts.
+        public var windowLeft: Duration
+    }
+
+    /// Reserves up to `want` requests of `limit` per `period` for the rate named `name`, in one request.
+    ///
+    /// Key `<prefix>:rate:<name>`, a hash of the window's number and the requests granted in it, expiring
+    /// after two periods. Permits a run reserves but does not use are lost when the window ends: the rate
+    /// can be undershot, never exceeded.
+    /// - Parameters:
+    ///   - name: the rate's name (the handler's).
+    ///   - limit: requests per window.
+    ///   - period: the window's length.
+    ///   - want: requests wanted now.
+    ///   - deadline: give up by then.
+    public func reserveRate(name: String, limit: Int, period: Duration, want: Int, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> RateGrant {
+        let arguments = [
+            RedisArgument("\(prefix):rate:\(name)"), RedisArgument(limit), RedisArgument(max(1, Int(period.milliseconds))), RedisArgument(max(1, want)),
+        ]
+        let reply = try await client.eval(Self.rateScript, arguments: arguments, deadline: deadline)
+        guard let parts = reply.array, parts.count == 2, let granted = parts[0].int, let left = parts[1].int else {
+            throw .protocolError(host: client.configuration.host, detail: "the rate script returned an unexpected shape", status: 200)
+        }
+        return RateGrant(granted: granted, windowLeft: .milliseconds(max(0, left)))
+    }
+
+    /// ARGV: key, limit, period in ms, wanted. Returns {granted, ms left in the window}.
+    static let rateScript = RedisScript(
+        """
+        local key = ARGV[1]
+        local limit = tonumber(ARGV[2])
+        local period = tonumber(ARGV[3])
+        local want = tonumber(ARGV[4])
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local window = math.floor(now / period)
+        local used = 0
+        local state = redis.call('HMGET', key, 'w', 'n')
+        if tonumber(state[1]) == window then used = tonumber(state[2]) or 0 end
+        local grant = math.max(0, math.min(want, limit - used))
+        redis.call('HSET', key, 'w', window, 'n', used + grant)
+        redis.call('PEXPIRE', key, period * 2)
+        return {grant, (window + 1) * period - now}
+        """
+    )
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Testing
+import TickCore
+
+/// The `http` handler against a real HTTP server on loopback (``TestEndpoint``), real Redis (through the
+/// REST gateway) and real PostgreSQL: what each response means for the item and the job.
+@Suite("http handler")
+struct HTTPHandlerTests {
+    static let key = "k3y-for-tests-0123456789abcdef-0123456789"
+
+    /// Parses `handlers` the way `tick` reads tick.json, with `environment` for `${NAME}`.
+    func registry(_ handlers: String, environment: [String: String] = [:], queue: JobQueue) throws -> HandlerRegistry {
+        let file = try TickConfigFile.parse(bytes: Array(#"{"handlers": \#(handlers)}"#.utf8), environment: environment)
+        return file.registry(inheritedEnvironment: [:], queue: queue)
+    }
+
+    func hook(_ url: String, _ extra: String = "") -> String {
+        #"{"hook": {"kind": "http", "url": "\#(url)", "unsigned": true\#(extra)}}"#
+    }
+
+    /// Enqueues one job and runs once; returns the run's report and the job's Redis record.
+    func runOne(_ spec: JobSpec, handlers: String, environment: [String: String] = [:], options: RunOptions = RunOptions(), harness: RunnerHarness) async throws -> (RunReport, [String: String]) {
+        let queue = try harness.queue()
+        #expect(try await queue.enqueue([spec], nowMilliseconds: UnixTime.nowMilliseconds()) == [true])
+        let runner = try harness.runner(try registry(handlers, environment: environment, queue: queue))
+        let report = await runner.run(options)
+        return (report, try await queue.record(of: spec.id))
+    }
+
+    func delayedScore(_ id: String, harness: RunnerHarness) async throws -> Int64? {
+        let reply = try await harness.client().send(RedisCommand("ZSCORE", RedisArgument("\(harness.prefix):q:default:delayed"), RedisArgument(id)))
+        return reply.string.flatMap { Int64($0) }
+    }
+
+    @Test("2xx: each item is posted once with tick's headers and a signature, and the JSON body is stored as its result")
+    func success() async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let id = "\(harness.prefix)-ok"
+        let spec = JobSpec(id: id, handler: "hook", work: .items((0..<3).map { .object(["n": .integer(Int64($0))]) }))
+        let handlers = #"{"hook": {"kind": "http", "url": "\#(endpoint.url)/ok", "headers": {"X-App-Token": "${APP_TOKEN}"}, "signing_key": "${KEY}"}}"#
+        let before = UnixTime.nowMilliseconds()
+        let (report, record) = try await runOne(spec, handlers: handlers, environment: ["APP_TOKEN": "app-secret-1", "KEY": Self.key], harness: harness)
+        #expect(report.itemsDone == 3 && report.jobsCompleted == 1, "\(report.jsonLine)")
+        #expect(record["state"] == "done")
+        let items = try harness.items()[id] ?? [:]
+        #expect(items[1]?.result == #"{"echo": {"n": 1}, "index": "1"}"#)
+
+        let requests = endpoint.requests
+        #expect(requests.count == 3, "one request per item, none repeated")
+        for request in requests {
+            let headers = request.headers
+            let index = try #require(headers["tick-item-index"].flatMap { Int($0) })
+            #expect(String(decoding: request.body, as: UTF8.self) == #"{"n":\#(index)}"#)
+            #expect(headers["tick-job-id"] == id)
+            #expect(headers["tick-queue"] == "default")
+            #expect(headers["tick-handler"] == "hook")
+            #expect(headers["tick-attempt"] == "1")
+            #expect(headers["idempotency-key"] == "\(id):\(index)")
+            #expect(headers["content-type"] == "application/json")
+            #expect(headers["user-agent"]?.hasPrefix("tick/") == true)
+            #expect(headers["x-app-token"] == "app-secret-1", "${APP_TOKEN} expanded from the environment")
+            let deadline = try #require(headers["tick-deadline"].flatMap { Int64($0) })
+            #expect(deadline > before && deadline <= UnixTime.nowMilliseconds() + 61_000, "the item's deadline: at most the 60 s default timeout away")
+            let token = try #require(headers["tick-signature"])
+            let parts = token.split(separator: ".")
+            #expect(parts.count == 3)
+            let claims = try #require(try JSONSerialization.jsonObject(with: Self.base64URL(String(parts[1]))) as? [String: Any])
+            #expect(claims["iss"] as? String == "tick")
+            #expect(claims["sub"] as? String == "\(endpoint.url)/ok")
+            let iat = try #require(claims["iat"] as? Int)
+            #expect((claims["exp"] as? Int).map { $0 - iat } == 300)
+            #expect(abs(Int64(iat) - before / 1000) <= 5)
+            #expect((claims["jti"] as? String)?.count == 32)
+            #expect((claims["body"] as? String)?.count == 43, "base64url of a SHA-256, unpadded")
+        }
+        #expect(Set(requests.compactMap { $0.headers["tick-signature"] }).count == 3, "a fresh token (jti) per request")
+    }
+
+    @Test("a cursor job pages to the end across runs: a 503 on page 2 retries the job, which resumes at page 2")
+    func cursorAcrossRuns() async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let queue = try harness.queue()
+        let id = "\(harness.prefix)-cursor"
+        #expect(try await queue.enqueue([JobSpec(id: id, handler: "hook", work: .cursor(nil))], nowMilliseconds: UnixTime.nowMilliseconds()) == [true])
+        let runner = try harness.runner(try registry(hook("\(endpoint.url)/cursor"), queue: queue))
+        let reports = await harness.drain(runner, options: RunOptions(), limit: 10)
+        #expect(reports.filter { $0.claimed > 0 }.count == 2, "the first run stops at page 2's 503 (Retry-After: 0), the second finishes")
+        #expect(reports.first?.jobsRetried == 1)
+        #expect(try await queue.record(of: id)["state"] == "done")
+        let pages = endpoint.requests.compactMap { request -> Int? in
+            (try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])?["page"] as? Int
+        }
+        #expect(pages == [0, 1, 2, 2, 3, 4], "pages 0 and 1 are not fetched again")
+        let cursors = endpoint.requests.map { (try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any])?["cursor"] as? String }
+        #expect(cursors == [nil, "c1", "c2", "c2", "c3", "c4"], "the second run resumes from the checkpointed cursor")
+        let items = try harness.items()[id] ?? [:]
+        #expect(items.keys.sorted() == [0, 1, 2, 3, 4])
+        #expect(items[3]?.result == #"{"page": 3, "cursor": "c3"}"#)
+        #expect(endpoint.requests.allSatisfy { $0.headers["tick-page"] == $0.headers["tick-item-index"] })
+    }
+
+    @Test("408, 429 and 5xx retry the job later; other 4xx and 3xx dead-letter it with the status and the body's start",
+          arguments: [(400, "dead"), (404, "dead"), (422, "dead"), (307, "dead"), (408, "delayed"), (429, "delayed"), (500, "delayed"), (502, "delayed"), (503, "delayed")])
+    func statusClasses(code: Int, state: String) async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let id = "\(harness.prefix)-s\(code)"
+        let (report, record) = try await runOne(.items(id, count: 3, handler: "hook"), handlers: hook("\(endpoint.url)/status/\(code)"), harness: harness)
+        #expect(record["state"] == state, "\(report.jsonLine)")
+        #expect(endpoint.requests.count == 1, "the job stops at its first failed item")
+        let error = record["error"] ?? ""
+        #expect(error.contains("HTTP \(code)"), "\(error)")
+        if code >= 400 { #expect(error.contains("status \(code) body"), "\(error)") }
+        #expect(state == "dead" ? report.jobsDead == 1 : report.jobsRetried == 1)
+        #expect(try harness.items()[id]?.values.allSatisfy { $0.state != "done" } ?? true)
+    }
+
+    @Test("Retry-After in seconds or as an HTTP date sets when the job is retried, capped at 15 minutes",
+          arguments: [("120", Int64(120)), ("99999", Int64(900)), ("date+300", Int64(300))])
+    func retryAfter(value: String, seconds: Int64) async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let id = "\(harness.prefix)-ra"
+        var header = value
+        if value == "date+300" {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            header = formatter.string(from: Date().addingTimeInterval(300)).replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: ",", with: "%2C")
+        }
+        let (_, record) = try await runOne(.items(id, count: 1, handler: "hook"), handlers: hook("\(endpoint.url)/status/429?retry_after=\(header)"), harness: harness)
+        #expect(record["state"] == "delayed")
+        let score = try #require(try await delayedScore(id, harness: harness))
+        let delay = score - UnixTime.nowMilliseconds()
+        #expect(abs(delay - seconds * 1000) <= 5_000, "retry in \(delay) ms, expected about \(seconds) s")
+    }
+
+    @Test("a response slower than the item's timeout is abandoned at the timeout and retried")
+    func timeout() async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let id = "\(harness.prefix)-slow"
+        let started = ContinuousClock.now
+        let (report, record) = try await runOne(.items(id, count: 1, handler: "hook"), handlers: hook("\(endpoint.url)/slow/3000", #", "timeout_ms": 300"#), harness: harness)
+        #expect(ContinuousClock.now - started < .seconds(2), "the run did not wait for the 3 s response")
+        #expect(record["state"] == "delayed", "\(report.jsonLine)")
+        #expect(record["error"]?.contains("no response within 300 ms") == true, "\(record["error"] ?? "")")
+    }
+
+    @Test("a refused connection is transient: the job is retried with a reason naming the endpoint")
+    func refused() async throws {
+        try await ScriptedHTTPServer.withRefusingPort { port in
+            let harness = try RunnerHarness()
+            let id = "\(harness.prefix)-refused"
+            let (_, record) = try await runOne(.items(id, count: 1, handler: "hook"), handlers: hook("http://127.0.0.1:\(port)/x?token=hidden"), harness: harness)
+            #expect(record["state"] == "delayed")
+            let error = record["error"] ?? ""
+            #expect(error.contains("cannot connect") && error.contains("POST http://127.0.0.1:\(port)/x"), "\(error)")
+            #expect(!error.contains("hidden"), "the URL's query is not shown")
+        }
+    }
+
+    @Test("a redirect is not followed: the job is dead with a reason that says so, without the Location's query")
+    func redirect() async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let id = "\(harness.prefix)-redirect"
+        let (_, record) = try await runOne(.items(id, count: 1, handler: "hook"), handlers: hook("\(endpoint.url)/redirect"), harness: harness)
+        #expect(record["state"] == "dead")
+        let error = record["error"] ?? ""
+        #expect(error.contains("HTTP 301 redirect to /ok not followed"), "\(error)")
+        #expect(!error.contains("secret-in-query"))
+        #expect(endpoint.requests.map(\.path) == ["/redirect"], "the Location was not requested")
+    }
+
+    @Test("a 2xx body over max_result_bytes: the item is done, the result says it was omitted")
+    func oversizedResult() async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let id = "\(harness.prefix)-big"
+        let (_, record) = try await runOne(.items(id, count: 1, handler: "hook"), handlers: hook("\(endpoint.url)/big/5000", #", "max_result_bytes": 1024"#), harness: harness)
+        #expect(record["state"] == "done")
+        let result = try harness.items()[id]?[0]?.result ?? ""
+        #expect(result.contains("result_omitted") && result.contains("1 KiB"), "\(result)")
+        #expect(result.count < 200)
+    }
+
+    @Test("many requests in flight at once, never more than the handler's concurrency")
+    func concurrency() async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let id = "\(harness.prefix)-many"
+        var spec = JobSpec.items(id, count: 200, handler: "hook")
+        spec.itemConcurrency = 100
+        var options = RunOptions()
+        options.concurrency = 100
+        let (report, record) = try await runOne(spec, handlers: hook("\(endpoint.url)/slow/50", #", "concurrency": 20"#), options: options, harness: harness)
+        #expect(record["state"] == "done")
+        #expect(report.itemsDone == 200)
+        #expect(endpoint.maxInFlight <= 20, "the handler's concurrency caps the run's 100")
+        #expect(endpoint.maxInFlight >= 15, "requests do overlap (one thread, libcurl's multi interface): at most \(endpoint.maxInFlight) at once")
+    }
+
+    @Test("a rate of 20 requests per second holds: 50 items take at least three windows")
+    func rate() async throws {
+        let endpoint = try await TestEndpoint.start()
+        defer { endpoint.stop() }
+        let harness = try RunnerHarness()
+        let id = "\(harness.prefix)-rate"
+        var spec = JobSpec.items(id, count: 50, handler: "hook")
+        spec.itemConcurrency = 10
+        var options = RunOptions()
+        options.concurrency = 10
+        let started = ContinuousClock.now
+        let (report, record) = try await runOne(spec, handlers: hook("\(endpoint.url)/ok", #", "concurrency": 10, "rate": {"requests": 20, "period_ms": 1000}"#), options: options, harness: harness)
+        let elapsed = ContinuousClock.now - started
+        #expect(record["state"] == "done", "\(report.jsonLine)")
+        #expect(elapsed >= .seconds(1), "50 requests at 20 per window span three windows: \(elapsed)")
+        // Permits come in chunks of the concurrency (10): about 50 / 10 reservations plus the waits.
+        #expect(report.redisRequests <= 2 + 12, "\(report.redisRequests) Redis requests")
+        let arrivals = endpoint.requests.map(\.arrived).sorted()
+        // Windows are fixed, so 21 requests can straddle an edge; 41 consecutive ones span three windows,
+        // hence one whole window.
+        for (index, arrival) in arrivals.enumerated() where index + 40 < arrivals.count {
+            #expect(arrivals[index + 40] - arrival > .milliseconds(900))
+        }
+    }
+
+    static func base64URL(_ text: String) -> Data {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64) ?? Data()
+    }
+}
