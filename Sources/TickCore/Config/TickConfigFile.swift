@@ -22,13 +22,18 @@ import Darwin
 /// ```
 ///
 /// - `handlers`: an object from handler name (1–64 letters, digits, `.`, `_`, `-`, `:`) to its settings:
-///   - `kind` (required): `"exec"` (an ``ExecHandler``) or `"noop"` (a ``NoopHandler``).
+///   - `kind` (required): `"exec"` (an ``ExecHandler``), `"http"` (an ``HTTPHandler``) or `"noop"` (a
+///     ``NoopHandler``).
 ///   - `timeout_ms`: the per-item timeout when a job sets none, 1 to 86 400 000; default 60 000
 ///     (``defaultItemTimeout``).
 ///   - `exec` only: `command` (required), a non-empty array of strings: the program and its arguments, no
 ///     shell; `env`, an object of string values added to the command's environment (names like
 ///     `[A-Za-z_][A-Za-z0-9_]*`, not tick's own `TICK_*` item variables); `kill_grace_ms`, the time between
 ///     SIGTERM and SIGKILL when an item times out, 0 to 600 000, default 2 000.
+///   - `http` only: `url` (required, `https://` or `http://`), `method` (`POST`, `PUT`, `PATCH`), `headers`,
+///     `signing_key` (required unless `"unsigned": true`), `signature_ttl_s`, `concurrency`, `rate`
+///     (`{"requests": N, "period_ms": M}`), `max_result_bytes`, `ca_bundle`. `${NAME}` in `url`, header
+///     values, `signing_key` and `ca_bundle` is replaced by the environment variable `NAME`.
 ///
 /// Other top-level keys are ignored (later versions add some); unknown keys inside a handler are errors, so
 /// a typo does not pass silently. Every problem is a ``ConfigFileError`` (exit code 78).
