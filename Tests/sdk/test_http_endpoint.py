@@ -823,3 +823,19 @@ def test_tick_deadline_is_when_tick_gives_up(tick, endpoint, workdir, prefix, id
     assert record.received_at * 1000 <= deadline <= record.received_at * 1000 + 1000 + 50, (record.received_at, deadline)
     assert deadline - 50 <= gave_up * 1000, "tick returned before the deadline it announced"
     assert gave_up - started < 5, "tick waited for the answer past its deadline"
+
+
+def test_tls_verification_is_on_unless_the_ca_is_given(tick, endpoint, workdir, prefix, ids, redis):
+    """Without ca_bundle, the self-signed endpoint fails verification: nothing reaches it, the job is
+    retried with the reason; with it (the other tests), the same endpoint is trusted."""
+    config, env = write_config(workdir, endpoint)
+    settings = json.loads(config.read_text())
+    del settings["handlers"]["hook"]["ca_bundle"]
+    config.write_text(json.dumps(settings))
+    job = ids("tls")
+    enqueue(tick, prefix, {"id": job, "handler": "hook", "items": [{"n": 1}]})
+    report = tick_run(tick, prefix, config, env)
+    assert (report["jobs_retried"], report["items_done"]) == (1, 0), report
+    assert endpoint.requests == [], "no request got past the TLS handshake"
+    reason = redis.hget(f"{prefix}:job:{job}", "error") or ""
+    assert "cannot connect" in reason and ("certificate" in reason.lower() or "ssl" in reason.lower()), reason
