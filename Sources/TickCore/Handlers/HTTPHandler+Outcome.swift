@@ -4,9 +4,8 @@ extension HTTPHandler {
     ///   - result: the transfer's result.
     ///   - input: the item or page called for.
     ///   - configuration: the handler's limits (result size, `Retry-After` cap).
-    ///   - allowed: the time the call had, for a timeout's reason.
     ///   - now: Unix time in seconds, for a `Retry-After` date.
-    static func outcome(of result: HTTPTransferResult, input: HandlerInput, configuration: Configuration, allowed: Duration, now: Int64) -> HandlerOutcome {
+    static func outcome(of result: HTTPTransferResult, input: HandlerInput, configuration: Configuration, now: Int64) -> HandlerOutcome {
         let target = "\(configuration.method) \(configuration.displayURL)"
         let response: HTTPTransferResponse
         switch result {
@@ -15,7 +14,7 @@ extension HTTPHandler {
         case .failed(let error):
             switch error.kind {
             case .timedOut:
-                return .retryLater(reason: "\(target): no response within \(Int64(allowed.milliseconds.rounded())) ms (the item's timeout)", after: nil)
+                return .retryLater(reason: "\(target): no response before the item's deadline (its timeout, or the run's end)", after: nil)
             case .notSent:
                 return .retryLater(reason: "\(target): cannot connect: \(error.message)", after: nil)
             case .replyLost:

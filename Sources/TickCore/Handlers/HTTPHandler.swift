@@ -80,7 +80,7 @@ public struct HTTPHandler: JobHandler {
             caBundle: configuration.caBundle
         )
         let result = await driver.perform(request)
-        let outcome = Self.outcome(of: result, input: input, configuration: configuration, allowed: allowed, now: UnixTime.nowMilliseconds() / 1000)
+        let outcome = Self.outcome(of: result, input: input, configuration: configuration, now: UnixTime.nowMilliseconds() / 1000)
         if context.logger.logLevel <= .debug {
             var metadata: Logger.Metadata = [
                 "http.url": "\(configuration.displayURL)", "http.duration_ms": "\(Int(started.duration(to: .now).milliseconds))",

@@ -70,7 +70,7 @@ actor HTTPRateLimiter {
     private func reserve(deadline: ContinuousClock.Instant) async -> String? {
         defer { refill = nil }
         do {
-            let grant = try await queue.reserveRate(name: name, limit: rate.requests, period: rate.period, want: chunk, deadline: deadline)
+            let grant = try await queue.reserveRate(name: name, limit: rate.requests, period: rate.period, want: chunk, nowMilliseconds: UnixTime.nowMilliseconds(), deadline: deadline)
             let ends = ContinuousClock.now.advanced(by: grant.windowLeft)
             permits = grant.granted
             windowEnds = ends

@@ -1,6 +1,8 @@
 extension JobQueue {
     /// Permits of a request rate shared by every run on this prefix: a fixed window of `period`, counted in
-    /// Redis on Redis's own clock (so runs on machines whose clocks differ agree on the window).
+    /// Redis. Windows are numbered from the caller's clock (Upstash does not document `TIME` in scripts); a
+    /// run whose clock lags joins the window already counted instead of starting an older one, so clock
+    /// skew between machines can start a window early by the skew, never reset a window's count.
     public struct RateGrant: Sendable, Equatable {
         /// Requests this run may send now (0 when the window is used up).
         public var granted: Int
@@ -19,9 +21,11 @@ extension JobQueue {
     ///   - period: the window's length.
     ///   - want: requests wanted now.
     ///   - deadline: give up by then.
-    public func reserveRate(name: String, limit: Int, period: Duration, want: Int, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> RateGrant {
+    ///   - nowMilliseconds: the caller's Unix time in milliseconds.
+    public func reserveRate(name: String, limit: Int, period: Duration, want: Int, nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> RateGrant {
         let arguments = [
             RedisArgument("\(prefix):rate:\(name)"), RedisArgument(limit), RedisArgument(max(1, Int(period.milliseconds))), RedisArgument(max(1, want)),
+            RedisArgument(String(nowMilliseconds)),
         ]
         let reply = try await client.eval(Self.rateScript, arguments: arguments, deadline: deadline)
         guard let parts = reply.array, parts.count == 2, let granted = parts[0].int, let left = parts[1].int else {
@@ -30,23 +34,26 @@ extension JobQueue {
         return RateGrant(granted: granted, windowLeft: .milliseconds(max(0, left)))
     }
 
-    /// ARGV: key, limit, period in ms, wanted. Returns {granted, ms left in the window}.
+    /// ARGV: key, limit, period in ms, wanted, now in ms. Returns {granted, ms left in the window}.
     static let rateScript = RedisScript(
         """
         local key = ARGV[1]
         local limit = tonumber(ARGV[2])
         local period = tonumber(ARGV[3])
         local want = tonumber(ARGV[4])
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local now = tonumber(ARGV[5])
         local window = math.floor(now / period)
         local used = 0
         local state = redis.call('HMGET', key, 'w', 'n')
-        if tonumber(state[1]) == window then used = tonumber(state[2]) or 0 end
+        local stored = tonumber(state[1])
+        if stored and stored >= window then
+          window = stored
+          used = tonumber(state[2]) or 0
+        end
         local grant = math.max(0, math.min(want, limit - used))
         redis.call('HSET', key, 'w', window, 'n', used + grant)
         redis.call('PEXPIRE', key, period * 2)
-        return {grant, (window + 1) * period - now}
+        return {grant, math.max(0, (window + 1) * period - now)}
         """
     )
 }
