@@ -31,9 +31,10 @@ public struct ServeEnvironment: Sendable {
     /// - Throws: a ``TickCore/TickError`` (exit code 78) for a missing or malformed variable or config file.
     public func runner(prefix: String, config: String?, logger: Logger) throws -> TickRunner {
         let queue = JobQueue(client: try UpstashClient(configuration: UpstashConfiguration(environment: variables)), prefix: prefix)
-        let registry = try HandlerRegistry.standard(configPath: config, environment: variables, queue: queue)
+        let file = try TickConfigFile.standard(configPath: config, environment: variables)
+        let registry = HandlerRegistry.standard(config: file, environment: variables, queue: queue)
         let base = try PostgresConfiguration(environment: variables, applicationName: "tick-serve")
-        return TickRunner(queue: queue, registry: registry, logger: logger) { timeout throws(PostgresError) in
+        return TickRunner(queue: queue, registry: registry, logger: logger, schedules: file?.schedules ?? []) { timeout throws(PostgresError) in
             let configuration = try PostgresConfiguration(
                 conninfo: base.conninfo, variableName: base.variableName, connectTimeout: max(.seconds(2), timeout),
                 applicationName: base.applicationName)

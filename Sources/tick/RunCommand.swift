@@ -40,10 +40,12 @@ struct RunCommand: AsyncParsableCommand {
         let services = Services()
         let logger = global.makeLogger(label)
         let queue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
-        let registry = try HandlerRegistry.standard(configPath: config, environment: services.environment, queue: queue)
+        let file = try TickConfigFile.standard(configPath: config, environment: services.environment)
+        let registry = HandlerRegistry.standard(config: file, environment: services.environment, queue: queue)
+        let schedules = file?.schedules ?? []
         let connector = try services.postgresConnector()
-        guard let cache else { return (TickRunner(queue: queue, registry: registry, logger: logger, connect: connector), logger) }
-        let runner = TickRunner(queue: queue, registry: registry, logger: logger, release: { cache.release($0) }) { timeout throws(PostgresError) in
+        guard let cache else { return (TickRunner(queue: queue, registry: registry, logger: logger, schedules: schedules, connect: connector), logger) }
+        let runner = TickRunner(queue: queue, registry: registry, logger: logger, schedules: schedules, release: { cache.release($0) }) { timeout throws(PostgresError) in
             try cache.connect(timeout: timeout)
         }
         return (runner, logger)

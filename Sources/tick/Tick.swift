@@ -20,7 +20,7 @@ struct Tick: AsyncParsableCommand {
             81 Redis error, 130 interrupted.
             """,
         version: TickVersion.current,
-        subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, StatsCommand.self, JobCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, ServeCommand.self, CronCommand.self],
+        subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, StatsCommand.self, JobCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, ServeCommand.self, CronCommand.self, SchedulesCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

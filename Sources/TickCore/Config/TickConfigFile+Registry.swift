@@ -46,34 +46,47 @@ extension TickConfigFile {
     }
 }
 
+extension TickConfigFile {
+    /// The config file a run uses: `configPath`, else `TICK_CONFIG`, else `tick.json` in the working
+    /// directory when it exists.
+    /// - Parameters:
+    ///   - configPath: the file named by `--config`, if any.
+    ///   - environment: `TICK_CONFIG`, and the variables `${NAME}` in http handlers refer to.
+    /// - Returns: the file, or `nil` when none is named and there is no `tick.json`.
+    /// - Throws: ``ConfigFileError`` (exit code 78) when a named file is missing or any file is invalid.
+    public static func standard(configPath: String?, environment: [String: String]) throws(ConfigFileError) -> TickConfigFile? {
+        let explicit = configPath ?? environment["TICK_CONFIG"]
+        do {
+            return try TickConfigFile.load(path: explicit ?? TickConfigFile.defaultPath, environment: environment)
+        } catch {
+            // No tick.json in the working directory (and none named): no config file.
+            if error.isMissingFile, explicit == nil { return nil }
+            throw error
+        }
+    }
+}
+
 extension HandlerRegistry {
     /// The handlers a run uses: the built-ins (`noop`: succeeds at once, for smoke tests and benchmarks;
     /// `sleep`: waits the payload's `ms`, default 50, simulated work for demos), then the config file's,
-    /// which replace built-ins of the same name.
-    ///
-    /// The file is `configPath`, else `TICK_CONFIG`, else `tick.json` in the working directory when it exists.
-    /// `tick run`, `tick drain` and `tick serve` all build their handlers here, so a job behaves the same
-    /// whichever way its tick was started.
+    /// which replace built-ins of the same name. `tick run`, `tick drain` and `tick serve` all build their
+    /// handlers here, so a job behaves the same whichever way its tick was started.
     /// - Parameters:
-    ///   - configPath: the file named by `--config`, if any.
-    ///   - environment: the process environment: `TICK_CONFIG`, `${NAME}` references, and what `exec`
-    ///     commands inherit.
+    ///   - config: the config file (``TickConfigFile/standard(configPath:environment:)``), if any.
+    ///   - environment: the process environment, which `exec` commands inherit (less tick's secrets).
     ///   - queue: the queue whose Redis holds `http` handlers' rates.
-    /// - Throws: ``ConfigFileError`` (exit code 78) when a named file is missing or any file is invalid.
-    public static func standard(configPath: String?, environment: [String: String], queue: JobQueue?) throws(ConfigFileError) -> HandlerRegistry {
+    public static func standard(config: TickConfigFile?, environment: [String: String], queue: JobQueue?) -> HandlerRegistry {
         var registry = HandlerRegistry()
         registry.register("noop", NoopHandler())
         registry.register("sleep", SleepHandler())
-        let explicit = configPath ?? environment["TICK_CONFIG"]
-        let file: TickConfigFile
-        do {
-            file = try TickConfigFile.load(path: explicit ?? TickConfigFile.defaultPath, environment: environment)
-        } catch {
-            // No tick.json in the working directory (and none named): the built-in handlers only.
-            if error.isMissingFile, explicit == nil { return registry }
-            throw error
-        }
-        file.register(into: &registry, inheritedEnvironment: environment, queue: queue)
+        config?.register(into: &registry, inheritedEnvironment: environment, queue: queue)
         return registry
+    }
+
+    /// ``standard(config:environment:queue:)`` with the config file found as
+    /// ``TickConfigFile/standard(configPath:environment:)`` finds it.
+    /// - Throws: ``ConfigFileError`` (exit code 78) when a named file is missing or any file is invalid.
+    public static func standard(configPath: String?, environment: [String: String], queue: JobQueue?) throws(ConfigFileError) -> HandlerRegistry {
+        standard(config: try TickConfigFile.standard(configPath: configPath, environment: environment), environment: environment, queue: queue)
     }
 }

@@ -35,6 +35,11 @@ import Darwin
 ///     (`{"requests": N, "period_ms": M}`), `max_result_bytes`, `ca_bundle`. `${NAME}` in `url`, header
 ///     values, `signing_key` and `ca_bundle` is replaced by the environment variable `NAME`.
 ///
+/// - `schedules`: an object from schedule name (the same rule as handler names) to a recurring job, see
+///   ``Schedule`` and docs/schedules.md: `cron` (required, five fields), `timezone` (an IANA name, default
+///   `UTC`), `catch_up` (`"skip"`, the default, or `"all"`), `max_catch_up` (with `all`: 1 to 1000, default 24),
+///   `job` (required: a job as `tick enqueue` takes it, without `id` and `run_at`).
+///
 /// Other top-level keys are ignored (later versions add some); unknown keys inside a handler are errors, so
 /// a typo does not pass silently. Every problem is a ``ConfigFileError`` (exit code 78).
 public struct TickConfigFile: Sendable, Hashable {
@@ -80,6 +85,8 @@ public struct TickConfigFile: Sendable, Hashable {
     public var path: String
     /// Handlers by name.
     public var handlers: [String: Handler]
+    /// Recurring jobs by name (`schedules`), sorted by name.
+    public var schedules: [Schedule] = []
 
     /// Makes a configuration in code.
     /// - Parameters:
@@ -127,6 +134,7 @@ public struct TickConfigFile: Sendable, Hashable {
         case _?:
             throw ConfigFileError(.invalidValue, path: path, #"\#(path): "handlers" must be an object from handler name to settings, like {"resize": {"kind": "exec", "command": ["./bin/resize"]}}"#)
         }
+        if let schedules = top["schedules"] { config.schedules = try parseSchedules(schedules, path: path) }
         return config
     }
 

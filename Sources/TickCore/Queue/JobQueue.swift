@@ -32,6 +32,8 @@ public struct JobQueue: Sendable {
         public var jobs: [ClaimedJob]
         /// Jobs whose last attempt's lease expired, dead-lettered by this claim.
         public var deadLettered: [String]
+        /// Jobs this claim enqueued for due schedule slots.
+        public var scheduled: [String] = []
     }
 
     /// How a run ends its lease on a job.
@@ -72,13 +74,40 @@ public struct JobQueue: Sendable {
         return (reply.array ?? []).map { $0 == .integer(1) }
     }
 
-    /// Claims up to `batch` jobs in one request: moves due delayed jobs to ready, takes back expired leases,
-    /// and leases ready jobs by priority, for `lease`.
-    public func claim(queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> Claim {
-        let arguments = [RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(batch), RedisArgument(Int(lease.milliseconds))]
-            + queues.map { RedisArgument($0) }
+    /// Claims up to `batch` jobs in one request: enqueues the due slots of `schedules` (each slot once,
+    /// whatever the number of runs doing the same), moves due delayed jobs to ready, takes back expired
+    /// leases, and leases ready jobs by priority, for `lease`.
+    /// - Parameters:
+    ///   - queues: the queues to claim from, in priority order.
+    ///   - batch: jobs at most.
+    ///   - lease: how long the jobs stay leased to this run.
+    ///   - nowMilliseconds: the caller's Unix time in milliseconds.
+    ///   - schedules: the schedules whose candidate slots (``Schedule/candidates(now:)``) go with the claim.
+    ///   - deadline: give up by then.
+    public func claim(
+        queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [Schedule] = [], deadline: ContinuousClock.Instant? = nil
+    ) async throws(UpstashError) -> Claim {
+        var arguments = [
+            RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(batch), RedisArgument(Int(lease.milliseconds)),
+            RedisArgument(Int(Schedule.firstSightingWindow.milliseconds)), RedisArgument(queues.count),
+        ] + queues.map { RedisArgument($0) }
+        for schedule in schedules {
+            let slots = schedule.candidates(now: nowMilliseconds / 1000)
+            let mode: String
+            switch schedule.catchUp {
+            case .skip: mode = "skip"
+            case .all: mode = "all"
+            }
+            arguments += [
+                RedisArgument(schedule.name), RedisArgument(mode), RedisArgument(schedule.jobTemplate), RedisArgument(schedule.job.queue),
+                RedisArgument(schedule.job.priority), RedisArgument(schedule.job.maxAttempts), RedisArgument(slots.count),
+            ]
+            arguments += slots.map { RedisArgument(String($0 * 1000)) }
+        }
         let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
-        guard let parts = reply.array, parts.count == 2, let flat = parts[0].array, let dead = parts[1].array, flat.count % 5 == 0 else {
+        guard let parts = reply.array, parts.count == 3, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
+            flat.count % 5 == 0
+        else {
             throw .protocolError(host: client.configuration.host, detail: "the claim script returned an unexpected shape", status: 200)
         }
         var jobs: [ClaimedJob] = []
@@ -88,7 +117,7 @@ public struct JobQueue: Sendable {
             else { continue }
             jobs.append(ClaimedJob(id: id, json: json, attempt: attempt, fence: Int64(fence), queue: queue))
         }
-        return Claim(jobs: jobs, deadLettered: dead.compactMap(\.string))
+        return Claim(jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string))
     }
 
     /// Ends the leases of many jobs in one request. Returns, per acknowledgement, whether it applied

@@ -34,14 +34,53 @@ public enum QueueScripts: Sendable {
         return out
         """)
 
-    /// ARGV: prefix, now, batch, lease_ms, queue... For each queue in order: moves due delayed jobs to
-    /// ready, takes back expired leases (dead-lettering a job whose last attempt's lease expired), and
-    /// leases ready jobs by priority until the batch is full.
-    /// Returns `{ {id, spec, attempt, fence, queue, ...}, {dead id, ...} }`.
+    /// ARGV: prefix, now, batch, lease_ms, first_sighting_ms, number of queues, queue..., then per schedule:
+    /// name, catch_up (`skip` or `all`), job template (JSON whose id is `@TICK_SCHEDULE_ID@`), queue,
+    /// priority, max_attempts, number of slots, slot... (Unix ms, ascending).
+    ///
+    /// First the schedules: each slot after the schedule's last enqueued slot (`P:schedules`, a hash of name
+    /// to slot ms; a schedule never seen considers only slots after now - first_sighting_ms) and not after
+    /// now is enqueued as job `sched:<name>:<slot s>` unless that job exists (`skip`: only the latest such
+    /// slot), and the last slot is moved on. Then, for each queue in order: moves due delayed jobs to ready,
+    /// takes back expired leases (dead-lettering a job whose last attempt's lease expired), and leases ready
+    /// jobs by priority until the batch is full.
+    /// Returns `{ {id, spec, attempt, fence, queue, ...}, {dead id, ...}, {scheduled id, ...} }`.
     public static let claim = RedisScript(
         """
         local p, now, batch, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-        local out, dead, taken = {}, {}, 0
+        local first, nq = tonumber(ARGV[5]), tonumber(ARGV[6])
+        local out, dead, taken, scheduled = {}, {}, 0, {}
+        local skey = p .. ':schedules'
+        local i = 7 + nq
+        while i <= #ARGV do
+          local name, mode, template, sq, prio, maxa = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5]
+          local n = tonumber(ARGV[i+6])
+          local last = tonumber(redis.call('HGET', skey, name) or '') or (now - first)
+          local due = {}
+          for k = 1, n do
+            local slot = tonumber(ARGV[i + 6 + k])
+            if slot > last and slot <= now then due[#due + 1] = slot end
+          end
+          i = i + 7 + n
+          if #due > 0 then
+            if mode == 'skip' then due = {due[#due]} end
+            for _, slot in ipairs(due) do
+              local id = 'sched:' .. name .. ':' .. string.format('%.0f', math.floor(slot / 1000))
+              local jk = p .. ':job:' .. id
+              if redis.call('EXISTS', jk) == 0 then
+                local spec = string.gsub(template, '@TICK_SCHEDULE_ID@', id, 1)
+                local score = string.format('%.0f', (100 - prio) * 1e13 + now)
+                redis.call('HSET', jk, 'spec', spec, 'queue', sq, 'attempt', 0, 'fence', 0, 'score', score,
+                  'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now, 'state', 'ready', 'schedule', name,
+                  'slot', string.format('%.0f', slot))
+                redis.call('ZADD', p .. ':q:' .. sq .. ':ready', score, id)
+                redis.call('SADD', p .. ':queues', sq)
+                scheduled[#scheduled + 1] = id
+              end
+            end
+            redis.call('HSET', skey, name, string.format('%.0f', due[#due]))
+          end
+        end
         local function to_ready(base, jk, id)
           local score = redis.call('HGET', jk, 'score')
           if score then
@@ -49,7 +88,7 @@ public enum QueueScripts: Sendable {
             redis.call('HSET', jk, 'state', 'ready')
           end
         end
-        for qi = 5, #ARGV do
+        for qi = 7, 6 + nq do
           local q = ARGV[qi]
           local base = p .. ':q:' .. q
           for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)) do
@@ -91,7 +130,7 @@ public enum QueueScripts: Sendable {
             end
           end
         end
-        return {out, dead}
+        return {out, dead, scheduled}
         """)
 
     /// ARGV: prefix, now, done_ttl_seconds, then per job: op, queue, id, fence, delay_ms, message.

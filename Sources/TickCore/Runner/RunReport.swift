@@ -14,6 +14,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var jobsReleased: Int = 0
     /// Jobs this run stopped because another run took them over (its lease had expired).
     public var jobsLost: Int = 0
+    /// Jobs this run enqueued for due schedule slots (inside its claim request).
+    public var jobsScheduled: Int = 0
     /// Time from the run's start to its first item handed to a handler (claim, connect, checkpoint load).
     public var firstItemMilliseconds: Double?
     public var redisRequests: Int = 0
@@ -28,7 +30,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         case runID = "run_id", trigger, startedAtUnixMilliseconds = "started_at_ms", durationMilliseconds = "duration_ms"
         case budgetMilliseconds = "budget_ms", claimed, itemsDone = "items_done", itemsFailed = "items_failed"
         case jobsCompleted = "jobs_completed", jobsRetried = "jobs_retried", jobsDead = "jobs_dead", jobsReleased = "jobs_released"
-        case jobsLost = "jobs_lost", firstItemMilliseconds = "first_item_ms", redisRequests = "redis_requests", redisCommands = "redis_commands"
+        case jobsLost = "jobs_lost", jobsScheduled = "jobs_scheduled", firstItemMilliseconds = "first_item_ms", redisRequests = "redis_requests", redisCommands = "redis_commands"
         case exitReason = "exit_reason", exitCode = "exit_code", error
     }
 
@@ -39,6 +41,7 @@ public struct RunReport: Sendable, Codable, Equatable {
             "budget_ms": .integer(Int64(budgetMilliseconds)), "claimed": .integer(Int64(claimed)), "items_done": .integer(Int64(itemsDone)),
             "items_failed": .integer(Int64(itemsFailed)), "jobs_completed": .integer(Int64(jobsCompleted)), "jobs_retried": .integer(Int64(jobsRetried)),
             "jobs_dead": .integer(Int64(jobsDead)), "jobs_released": .integer(Int64(jobsReleased)), "jobs_lost": .integer(Int64(jobsLost)),
+            "jobs_scheduled": .integer(Int64(jobsScheduled)),
             "redis_requests": .integer(Int64(redisRequests)), "redis_commands": .integer(Int64(redisCommands)),
             "exit_reason": .string(exitReason), "exit_code": .integer(Int64(exitCode)),
         ]

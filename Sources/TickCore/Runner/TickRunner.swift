@@ -18,13 +18,16 @@ public struct TickRunner: Sendable {
     public let release: @Sendable (PostgresConnection) -> Void
     /// Where the run logs.
     public let logger: Logger
+    /// Recurring jobs: each run enqueues their due slots inside its claim request (no extra request).
+    public let schedules: [Schedule]
 
     /// Makes a runner.
     public init(
-        queue: JobQueue, registry: HandlerRegistry, logger: Logger,
+        queue: JobQueue, registry: HandlerRegistry, logger: Logger, schedules: [Schedule] = [],
         release: @escaping @Sendable (PostgresConnection) -> Void = { $0.close() },
         connect: @escaping @Sendable (Duration) throws(PostgresError) -> PostgresConnection
     ) {
+        self.schedules = schedules
         self.release = release
         self.queue = queue
         self.registry = registry
@@ -61,11 +64,15 @@ public struct TickRunner: Sendable {
         // 1. Claim: one request.
         let claim: JobQueue.Claim
         do {
-            claim = try await queue.claim(queues: options.queues, batch: options.batch, lease: options.lease, nowMilliseconds: UnixTime.nowMilliseconds(), deadline: workDeadline)
+            claim = try await queue.claim(
+                queues: options.queues, batch: options.batch, lease: options.lease, nowMilliseconds: UnixTime.nowMilliseconds(), schedules: schedules,
+                deadline: workDeadline)
         } catch {
             return await failed(report, error, reason: error.isUnauthorized ? "redis_auth" : error.isRedisError ? "redis_error" : "redis_unavailable")
         }
         report.claimed = claim.jobs.count
+        report.jobsScheduled = claim.scheduled.count
+        for id in claim.scheduled { logger.info("scheduled job enqueued", metadata: ["job.id": "\(id)"]) }
         report.jobsDead += claim.deadLettered.count
         for id in claim.deadLettered { logger.warning("job dead-lettered: its last attempt's lease expired", metadata: ["job.id": "\(id)"]) }
         guard !claim.jobs.isEmpty else {
