@@ -27,7 +27,7 @@ struct ConfigFileTests {
                 "noop":    {"kind": "noop"},
                 "mail.send:v2": {"kind": "exec", "command": ["sendmail"]}
               },
-              "schedules": {"ignored": "for now"}
+              "later": {"ignored": "unknown top-level keys are for later versions"}
             }
             """#
         )
