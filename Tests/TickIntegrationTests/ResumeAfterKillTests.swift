@@ -31,7 +31,7 @@ struct ResumeAfterKillTests {
 
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = harness.databaseURL
-        let arguments = ["run", "--prefix", harness.prefix, "--config", config, "--budget", "1.6", "--lease-margin", "0.2", "--concurrency", "1", "--batch", "1", "--log-level", "critical"]
+        let arguments = ["run", "--prefix", harness.prefix, "--config", config, "--budget", "1.0", "--lease-margin", "0.2", "--concurrency", "1", "--batch", "1", "--log-level", "critical"]
         func start() throws -> Process {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: RunnerHarness.tickBinary)
@@ -49,12 +49,13 @@ struct ResumeAfterKillTests {
             attempts += 1
             try await keepWorkQueued()
             let process = try start()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900)))
+            // From 5 ms (start-up, the claim request in flight) to 900 ms (items, commits; the ack at the budget).
+            try await Task.sleep(for: .milliseconds(Int.random(in: 5...900)))
             guard process.isRunning else { continue }  // it finished its job first
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             killed += 1
-            try await Task.sleep(for: .milliseconds(1900))  // let the killed run's lease (1.8 s) expire
+            try await Task.sleep(for: .milliseconds(1300))  // let the killed run's lease (1.2 s) expire
         }
         // Then runs to completion.
         for _ in 0..<40 {
