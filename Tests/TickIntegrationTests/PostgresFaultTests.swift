@@ -92,46 +92,30 @@ struct PostgresFaultTests {
 
     @Test("a commit slower than statement_timeout: exit 79, jobs handed back, the next run finishes them")
     func statementTimeout() async throws {
-        let harness = try RunnerHarness()
-        try await enqueue(harness)
-        let admin = try admin(harness)
-        defer { admin.close() }
-        let trigger = "slow_\(harness.prefix)"
-        try admin.query("""
-            CREATE FUNCTION \(trigger)() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN IF NEW.job_id LIKE '\(harness.prefix)-%' THEN PERFORM pg_sleep(0.5); END IF; RETURN NEW; END $$
-            """)
-        try admin.query("CREATE TRIGGER \(trigger) BEFORE INSERT OR UPDATE ON tick_items FOR EACH ROW EXECUTE FUNCTION \(trigger)()")
-        let executions = Executions()
-        var registry = HandlerRegistry()
-        registry.register("h", ScriptedHandler { input, context in
-            if case .item(let index, _) = input { _ = executions.record("\(context.jobID):\(index)") }
-            return .done(result: nil)
-        })
-        let first = await try runner(harness, registry: registry, name: "tick-timeout", options: "&options=-c%20statement_timeout%3D200").run(RunOptions())
-        try admin.query("DROP TRIGGER \(trigger) ON tick_items")
-        try admin.query("DROP FUNCTION \(trigger)()")
-        #expect(first.exitCode == 79, "\(first.jsonLine)")
-        #expect(first.error?.contains("57014") == true || first.error?.contains("statement timeout") == true, "\(first.error ?? "")")
-        #expect(first.jobsReleased == jobs)
-        let rest = await drain(try runner(harness, registry: registry, name: "tick-timeout-2"))
-        #expect(rest.allSatisfy { $0.exitCode == 0 })
-        try await expectAllDone(harness, executions: executions)
-        print("postgres-fault statement-timeout: \(executions.total) executions for \(jobs * itemsPerJob) items")
+        let first = try await commitFault(
+            body: "PERFORM pg_sleep(0.5);", options: "&options=-c%20statement_timeout%3D200")
+        #expect(first.error?.contains("57014") == true, "\(first.error ?? "")")
     }
 
     @Test("a commit refused with disk_full (53100): exit 79, jobs handed back, nothing recorded twice")
     func diskFull() async throws {
+        let first = try await commitFault(
+            body: "RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';")
+        #expect(first.error?.contains("53100") == true, "\(first.error ?? "")")
+    }
+
+    /// Makes this test's item records fail with `body` (a PL/pgSQL statement run by a trigger on its job ids),
+    /// runs once, removes the fault, and checks the run handed everything back and the next runs finish it.
+    /// - Returns: the failed run's report.
+    func commitFault(body: String, options: String = "") async throws -> RunReport {
         let harness = try RunnerHarness()
         try await enqueue(harness)
         let admin = try admin(harness)
         defer { admin.close() }
-        let trigger = "full_\(harness.prefix)"
+        let trigger = "fault_\(harness.prefix)"
         try admin.query("""
             CREATE FUNCTION \(trigger)() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN IF NEW.job_id LIKE '\(harness.prefix)-%' THEN
-              RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END IF;
-            RETURN NEW; END $$
+            BEGIN IF NEW.job_id LIKE '\(harness.prefix)-%' THEN \(body) END IF; RETURN NEW; END $$
             """)
         try admin.query("CREATE TRIGGER \(trigger) BEFORE INSERT OR UPDATE ON tick_items FOR EACH ROW EXECUTE FUNCTION \(trigger)()")
         let executions = Executions()
@@ -140,15 +124,15 @@ struct PostgresFaultTests {
             if case .item(let index, _) = input { _ = executions.record("\(context.jobID):\(index)") }
             return .done(result: nil)
         })
-        let first = await try runner(harness, registry: registry, name: "tick-full").run(RunOptions())
+        let first = await try runner(harness, registry: registry, name: "tick-\(trigger)", options: options).run(RunOptions())
         try admin.query("DROP TRIGGER \(trigger) ON tick_items")
         try admin.query("DROP FUNCTION \(trigger)()")
-        #expect(first.exitCode == 79, "\(first.jsonLine)")
-        #expect(first.error?.contains("53100") == true, "\(first.error ?? "")")
-        #expect(first.jobsReleased == jobs && first.jobsCompleted == 0)
-        let rest = await drain(try runner(harness, registry: registry, name: "tick-full-2"))
+        #expect(first.exitCode == 79 && first.exitReason == "postgres_unavailable", "\(first.jsonLine)")
+        #expect(first.jobsReleased == jobs && first.jobsCompleted == 0, "every claimed job handed back")
+        let rest = await drain(try runner(harness, registry: registry, name: "tick-\(trigger)-2"))
         #expect(rest.allSatisfy { $0.exitCode == 0 })
         try await expectAllDone(harness, executions: executions)
+        return first
     }
 }
 

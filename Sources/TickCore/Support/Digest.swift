@@ -4,23 +4,18 @@ import CCrypto
 /// `EVALSHA`; SHA-256 and HMAC-SHA-256 sign HTTP deliveries (``HTTPSigner``).
 enum Digest {
     /// The SHA-1 of `message` (20 bytes).
-    static func sha1(_ message: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(SHA_DIGEST_LENGTH))
-        message.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                _ = SHA1(input.baseAddress, input.count, output.baseAddress)
-            }
-        }
-        return digest
-    }
+    static func sha1(_ message: [UInt8]) -> [UInt8] { hash(message, length: Int(SHA_DIGEST_LENGTH), SHA1) }
 
     /// The SHA-256 of `message` (32 bytes).
-    static func sha256(_ message: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+    static func sha256(_ message: [UInt8]) -> [UInt8] { hash(message, length: Int(SHA256_DIGEST_LENGTH), SHA256) }
+
+    private static func hash(
+        _ message: [UInt8], length: Int,
+        _ function: (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> UnsafeMutablePointer<UInt8>?
+    ) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: length)
         message.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { output in
-                _ = SHA256(input.baseAddress, input.count, output.baseAddress)
-            }
+            digest.withUnsafeMutableBufferPointer { output in _ = function(input.baseAddress, input.count, output.baseAddress) }
         }
         return digest
     }
