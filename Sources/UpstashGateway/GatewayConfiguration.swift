@@ -31,6 +31,8 @@ public struct GatewayConfiguration: Sendable {
     public var redisConnectTimeoutMilliseconds: Int
     /// Redis read/write timeout in milliseconds.
     public var redisCommandTimeoutMilliseconds: Int
+    /// Faults to inject on purpose, for tests (`--fault-rate` …); `nil`, the default, injects none.
+    public var faults: FaultPlan?
 
     /// Creates a configuration.
     /// - Parameters:
@@ -43,6 +45,7 @@ public struct GatewayConfiguration: Sendable {
     ///   - maxRequestBytes: Largest accepted request body in bytes.
     ///   - redisConnectTimeoutMilliseconds: Redis connect timeout.
     ///   - redisCommandTimeoutMilliseconds: Redis read/write timeout.
+    ///   - faults: faults to inject on purpose (tests only), or `nil`.
     public init(
         host: String = "127.0.0.1",
         port: Int = Self.defaultPort,
@@ -52,7 +55,8 @@ public struct GatewayConfiguration: Sendable {
         token: GatewayToken?,
         maxRequestBytes: Int = Self.defaultMaxRequestBytes,
         redisConnectTimeoutMilliseconds: Int = Self.defaultRedisConnectTimeoutMilliseconds,
-        redisCommandTimeoutMilliseconds: Int = Self.defaultRedisCommandTimeoutMilliseconds
+        redisCommandTimeoutMilliseconds: Int = Self.defaultRedisCommandTimeoutMilliseconds,
+        faults: FaultPlan? = nil
     ) {
         self.host = host
         self.port = port
@@ -63,6 +67,7 @@ public struct GatewayConfiguration: Sendable {
         self.maxRequestBytes = maxRequestBytes
         self.redisConnectTimeoutMilliseconds = redisConnectTimeoutMilliseconds
         self.redisCommandTimeoutMilliseconds = redisCommandTimeoutMilliseconds
+        self.faults = faults
     }
 
     /// Checks the values.

@@ -1,11 +1,12 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 /// Answers every HTTP request: method and auth checks, routing, body parsing, running the command(s)
-/// and writing the JSON reply.
+/// and writing the JSON reply; with a fault injector, fails some requests on purpose (docs/gateway.md).
 struct GatewayResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = GatewayRequestContext
 
     /// The status and JSON body of a reply before it becomes a `Response`.
     private struct Reply: Sendable {
@@ -18,14 +19,71 @@ struct GatewayResponder: HTTPResponder {
     let executor: CommandExecutor
     let syncTokens: SyncTokenClock
     let headerNames: GatewayHeaders
+    /// Decides which requests fail on purpose; `nil` (the default) serves every request normally.
+    let faults: FaultInjector?
+    /// Where injected faults are logged (at `debug`).
+    let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let reply: Reply
-        do throws(GatewayError) {
-            reply = try await self.handle(request)
-        } catch {
-            reply = Reply(status: error.code.httpStatus, body: JSONReplyWriter.error(error.message))
+        guard let faults else { return self.response(await self.reply(to: request), for: request) }
+        if Self.path(of: request) == FaultInjector.statsPath {
+            return self.response(self.faultCounts(request, faults), for: request)
         }
+        let fault = faults.next()
+        if let fault { logger.debug("injecting a fault", metadata: ["fault": "\(fault)", "path": "\(Self.path(of: request))"]) }
+        switch fault {
+        case .status(let code)?:
+            return self.response(Reply(status: code, body: JSONReplyWriter.error("ERR fault injected: HTTP \(code)")), for: request)
+        case .dropBefore?:
+            // The request arrived in full, then the connection dies: the command never ran.
+            do { for try await _ in request.body {} } catch {}
+            return await Self.drop(context)
+        case .dropAfter?:
+            _ = await self.reply(to: request)  // Redis runs the command; its reply is lost
+            return await Self.drop(context)
+        case .slow?:
+            let reply = await self.reply(to: request)
+            try? await Task.sleep(for: .milliseconds(faults.plan.slowMilliseconds))
+            return self.response(reply, for: request)
+        case nil:
+            return self.response(await self.reply(to: request), for: request)
+        }
+    }
+
+    /// Runs the request and turns a ``GatewayError`` into its JSON error reply.
+    private func reply(to request: Request) async -> Reply {
+        do throws(GatewayError) {
+            return try await self.handle(request)
+        } catch {
+            return Reply(status: error.code.httpStatus, body: JSONReplyWriter.error(error.message))
+        }
+    }
+
+    /// Closes the connection without a reply. The returned response is never sent: Hummingbird's write
+    /// fails on the closed channel and it moves on.
+    private static func drop(_ context: Context) async -> Response {
+        try? await context.channel.close()
+        return Response(status: .internalServerError)
+    }
+
+    /// `GET /_tick-gateway/faults`: the injector's counts, after the usual authorization; never faulted.
+    private func faultCounts(_ request: Request, _ faults: FaultInjector) -> Reply {
+        do throws(GatewayError) {
+            try self.authorize(request, queryToken: RequestTarget(request.head.path ?? "/").queryToken)
+        } catch {
+            return Reply(status: error.code.httpStatus, body: JSONReplyWriter.error(error.message))
+        }
+        return Reply(status: 200, body: faults.counts.json(kinds: faults.plan.kinds))
+    }
+
+    /// The request's path without its query.
+    private static func path(of request: Request) -> Substring {
+        let target = request.head.path ?? "/"
+        return target.prefix { $0 != "?" }
+    }
+
+    /// The `Response` for a reply, with the JSON content type and the next sync token.
+    private func response(_ reply: Reply, for request: Request) -> Response {
         var headers = HTTPFields()
         headers.reserveCapacity(4)
         headers[.contentType] = "application/json"

@@ -43,6 +43,10 @@ public struct GatewayServer: Sendable {
         if configuration.token == nil {
             logger.warning("authentication is disabled (--no-auth): every request is accepted")
         }
+        let faults = configuration.faults.flatMap { $0.rate > 0 ? FaultInjector(plan: $0) : nil }
+        if let faults {
+            logger.warning("fault injection is ON (\(faults.plan.summary)): requests fail on purpose; counts at \(FaultInjector.statsPath)")
+        }
         let pool = RedisConnectionPool(configuration: configuration, logger: logger)
         // Connect one connection now: an unreachable Redis is logged (once) by the pool, and serving starts anyway.
         _ = await pool.probe()
@@ -51,7 +55,9 @@ public struct GatewayServer: Sendable {
             maxRequestBytes: configuration.maxRequestBytes,
             executor: CommandExecutor(pool: pool),
             syncTokens: SyncTokenClock(),
-            headerNames: headerNames
+            headerNames: headerNames,
+            faults: faults,
+            logger: logger
         )
         var frameworkLogger = logger
         frameworkLogger.logLevel = max(logger.logLevel, .warning)
@@ -78,6 +84,10 @@ public struct GatewayServer: Sendable {
             throw error
         }
         await pool.shutdown()
+        if let faults {
+            let counts = faults.counts
+            logger.info("faults injected: \(counts.faults) of \(counts.requests) requests \(counts.byKind.sorted { $0.key < $1.key })")
+        }
         logger.info("tick-gateway stopped")
     }
 }

@@ -43,10 +43,36 @@ struct TickGateway: AsyncParsableCommand {
     @Flag(help: "Accept requests without a token (local experiments only).")
     var noAuth: Bool = false
 
+    @Option(help: "Tests only: share of requests (0 to 1) that fail on purpose; 0 turns fault injection off.")
+    var faultRate: Double = 0
+
+    @Option(help: "Tests only: seed of the fault generator; the same seed gives the same faults to the same sequence of requests.")
+    var faultSeed: UInt64 = 1
+
+    @Option(help: "Tests only: the faults to choose from (comma-separated): statuses 500-599, drop-before, drop-after, slow.")
+    var faultKinds: String = FaultPlan.allKindsText
+
+    @Option(help: "Tests only: how long a 'slow' fault holds the reply, in milliseconds.")
+    var faultSlowMs: Int = FaultPlan.defaultSlowMilliseconds
+
+    @Option(help: "Tests only: requests to serve normally before faults start.")
+    var faultSkip: Int = 0
+
     func validate() throws {
-        if let problem = self.configuration(token: nil).problem() {
+        do {
+            _ = try self.faultPlan()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if let problem = self.configuration(token: nil, faults: nil).problem() {
             throw ValidationError(problem)
         }
+    }
+
+    /// The fault plan of the `--fault-*` options, or `nil` when `--fault-rate` is 0.
+    private func faultPlan() throws(GatewayError) -> FaultPlan? {
+        let plan = try FaultPlan(rate: self.faultRate, seed: self.faultSeed, kinds: FaultPlan.parseKinds(self.faultKinds), slowMilliseconds: self.faultSlowMs, skip: self.faultSkip)
+        return plan.rate > 0 ? plan : nil
     }
 
     func run() async throws {
@@ -62,7 +88,7 @@ struct TickGateway: AsyncParsableCommand {
             token = parsed
         }
         let server = GatewayServer(
-            configuration: self.configuration(token: token),
+            configuration: self.configuration(token: token, faults: try? self.faultPlan()),
             logger: GatewayLogging.standardErrorLogger()
         )
         do {
@@ -76,14 +102,15 @@ struct TickGateway: AsyncParsableCommand {
         }
     }
 
-    private func configuration(token: GatewayToken?) -> GatewayConfiguration {
+    private func configuration(token: GatewayToken?, faults: FaultPlan?) -> GatewayConfiguration {
         GatewayConfiguration(
             host: self.host,
             port: self.port,
             redisHost: self.redisHost,
             redisPort: self.redisPort,
             redisConnections: self.redisConnections,
-            token: token
+            token: token,
+            faults: faults
         )
     }
 }

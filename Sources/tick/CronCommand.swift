@@ -16,7 +16,8 @@ struct CronCommand: AsyncParsableCommand {
 
             vercel.json is rejected (exit 78) when Vercel would reject it: each problem names the rule. \
             With --once, every cron job is called once now, one after another; the exit code is 0 when all \
-            answered 2xx, else 69. Without it, tick cron sleeps until each next minute a schedule names and \
+            answered 2xx, 69 when one gave no response, 77 when one refused CRON_SECRET (401/403), and 82 \
+            when one answered another status outside 2xx. Without it, tick cron sleeps until each next minute a schedule names and \
             runs until interrupted. docs/cron.md has the details.
             """
     )
@@ -29,7 +30,7 @@ struct CronCommand: AsyncParsableCommand {
     @Option(name: .customLong("base-url"), help: "Where the deployment listens (Vercel uses the production domain).")
     var baseURL: String = "http://127.0.0.1:3000"
 
-    @Flag(name: .long, help: "Call every cron job once now and exit: 0 if all answered 2xx, else 69.")
+    @Flag(name: .long, help: "Call every cron job once now and exit: 0 if all answered 2xx, else 69, 77 or 82 (docs/cron.md).")
     var once: Bool = false
 
     @Option(name: .long, help: "Seconds to wait for each response (a Vercel function's default limit is 300).")
@@ -66,16 +67,14 @@ struct CronInvoker: Sendable {
     let timeout: Duration
     let logger: Logger
 
-    /// Calls every cron job once, in file order, and fails (exit 69) naming those that did not answer 2xx.
-    func fireOnce(_ requests: [VercelCronRequest]) throws {
-        var failures: [String] = []
+    /// Calls every cron job once, in file order.
+    /// - Throws: ``CronInvocationError`` naming those that did not answer 2xx (exit 69, 77 or 82).
+    func fireOnce(_ requests: [VercelCronRequest]) throws(CronInvocationError) {
+        var failures: [CronInvocationError.Failure] = []
         for request in requests {
-            if let failure = invoke(request, slot: nil) { failures.append("\(request.cron.path) (\(failure))") }
+            if let failure = invoke(request, slot: nil) { failures.append(failure) }
         }
-        guard failures.isEmpty else {
-            printError("\(failures.count) of \(requests.count) cron invocations did not answer 2xx: \(failures.joined(separator: ", "))")
-            throw ExitCode(TickExitCode.redisUnavailable.rawValue)  // 69, sysexits' EX_UNAVAILABLE
-        }
+        guard failures.isEmpty else { throw CronInvocationError(failures: failures, invocations: requests.count) }
     }
 
     /// Runs forever: sleeps until the next minute any schedule names (UTC), then calls the due cron jobs
@@ -116,7 +115,7 @@ struct CronInvoker: Sendable {
     }
 
     /// Sends one invocation and logs it. Returns nil on a 2xx, else why it failed.
-    func invoke(_ request: VercelCronRequest, slot: Int64?) -> String? {
+    func invoke(_ request: VercelCronRequest, slot: Int64?) -> CronInvocationError.Failure? {
         let startedMs = UnixTime.nowMilliseconds()
         var metadata: Logger.Metadata = [
             "cron.path": "\(request.cron.path)",
@@ -133,12 +132,12 @@ struct CronInvoker: Sendable {
             }
             let ok = (200..<300).contains(response.status)
             logger.log(level: ok ? .info : .warning, "cron invocation", metadata: metadata)
-            return ok ? nil : "HTTP \(response.status)"
+            return ok ? nil : .status(path: request.cron.path, code: response.status)
         } catch {
             metadata["cron.duration_ms"] = "\(UnixTime.nowMilliseconds() - startedMs)"
             metadata["error"] = "\(error.description)"
             logger.error("cron invocation failed", metadata: metadata)
-            return error.description
+            return .noResponse(path: request.cron.path, detail: error.description)
         }
     }
 

@@ -86,7 +86,7 @@ struct CronImitatorTests {
             {"crons":[{"path":"/ok","schedule":"* * * * *"},{"path":"/broken","schedule":"0 * * * *"},{"path":"/moved","schedule":"0 0 1 * *"}]}
             """#
         let result = try cron(["--once", "--base-url", server.url], json: json, secret: "s")
-        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.status == 82, "answered, but not 2xx: \(result.stderr)")
         #expect(server.requests == 3, "the redirect is not followed")
         #expect(result.stderr.contains("2 of 3 cron invocations did not answer 2xx: /broken (HTTP 500), /moved (HTTP 307)"))
         #expect(result.stderr.contains(#""http.location":"/elsewhere""#))
@@ -95,10 +95,22 @@ struct CronImitatorTests {
     @Test func unreachableTargetFails() async throws {
         try await ScriptedHTTPServer.withRefusingPort { port in
             let result = try cron(["--once", "--base-url", "http://127.0.0.1:\(port)"], json: #"{"crons":[{"path":"/a","schedule":"* * * * *"}]}"#, secret: nil)
-            #expect(result.status == 69)
+            #expect(result.status == 69, "no response: \(result.stderr)")
             #expect(result.stderr.contains("cron invocation failed"))
+            #expect(result.stderr.contains("is the deployment running at --base-url?"))
             #expect(result.stderr.contains("1 of 1 cron invocations did not answer 2xx: /a ("))
         }
+    }
+
+    @Test func refusedSecretExits77() throws {
+        let server = try ScriptedHTTPServer(replies: [.status(401, body: #"{"error":"unauthorized"}"#), .status(500, body: "{}")])
+        defer { server.stop() }
+        let json = #"{"crons":[{"path":"/a","schedule":"* * * * *"},{"path":"/b","schedule":"* * * * *"}]}"#
+        let refused = try cron(["--once", "--base-url", server.url], json: json, secret: "wrong")
+        #expect(refused.status == 77, "401 means CRON_SECRET was refused: \(refused.stderr)")
+        #expect(refused.stderr.contains("2 of 2 cron invocations did not answer 2xx: /a (HTTP 401), /b (HTTP 500)"))
+        #expect(refused.stderr.contains("set the same CRON_SECRET"))
+        #expect(!refused.stderr.contains("wrong"), "the secret is never printed")
     }
 
     @Test func invalidVercelJSONExits78WithTheRule() throws {

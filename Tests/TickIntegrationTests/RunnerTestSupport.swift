@@ -48,11 +48,12 @@ struct RunnerHarness {
         try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(databaseURL)))
     }
 
-    func runner(_ registry: HandlerRegistry) throws -> TickRunner {
+    /// A runner over this test's queue, or over `queue` (a client of another gateway, for instance).
+    func runner(_ registry: HandlerRegistry, queue: JobQueue? = nil) throws -> TickRunner {
         let url = databaseURL
         var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
-        return TickRunner(queue: try queue(), registry: registry, logger: logger) { timeout throws(PostgresError) in
+        return TickRunner(queue: try queue ?? self.queue(), registry: registry, logger: logger) { timeout throws(PostgresError) in
             try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url), connectTimeout: timeout))
         }
     }

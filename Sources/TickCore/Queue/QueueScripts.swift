@@ -137,16 +137,21 @@ public enum QueueScripts: Sendable {
     /// op is `done`, `retry` (to delayed after delay_ms), `dead` (with message), or `release` (back to ready
     /// at once, the attempt not counted). Each applies only if the job's fence still equals the given one
     /// (the lease was not taken over). Returns per job 1 (applied) or 0 (lease lost: left untouched).
+    /// A repeat of an acknowledgement that already applied (the client retried because the first reply was
+    /// lost) changes nothing and returns 1 again: same fence, no longer leased, already in the op's state.
     public static let acknowledge = RedisScript(
         """
         local p, now, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
         local out = {}
+        local reached = {done = 'done', retry = 'delayed', dead = 'dead', release = 'ready'}
         for i = 4, #ARGV, 6 do
           local op, q, id, fence, delay, msg = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5]
           local jk = p .. ':job:' .. id
           local base = p .. ':q:' .. q
-          if redis.call('HGET', jk, 'fence') ~= fence or redis.call('ZREM', base .. ':leased', id) == 0 then
+          if redis.call('HGET', jk, 'fence') ~= fence then
             out[#out + 1] = 0
+          elseif redis.call('ZREM', base .. ':leased', id) == 0 then
+            out[#out + 1] = (redis.call('HGET', jk, 'state') == reached[op]) and 1 or 0
           else
             if op == 'done' then
               redis.call('HSET', jk, 'state', 'done', 'updated_at', now)

@@ -11,8 +11,10 @@ public enum TickExitCode: Int32, Sendable, CaseIterable {
     /// Bad input data, such as a malformed job given to `tick enqueue`.
     case dataError = 65
     /// Redis (the Upstash REST endpoint) is unreachable or kept failing within the time budget.
+    /// For `tick cron --once`: an endpoint gave no response (refused, timed out, connection lost).
     case redisUnavailable = 69
     /// The Upstash REST endpoint rejected the token (HTTP 401).
+    /// For `tick cron --once`: an endpoint refused `CRON_SECRET` (HTTP 401 or 403).
     case redisAuth = 77
     /// Bad configuration: a missing or malformed environment variable or config file.
     case config = 78
@@ -22,6 +24,8 @@ public enum TickExitCode: Int32, Sendable, CaseIterable {
     case schemaMismatch = 80
     /// Redis answered with an error the run cannot handle (for example `WRONGTYPE`, or a quota exceeded).
     case redisError = 81
+    /// `tick cron --once`: an endpoint answered with a status outside 2xx (other than 401/403), a 3xx included.
+    case cronEndpointFailed = 82
     /// The run was interrupted by SIGINT or SIGTERM after handing its work back.
     case interrupted = 130
 }
