@@ -22,6 +22,8 @@ public enum TickExitCode: Int32, Sendable, CaseIterable {
     case schemaMismatch = 80
     /// Redis answered with an error the run cannot handle (for example `WRONGTYPE`, or a quota exceeded).
     case redisError = 81
+    /// `tick doctor` found at least one check in error (warnings alone exit 0).
+    case checksFailed = 83
     /// The run was interrupted by SIGINT or SIGTERM after handing its work back.
     case interrupted = 130
 }
