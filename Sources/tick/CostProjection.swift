@@ -5,22 +5,40 @@ import TickCore
 struct CostFlags: ParsableArguments {
     @Flag(name: .long, help: "Project Upstash commands a month at the cron cadence and traffic (see docs/cost.md).")
     var cost = false
-    @Option(name: .long, help: "With --cost: minutes between cron runs.")
+    @OptionGroup var inputs: CostInputs
+}
+
+/// What a cost projection assumes: the cadence, batch and traffic (`tick stats --cost`, `tick doctor`).
+struct CostInputs: ParsableArguments {
+    @Option(name: .long, help: "Cost projection: minutes between cron runs.")
     var every: Double = 1
-    @Option(name: .long, help: "With --cost: jobs a day (default: observed over the last 7 days in tick_runs).")
+    @Option(name: .long, help: "Cost projection: jobs a day (default: observed over the last 7 days in tick_runs).")
     var jobsPerDay: Double?
-    @Option(name: .long, help: "With --cost: the --batch your cron runs use.")
+    @Option(name: .long, help: "Cost projection: the --batch your cron runs use.")
     var batch: Int = RunOptions.defaultBatch
-    @Option(name: .long, help: "With --cost: producers' enqueue requests a day (default: one per job).")
+    @Option(name: .long, help: "Cost projection: producers' enqueue requests a day (default: one per job).")
     var enqueueRequestsPerDay: Double?
 }
 
 enum CostProjection {
+    /// A projection: the model and where its traffic figure came from.
+    struct Projection {
+        var model: CostModel
+        var jobsPerDay: Double
+        /// "given", "observed over N days in tick_runs", or why there is none.
+        var source: String
+    }
+
     /// Jobs claimed a day over the last 7 days, from the runs table; `nil` without DATABASE_URL.
     static func observedJobsPerDay(environment: [String: String]) throws -> (jobsPerDay: Double, days: Double)? {
         guard environment["DATABASE_URL"].map({ !$0.isEmpty }) == true else { return nil }
         let connection = try PostgresConnection(configuration: PostgresConfiguration(environment: environment))
         defer { connection.close() }
+        return try observedJobsPerDay(on: connection)
+    }
+
+    /// Jobs claimed a day over the last 7 days, from the runs table of an open connection.
+    static func observedJobsPerDay(on connection: PostgresConnection) throws -> (jobsPerDay: Double, days: Double) {
         let row = try connection.query(
             """
             SELECT coalesce(sum(claimed), 0) AS claimed,
@@ -33,18 +51,30 @@ enum CostProjection {
         return (claimed / days, days)
     }
 
-    static func report(_ flags: CostFlags, environment: [String: String], json: Bool) throws -> String {
+    /// The projection for `inputs`, with `observed` traffic when no --jobs-per-day is given.
+    /// - Parameters:
+    ///   - inputs: the flags.
+    ///   - observed: jobs a day seen in tick_runs and over how many days, if known.
+    ///   - unobservedReason: what to say when nothing is given nor observed.
+    static func projection(_ inputs: CostInputs, observed: (jobsPerDay: Double, days: Double)?, unobservedReason: String) -> Projection {
         var source = "given"
-        var jobsPerDay = flags.jobsPerDay ?? 0
-        if flags.jobsPerDay == nil {
-            if let observed = try observedJobsPerDay(environment: environment) {
+        var jobsPerDay = inputs.jobsPerDay ?? 0
+        if inputs.jobsPerDay == nil {
+            if let observed {
                 jobsPerDay = observed.jobsPerDay
                 source = "observed over \(observed.days < 1 ? "\(Int(observed.days * 24)) h" : "\(Int(observed.days)) days") in tick_runs"
             } else {
-                source = "none given (no DATABASE_URL to observe it)"
+                source = unobservedReason
             }
         }
-        let model = CostModel(cadenceMinutes: flags.every, jobsPerDay: jobsPerDay, batch: flags.batch, enqueueRequestsPerDay: flags.enqueueRequestsPerDay)
+        let model = CostModel(cadenceMinutes: inputs.every, jobsPerDay: jobsPerDay, batch: inputs.batch, enqueueRequestsPerDay: inputs.enqueueRequestsPerDay)
+        return Projection(model: model, jobsPerDay: jobsPerDay, source: source)
+    }
+
+    static func report(_ flags: CostInputs, environment: [String: String], json: Bool) throws -> String {
+        let observed = flags.jobsPerDay == nil ? try observedJobsPerDay(environment: environment) : nil
+        let projection = projection(flags, observed: observed, unobservedReason: "none given (no DATABASE_URL to observe it)")
+        let (model, jobsPerDay, source) = (projection.model, projection.jobsPerDay, projection.source)
         if json {
             return JSONValue.object([
                 "cadence_minutes": .double(flags.every), "jobs_per_day": .double(jobsPerDay.rounded()), "jobs_per_day_source": .string(source),

@@ -15,7 +15,7 @@ struct StatsCommand: AsyncParsableCommand {
         try await reportingErrors {
             let services = Services()
             if costFlags.cost {
-                print(try CostProjection.report(costFlags, environment: services.environment, json: json))
+                print(try CostProjection.report(costFlags.inputs, environment: services.environment, json: json))
                 return
             }
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
@@ -26,6 +26,7 @@ struct StatsCommand: AsyncParsableCommand {
                         "queue": .string(s.queue), "ready": .integer(Int64(s.ready)), "delayed": .integer(Int64(s.delayed)),
                         "leased": .integer(Int64(s.leased)), "dead": .integer(Int64(s.dead)), "due_delayed": .integer(Int64(s.dueDelayed)),
                         "expired_leases": .integer(Int64(s.expiredLeases)),
+                        "oldest_ready_enqueued_at": s.oldestReadyEnqueuedAt.map { .integer($0) } ?? .null,
                     ])
                 }).serialized)
                 return

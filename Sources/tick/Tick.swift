@@ -17,10 +17,10 @@ struct Tick: AsyncParsableCommand {
 
             Exit codes: 0 ok, 1 internal error, 64 usage, 65 bad input data, 69 Redis unreachable, \
             77 Redis token rejected, 78 bad configuration, 79 PostgreSQL unavailable, 80 schema out of date, \
-            81 Redis error, 130 interrupted.
+            81 Redis error, 83 tick doctor found an error, 130 interrupted.
             """,
         version: TickVersion.current,
-        subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, StatsCommand.self, JobCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, ServeCommand.self, CronCommand.self, SchedulesCommand.self],
+        subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, StatsCommand.self, JobCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, DoctorCommand.self, ServeCommand.self, CronCommand.self, SchedulesCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

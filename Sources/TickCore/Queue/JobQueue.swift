@@ -142,10 +142,27 @@ public struct JobQueue: Sendable {
 
     /// Counts per queue, in one request.
     public func stats(nowMilliseconds: Int64) async throws(UpstashError) -> [QueueStats] {
-        let reply = try await client.eval(QueueScripts.stats, arguments: [RedisArgument(prefix), RedisArgument(String(nowMilliseconds))], idempotent: true)
-        return (reply.array ?? []).compactMap { row in
-            guard let f = row.array, f.count == 7, let name = f[0].string else { return nil }
-            return QueueStats(queue: name, ready: f[1].int ?? 0, delayed: f[2].int ?? 0, leased: f[3].int ?? 0, dead: f[4].int ?? 0, dueDelayed: f[5].int ?? 0, expiredLeases: f[6].int ?? 0)
+        let reply = try await client.eval(QueueScripts.stats, arguments: statsArguments(nowMilliseconds: nowMilliseconds), idempotent: true)
+        return Self.decodeStats(reply)
+    }
+
+    /// The `EVAL` of the stats script as a command, for callers that send it together with other commands
+    /// in one `/pipeline` request (`tick doctor`); decode its reply with ``decodeStats(_:)``.
+    public func statsCommand(nowMilliseconds: Int64) -> RedisCommand {
+        RedisCommand("EVAL", arguments: [RedisArgument(QueueScripts.stats.source), RedisArgument(0)] + statsArguments(nowMilliseconds: nowMilliseconds))
+    }
+
+    private func statsArguments(nowMilliseconds: Int64) -> [RedisArgument] {
+        [RedisArgument(prefix), RedisArgument(String(nowMilliseconds))]
+    }
+
+    /// The stats script's reply as counts per queue.
+    public static func decodeStats(_ reply: RedisValue) -> [QueueStats] {
+        (reply.array ?? []).compactMap { row in
+            guard let f = row.array, f.count >= 7, let name = f[0].string else { return nil }
+            var stats = QueueStats(queue: name, ready: f[1].int ?? 0, delayed: f[2].int ?? 0, leased: f[3].int ?? 0, dead: f[4].int ?? 0, dueDelayed: f[5].int ?? 0, expiredLeases: f[6].int ?? 0)
+            if f.count > 7, let oldest = f[7].int { stats.oldestReadyEnqueuedAt = Int64(oldest) }
+            return stats
         }
     }
 
@@ -172,4 +189,7 @@ public struct QueueStats: Sendable, Hashable, Codable {
     public var dueDelayed: Int
     /// Leases past their expiry (taken back by the next claim).
     public var expiredLeases: Int
+    /// When the oldest ready job was enqueued (Unix ms), `nil` when nothing is ready. A retried job keeps
+    /// its first enqueue time.
+    public var oldestReadyEnqueuedAt: Int64? = nil
 }

@@ -174,7 +174,12 @@ public enum QueueScripts: Sendable {
         return out
         """)
 
-    /// ARGV: prefix, now. Returns per known queue `{queue, ready, delayed, leased, dead, due delayed, expired leases}`.
+    /// ARGV: prefix, now. Returns per known queue `{queue, ready, delayed, leased, dead, due delayed, expired leases,
+    /// oldest ready enqueued_at (ms, or nil when nothing is ready)}`.
+    ///
+    /// A ready job's score is `(100 - priority) * 1e13 + enqueued_at`, so the oldest ready job is the head of
+    /// one of the priority bands: the script visits the head of each non-empty band (one `ZRANGEBYSCORE ...
+    /// LIMIT 0 1` per band, at most 101) and keeps the earliest enqueue time.
     public static let stats = RedisScript(
         """
         local p, now = ARGV[1], tonumber(ARGV[2])
@@ -183,9 +188,19 @@ public enum QueueScripts: Sendable {
         table.sort(queues)
         for _, q in ipairs(queues) do
           local base = p .. ':q:' .. q
+          local oldest, from = false, '-inf'
+          while true do
+            local head = redis.call('ZRANGEBYSCORE', base .. ':ready', from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+            if #head == 0 then break end
+            local score = tonumber(head[2])
+            local band = math.floor(score / 1e13)
+            local at = score - band * 1e13
+            if not oldest or at < oldest then oldest = at end
+            from = string.format('%.0f', (band + 1) * 1e13)
+          end
           out[#out + 1] = {q, redis.call('ZCARD', base .. ':ready'), redis.call('ZCARD', base .. ':delayed'),
             redis.call('ZCARD', base .. ':leased'), redis.call('ZCARD', base .. ':dead'),
-            redis.call('ZCOUNT', base .. ':delayed', '-inf', now), redis.call('ZCOUNT', base .. ':leased', '-inf', now)}
+            redis.call('ZCOUNT', base .. ':delayed', '-inf', now), redis.call('ZCOUNT', base .. ':leased', '-inf', now), oldest}
         end
         return out
         """)

@@ -26,6 +26,8 @@ public enum TickExitCode: Int32, Sendable, CaseIterable {
     case redisError = 81
     /// `tick cron --once`: an endpoint answered with a status outside 2xx (other than 401/403), a 3xx included.
     case cronEndpointFailed = 82
+    /// `tick doctor` found at least one check in error (warnings alone exit 0).
+    case checksFailed = 83
     /// The run was interrupted by SIGINT or SIGTERM after handing its work back.
     case interrupted = 130
 }
