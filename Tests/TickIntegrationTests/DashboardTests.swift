@@ -239,6 +239,7 @@ struct DashboardTests {
         print("dashboard screenshots: \(shots)")
         let base = "http://127.0.0.1:\(server.port)/dashboard"
         let browser = try await HeadlessChromium()
+        defer { browser.close() }
 
         // Log in with the admin token through the form.
         try browser.open(base)

@@ -74,9 +74,20 @@ final class HeadlessChromium {
         _ = try call("Runtime.enable")
     }
 
-    deinit {
+    deinit { close() }
+
+    /// Ends the browser: `Browser.close`, then SIGTERM and at last SIGKILL if it lingers; removes the profile.
+    /// Call it when done (`defer`): the browser must not outlive the test.
+    func close() {
         if process.isRunning {
-            process.terminate()
+            nextID += 1
+            try? socket.send(#"{"id":\#(nextID),"method":"Browser.close"}"#)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < deadline { usleep(50_000) }
+            if process.isRunning { process.terminate() }
+            let killAt = Date().addingTimeInterval(5)
+            while process.isRunning, Date() < killAt { usleep(50_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: profile)
