@@ -16,6 +16,8 @@ struct CronResponder: HTTPResponder {
     let secret: CronSecret?
     let runner: TickRunner
     let slots: TickSlots
+    /// The dashboard's pages under its path, when it is configured.
+    let dashboard: DashboardResponder?
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -27,12 +29,14 @@ struct CronResponder: HTTPResponder {
             response = Self.health(request.method)
         } else if path == configuration.path {
             response = await tick(request, metadata: &metadata)
+        } else if let dashboard, dashboard.handles(path) {
+            response = await dashboard.respond(to: request, metadata: &metadata)
         } else {
             response = JSONResponse.error(.notFound, "not found")
         }
         metadata["http.status"] = "\(response.status.code)"
         metadata["duration_ms"] = "\((start.duration(to: .now).milliseconds * 100).rounded() / 100)"
-        let level: Logger.Level = path == ServeConfiguration.healthPath ? .debug : response.status.code == 401 ? .warning : .info
+        let level: Logger.Level = path == ServeConfiguration.healthPath ? .debug : [401, 403].contains(response.status.code) ? .warning : .info
         logger.log(level: level, "request", metadata: metadata)
         return response
     }

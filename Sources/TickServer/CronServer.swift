@@ -21,16 +21,20 @@ public struct CronServer: Sendable {
     /// Where the server logs: the listening address, one line per request, shutdown. Never the secret or
     /// the `Authorization` header.
     public let logger: Logger
+    /// The dashboard under its path, or `nil` (every path under it is then a 404). docs/dashboard.md.
+    public let dashboard: Dashboard?
 
     /// Makes a server; nothing starts until ``run(onListening:)``.
     /// - Parameters:
     ///   - configuration: what to serve and how each tick runs.
     ///   - runner: the runner every tick uses.
     ///   - logger: where the server logs.
-    public init(configuration: ServeConfiguration, runner: TickRunner, logger: Logger) {
+    ///   - dashboard: the dashboard to serve, or `nil` for none.
+    public init(configuration: ServeConfiguration, runner: TickRunner, logger: Logger, dashboard: Dashboard? = nil) {
         self.configuration = configuration
         self.runner = runner
         self.logger = logger
+        self.dashboard = dashboard
     }
 
     /// Serves until SIGTERM or SIGINT. Then it stops taking ticks (503), cancels those in flight (each
@@ -48,9 +52,14 @@ public struct CronServer: Sendable {
             secret = nil
             logger.warning("authentication is OFF (--insecure-no-auth): anyone who can reach this port can start ticks")
         }
+        if let dashboard, let problem = dashboard.configuration.problem(cronSecret: configuration.secret, tickPath: configuration.path) {
+            throw ServeError(problem)
+        }
         let logger = self.logger
         let slots = TickSlots(capacity: configuration.maxConcurrentTicks)
-        let responder = CronResponder(configuration: configuration, secret: secret, runner: runner, slots: slots, logger: logger)
+        let dashboardResponder = dashboard?.responder(batch: configuration.run.batch, logger: logger)
+        let responder = CronResponder(
+            configuration: configuration, secret: secret, runner: runner, slots: slots, dashboard: dashboardResponder, logger: logger)
         var frameworkLogger = logger
         frameworkLogger.logLevel = max(logger.logLevel, .warning)
         let budget = configuration.run.budget.milliseconds / 1000
@@ -66,6 +75,7 @@ public struct CronServer: Sendable {
                     metadata: [
                         "path": "\(configuration.path)", "auth": "\(secret == nil ? "off" : "bearer")", "budget_s": "\(budget)",
                         "max_budget_s": "\(maxBudget)", "max_concurrent_ticks": "\(configuration.maxConcurrentTicks)",
+                        "dashboard": "\(dashboardResponder.map { $0.base } ?? "off")",
                     ])
                 onListening(port)
             },

@@ -26,7 +26,9 @@ struct TickServe: AsyncParsableCommand {
             cancel those in flight (they commit and hand their jobs back), answer them, exit 0.
 
             Environment: CRON_SECRET (required unless --insecure-no-auth), UPSTASH_REDIS_REST_URL, \
-            UPSTASH_REDIS_REST_TOKEN, DATABASE_URL, TICK_PREFIX, TICK_CONFIG, as for 'tick run'.
+            UPSTASH_REDIS_REST_TOKEN, DATABASE_URL, TICK_PREFIX, TICK_CONFIG, as for 'tick run'. \
+            TICK_DASHBOARD_TOKEN (read-only) and TICK_DASHBOARD_ADMIN_TOKEN (retry and purge dead letters) turn on \
+            the dashboard under --dashboard-path (docs/dashboard.md); neither set: no dashboard (404).
             Also started as 'tick serve'. Exit codes: 0 stopped by a signal, 64 usage, 78 bad configuration \
             (including an address that cannot be bound).
             """,
@@ -47,6 +49,11 @@ struct TickServe: AsyncParsableCommand {
     var maxConcurrentTicks: Int = ServeConfiguration.defaultMaxConcurrentTicks
     @Flag(help: "Accept requests without a secret (local use only; logs a warning).")
     var insecureNoAuth: Bool = false
+
+    @Option(help: "Path of the dashboard (served only when TICK_DASHBOARD_TOKEN or TICK_DASHBOARD_ADMIN_TOKEN is set).")
+    var dashboardPath: String = DashboardConfiguration.defaultPath
+    @Option(help: "Minutes between your cron's ticks, for the dashboard's projection of Upstash commands a month.")
+    var dashboardCadence: Double = 1
 
     @Option(help: "Queue to claim from; repeat for several, in priority order.")
     var queue: [String] = []
@@ -78,7 +85,10 @@ struct TickServe: AsyncParsableCommand {
             }
             let configuration = try serveConfiguration(secret: insecureNoAuth ? nil : secret)
             let runner = try environment.runner(prefix: environment.prefix(prefix), config: config, logger: logger)
-            try await CronServer(configuration: configuration, runner: runner, logger: logger).run()
+            let dashboard = try environment.dashboard(
+                DashboardConfiguration(environment: environment.variables, path: dashboardPath, cadenceMinutes: dashboardCadence),
+                prefix: environment.prefix(prefix), config: config)
+            try await CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard).run()
         } catch let error as any TickError {
             printError(error.description)
             throw ExitCode(error.exitCode.rawValue)

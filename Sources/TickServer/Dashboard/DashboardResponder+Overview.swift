@@ -1,0 +1,69 @@
+import Hummingbird
+import TickCore
+
+/// The overview: queues (1 Redis request), the last 24 hours, the cost projection and recent runs (PostgreSQL).
+extension DashboardResponder {
+    /// Recent runs per page.
+    static let runsPerPage = 20
+
+    func overview(_ query: DashboardForm, page: DashboardPage) async throws(DashboardError) -> Response {
+        let (stats, usage) = try await redis.withQueue { queue throws(DashboardError) in
+            do throws(UpstashError) { return try await queue.stats(nowMilliseconds: page.now) } catch { throw .redis(error) }
+        }
+        let before = query["before"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+        let (minutes, runs, traffic) = try store.with { connection throws(PostgresError) in
+            (try DashboardStore.activity(connection), try DashboardStore.runs(connection, before: before, limit: Self.runsPerPage),
+             try DashboardStore.traffic(connection))
+        }
+        let model = CostModel(cadenceMinutes: configuration.cadenceMinutes, jobsPerDay: traffic.jobsPerDay, batch: batch)
+        let month = CostModel.daysPerMonth
+        var values: [String: Any] = [
+            "hasQueues": !stats.isEmpty,
+            "queues": stats.map { s -> [String: Any] in
+                [
+                    "name": s.queue, "ready": s.ready, "delayed": s.delayed, "leased": s.leased, "dead": s.dead,
+                    "dueDelayed": s.dueDelayed > 0 ? s.dueDelayed : false, "expiredLeases": s.expiredLeases > 0 ? s.expiredLeases : false,
+                    "deadHref": "\(base)/dead?queue=\(DashboardForm.encode(s.queue))",
+                ]
+            },
+            "runsChart": DashboardChart.runsPerHour(minutes, now: page.now / 1000),
+            "itemsChart": DashboardChart.itemsPerMinute(minutes, now: page.now / 1000),
+            "runs24h": DashboardFormat.grouped(minutes.reduce(0) { $0 + $1.runs }),
+            "items24h": DashboardFormat.grouped(minutes.reduce(0) { $0 + $1.itemsDone }),
+            "failed24h": DashboardFormat.grouped(minutes.reduce(0) { $0 + $1.itemsFailed }),
+            "projectedCommands": DashboardFormat.grouped(Int(model.commandsPerMonth.rounded())),
+            "freeTierShare": DashboardFormat.decimal(model.freeTierShare * 100) + "%",
+            "dollars": DashboardFormat.decimal(model.payAsYouGoDollars, places: 2),
+            "cadence": DashboardFormat.decimal(configuration.cadenceMinutes, places: 2),
+            "runCommands": DashboardFormat.grouped(Int((model.runsPerDay * month).rounded())) + " claims + "
+                + DashboardFormat.grouped(Int((model.claimingRunsPerDay * month).rounded())) + " acknowledgements",
+            "enqueueCommands": DashboardFormat.grouped(Int(model.enqueueCommandsPerMonth.rounded())),
+            "jobsPerDay": DashboardFormat.grouped(Int(traffic.jobsPerDay.rounded())),
+            "observedDays": traffic.days < 1 ? "\(Int(traffic.days * 24)) h" : "\(DashboardFormat.decimal(traffic.days)) days",
+            "batch": batch, "keepsUp": model.keepsUp,
+            "monthCommands": DashboardFormat.grouped(traffic.monthCommands),
+            "hasRuns": !runs.isEmpty,
+        ]
+        values["runs"] = runs.map { run -> [String: Any] in
+            let reason = run.finishedOK ? (run.exitReason ?? "?") : (run.exitReason ?? "unfinished")
+            return [
+                "id": run.id, "startedUTC": DashboardFormat.utc(milliseconds: run.startedAtMilliseconds),
+                "startedAge": DashboardFormat.age(milliseconds: run.startedAtMilliseconds, now: page.now), "trigger": run.trigger,
+                "schedule": run.schedule ?? false, "took": run.durationMilliseconds.map(DashboardFormat.duration) ?? "–",
+                "claimed": run.claimed, "itemsDone": run.itemsDone, "itemsFailed": run.itemsFailed, "jobsCompleted": run.jobsCompleted,
+                "jobsRetried": run.jobsRetried, "jobsDead": run.jobsDead, "jobsReleased": run.jobsReleased,
+                "redisRequests": run.redisRequests, "redisCommands": run.redisCommands, "exitReason": reason,
+                "exitClass": run.exitCode == nil ? "warn" : run.exitCode == 0 ? "ok" : "bad",
+            ]
+        }
+        values["olderHref"] = runs.count == Self.runsPerPage ? "\(base)?before=\(runs.last?.id ?? 0)" : false
+        values["newerHref"] = before != nil ? base : false
+        let context = page.context(title: "Overview", section: .overview, usage: usage, bound: "1 request (the stats script)", values)
+        return DashboardHTML.page(.ok, DashboardTemplates.render("overview", context))
+    }
+}
+
+extension DashboardStore.Run {
+    /// Finished and exited 0.
+    var finishedOK: Bool { exitCode == 0 }
+}
