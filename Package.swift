@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "TickServer",
             dependencies: [
-                "TickCore", "CCrypto",
+                "TickCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

@@ -50,8 +50,6 @@ public struct HTTPSigner: Sendable, Hashable {
 
     /// A random `jti`: 16 bytes from the system's generator, hex.
     static func randomID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Digest.hex(bytes)
+        Digest.hex(Digest.randomBytes(16))
     }
 }

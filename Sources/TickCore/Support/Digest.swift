@@ -2,12 +2,12 @@ import CCrypto
 
 /// Hashes and MACs from OpenSSL's libcrypto, which libcurl loads anyway: SHA-1 names Lua scripts for
 /// `EVALSHA`; SHA-256 and HMAC-SHA-256 sign HTTP deliveries (``HTTPSigner``).
-enum Digest {
+public enum Digest {
     /// The SHA-1 of `message` (20 bytes).
     static func sha1(_ message: [UInt8]) -> [UInt8] { hash(message, length: Int(SHA_DIGEST_LENGTH), SHA1) }
 
     /// The SHA-256 of `message` (32 bytes).
-    static func sha256(_ message: [UInt8]) -> [UInt8] { hash(message, length: Int(SHA256_DIGEST_LENGTH), SHA256) }
+    public static func sha256(_ message: [UInt8]) -> [UInt8] { hash(message, length: Int(SHA256_DIGEST_LENGTH), SHA256) }
 
     private static func hash(
         _ message: [UInt8], length: Int,
@@ -21,7 +21,7 @@ enum Digest {
     }
 
     /// HMAC-SHA-256 of `message` under `key` (32 bytes).
-    static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+    public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         key.withUnsafeBytes { keyBytes in
@@ -34,8 +34,14 @@ enum Digest {
         return Array(digest.prefix(Int(length)))
     }
 
+    /// `count` random bytes from the system's secure generator.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
     /// Lower-case hexadecimal.
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 2)
@@ -47,7 +53,7 @@ enum Digest {
     }
 
     /// Base64url without padding (RFC 4648 §5), as JWTs use.
-    static func base64URL(_ bytes: [UInt8]) -> String {
+    public static func base64URL(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
         var text: [UInt8] = []
         text.reserveCapacity((bytes.count + 2) / 3 * 4)
