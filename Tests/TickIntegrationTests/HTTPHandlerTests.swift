@@ -74,6 +74,7 @@ struct HTTPHandlerTests {
             #expect(abs(Int64(iat) - before / 1000) <= 5)
             #expect((claims["jti"] as? String)?.count == 32)
             #expect((claims["body"] as? String)?.count == 43, "base64url of a SHA-256, unpadded")
+            #expect(claims["key"] as? String == "\(id):\(index)", "the Idempotency-Key is signed")
         }
         #expect(Set(requests.compactMap { $0.headers["tick-signature"] }).count == 3, "a fresh token (jti) per request")
     }

@@ -355,12 +355,16 @@ class Endpoint:
     def default_response(record):
         return 200, {"Content-Type": "application/json"}, json.dumps({"seen": record.header("Idempotency-Key")}).encode()
 
-    def resend(self, record, body=None):
-        """Sends a recorded request again, byte for byte (or with another body); returns (status, reply)."""
+    def resend(self, record, body=None, replace_headers=None):
+        """Sends a recorded request again, byte for byte (or with another body, or some headers replaced);
+        returns (status, reply)."""
         body = record.body if body is None else body
         connection = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.client_context, timeout=10)
         try:
             headers = {k: v for k, v in record.headers if k.lower() not in ("content-length", "host", "connection")}
+            for name, value in (replace_headers or {}).items():
+                headers = {k: v for k, v in headers.items() if k.lower() != name.lower()}
+                headers[name] = value
             connection.request(record.method, record.path, body=body, headers=headers)
             reply = connection.getresponse()
             return reply.status, reply.read()
@@ -594,6 +598,27 @@ def test_a_tampered_body_is_rejected(tick, endpoint, workdir, prefix, ids, node)
     # The unchanged request still verifies (the guard was reset): the body, not the transport, was refused.
     status, _ = endpoint.resend(captured)
     assert status == 200 and endpoint.requests[-1].outcome == "ok"
+
+
+def test_a_captured_request_resent_under_another_idempotency_key_is_rejected(tick, endpoint, workdir, prefix, ids, node):
+    """The signature also covers the Idempotency-Key (claim `key`): within its lifetime a captured request
+    cannot be replayed as new work by changing the key."""
+    config, env = write_config(workdir, endpoint)
+    job = ids("key")
+    enqueue(tick, prefix, {"id": job, "handler": "hook", "items": [{"amount": 10}]})
+    tick_run(tick, prefix, config, env)
+    [captured] = endpoint.requests
+    assert captured.outcome == "ok" and captured.claims["key"] == f"{job}:0"
+    endpoint.guard = V.MemoryReplayGuard()  # so that only the key check can refuse it
+
+    status, _ = endpoint.resend(captured, replace_headers={"Idempotency-Key": f"{job}:other"})
+    assert status == 401 and endpoint.requests[-1].outcome == "KeyMismatch"
+    forged = [(k, f"{job}:other" if k.lower() == "idempotency-key" else v) for k, v in captured.headers]
+    assert node_verify(node, forged, captured.body, endpoint.url, KEY_A)["code"] == "key_mismatch"
+    with pytest.raises(V.KeyMismatch):
+        V.verify(forged, captured.body, endpoint.url, KEY_A)
+    status, _ = endpoint.resend(captured)
+    assert status == 200 and endpoint.requests[-1].outcome == "ok", "the unchanged request still verifies"
 
 
 def test_a_retried_item_keeps_its_idempotency_key_and_counts_attempts(tick, endpoint, workdir, prefix, ids, redis):

@@ -14,12 +14,13 @@
 // tick signs every request with an HS256 JWT in the Tick-Signature header. Claims: iss "tick"; sub, the
 // exact URL tick called (tick.json's url after ${VAR} expansion); iat = nbf = when it was signed; exp,
 // iat + signature_ttl_s (default 300); jti, 32 random hex characters; body, base64url (no padding) of the
-// SHA-256 of the raw request body.
+// SHA-256 of the raw request body; key, the request's Idempotency-Key.
 //
 // verify() checks in this order and throws a VerificationError whose `code` (and subclass) names the
 // failure: missing_signature, malformed_token, bad_signature (neither the current nor the next key),
 // expired (exp more than `leeway` seconds ago), not_yet_valid (nbf/iat more than `leeway` seconds ahead),
-// wrong_issuer, wrong_subject (sub !== url, byte for byte), body_mismatch, replayed (only with a
+// wrong_issuer, wrong_subject (sub !== url, byte for byte), body_mismatch, key_mismatch (the
+// Idempotency-Key header is not the signed `key`, checked when the claim is there), replayed (only with a
 // replayGuard). It returns the claims.
 //
 // Key rotation: give receivers the new key as nextKey, switch tick's signing_key to it, then make it
@@ -46,6 +47,7 @@ export class NotYetValid extends VerificationError { constructor(m) { super("not
 export class WrongIssuer extends VerificationError { constructor(m) { super("wrong_issuer", m); } }
 export class WrongSubject extends VerificationError { constructor(m) { super("wrong_subject", m); } }
 export class BodyMismatch extends VerificationError { constructor(m) { super("body_mismatch", m); } }
+export class KeyMismatch extends VerificationError { constructor(m) { super("key_mismatch", m); } }
 export class Replayed extends VerificationError { constructor(m) { super("replayed", m); } }
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
@@ -72,19 +74,25 @@ function safeEqual(a, b) {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-// The single Tick-Signature value from a WHATWG Headers (fetch, Next.js), a Node IncomingMessage's
-// headers object (lower-case keys, arrays for repeats), or any plain object (case-insensitive).
-function signatureHeader(headers) {
+// Every value of header `wanted` (lower case) from a WHATWG Headers (fetch, Next.js), a Node
+// IncomingMessage's headers object (lower-case keys, arrays for repeats), or any plain object.
+function headerValues(headers, wanted) {
   let values = [];
   if (headers && typeof headers.get === "function" && !(headers instanceof Map)) {
-    const value = headers.get(SIGNATURE_HEADER);
+    const value = headers.get(wanted);
     if (value != null) values = [value];
   } else {
     const entries = headers instanceof Map ? headers.entries() : Object.entries(headers ?? {});
     for (const [name, value] of entries) {
-      if (name.toLowerCase() === SIGNATURE_HEADER) values.push(...(Array.isArray(value) ? value : [value]));
+      if (name.toLowerCase() === wanted) values.push(...(Array.isArray(value) ? value : [value]));
     }
   }
+  return values;
+}
+
+// The single Tick-Signature value.
+function signatureHeader(headers) {
+  const values = headerValues(headers, SIGNATURE_HEADER);
   if (values.length === 0) throw new MissingSignature("no Tick-Signature header");
   // fetch's Headers joins repeated headers with ", "; a JWT never contains a comma.
   if (values.length > 1 || String(values[0]).includes(",")) throw new MissingSignature("more than one Tick-Signature header");
@@ -143,6 +151,13 @@ export function verify(headers, body, url, currentKey, nextKey = null, options =
   }
   if (!safeEqual(Buffer.from(claims.body, "utf8"), Buffer.from(bodyHash(bytes), "utf8"))) {
     throw new BodyMismatch("the body is not the one tick signed");
+  }
+  if ("key" in claims) {
+    if (typeof claims.key !== "string") throw new MalformedToken("key is not a string");
+    const sent = headerValues(headers, "idempotency-key");
+    if (sent.length !== 1 || !safeEqual(Buffer.from(claims.key, "utf8"), Buffer.from(String(sent[0]).trim(), "utf8"))) {
+      throw new KeyMismatch("the Idempotency-Key header is not the one tick signed");
+    }
   }
   if (replayGuard) {
     const first = replayGuard.firstUse(claims.jti, Math.floor(claims.exp + leeway));

@@ -12,7 +12,7 @@
 tick signs every request with an HS256 JWT in the `Tick-Signature` header. Its claims:
 iss "tick"; sub, the exact URL tick called (the `url` of tick.json after ${VAR} expansion); iat = nbf = the
 time it was signed; exp, iat + signature_ttl_s (default 300); jti, 32 random hex characters; body,
-base64url (no padding) of the SHA-256 of the raw request body.
+base64url (no padding) of the SHA-256 of the raw request body; key, the request's Idempotency-Key.
 
 `verify` checks, in this order, and raises one exception class per failure (all subclasses of
 VerificationError):
@@ -25,6 +25,7 @@ VerificationError):
     WrongIssuer       iss is not "tick"
     WrongSubject      sub is not exactly `url`
     BodyMismatch      the body's SHA-256 is not the one tick signed
+    KeyMismatch       the Idempotency-Key header is not the `key` tick signed (checked when the claim is there)
     Replayed          only with `replay_guard`: this jti was accepted before
 
 Key rotation: give receivers the new key as `next_key`, then switch tick's signing_key to it, then make it
@@ -59,6 +60,7 @@ __all__ = [
     "WrongIssuer",
     "WrongSubject",
     "BodyMismatch",
+    "KeyMismatch",
     "Replayed",
 ]
 
@@ -103,6 +105,10 @@ class BodyMismatch(VerificationError):
     pass
 
 
+class KeyMismatch(VerificationError):
+    pass
+
+
 class Replayed(VerificationError):
     pass
 
@@ -112,18 +118,24 @@ def body_hash(body: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(body).digest()).rstrip(b"=").decode("ascii")
 
 
-def _signature_header(headers: Any) -> str:
-    """The one Tick-Signature value, from a dict (any case), an http.server/email Message, or Starlette/
+def _header_values(headers: Any, wanted: str) -> list:
+    """Every value of header `wanted`, from a dict (any case), an http.server/email Message, or Starlette/
     werkzeug-style headers."""
-    values: list[str] = []
+    values: list = []
     get_all = getattr(headers, "get_all", None) or getattr(headers, "getlist", None)
     if callable(get_all):  # email.message.Message (http.server), werkzeug, starlette
-        values = [v for v in (get_all(SIGNATURE_HEADER) or [])]
+        values = [v for v in (get_all(wanted) or [])]
     else:
         items = headers.items() if isinstance(headers, Mapping) else headers
         for name, value in items:
-            if name.lower() == SIGNATURE_HEADER.lower():
+            if name.lower() == wanted.lower():
                 values.extend(value if isinstance(value, (list, tuple)) else [value])
+    return values
+
+
+def _signature_header(headers: Any) -> str:
+    """The one Tick-Signature value."""
+    values = _header_values(headers, SIGNATURE_HEADER)
     if not values:
         raise MissingSignature(f"no {SIGNATURE_HEADER} header")
     if len(values) > 1:
@@ -204,6 +216,13 @@ def verify(
         raise WrongSubject(f"signed for {claims['sub']!r}, not for {url!r}")
     if not hmac.compare_digest(claims["body"].encode("ascii", "replace"), body_hash(bytes(body)).encode("ascii")):
         raise BodyMismatch("the body is not the one tick signed")
+    if "key" in claims:
+        if not isinstance(claims["key"], str):
+            raise MalformedToken("key is not a string")
+        sent = _header_values(headers, "Idempotency-Key")
+        sent_text = sent[0].decode("latin-1") if sent and isinstance(sent[0], bytes) else (sent[0] if sent else None)
+        if len(sent) != 1 or not hmac.compare_digest(claims["key"].encode("utf-8"), str(sent_text).strip().encode("utf-8")):
+            raise KeyMismatch("the Idempotency-Key header is not the one tick signed")
     if replay_guard is not None and not replay_guard.first_use(claims["jti"], int(claims["exp"] + leeway)):
         raise Replayed(f"jti {claims['jti']} was seen before")
     return claims

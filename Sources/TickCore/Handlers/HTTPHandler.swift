@@ -110,7 +110,7 @@ public struct HTTPHandler: JobHandler {
         lines.append("Idempotency-Key: \(context.idempotencyKey)")
         lines.append("Tick-Deadline: \(context.deadlineUnixMilliseconds)")
         if let signer = configuration.signer {
-            let token = signer.token(url: configuration.url, body: body, now: UnixTime.nowMilliseconds() / 1000, id: HTTPSigner.randomID())
+            let token = signer.token(url: configuration.url, body: body, now: UnixTime.nowMilliseconds() / 1000, id: HTTPSigner.randomID(), idempotencyKey: context.idempotencyKey)
             lines.append("Tick-Signature: \(token)")
         }
         return lines

@@ -3,7 +3,8 @@
 /// an old call.
 ///
 /// Claims: `iss` = `"tick"`, `sub` = the URL called, `iat` and `nbf` = now, `exp` = now + ``ttl``, `jti` = a
-/// random id, `body` = base64url of the SHA-256 of the request body. Receivers verify with the current key
+/// random id, `body` = base64url of the SHA-256 of the request body, `key` = the `Idempotency-Key` header (so a
+/// captured request cannot be replayed under another key). Receivers verify with the current key
 /// and, failing that, the next one, so keys rotate without downtime (docs/endpoints.md).
 public struct HTTPSigner: Sendable, Hashable {
     /// The HS256 key (raw UTF-8 bytes of the configured string).
@@ -31,8 +32,9 @@ public struct HTTPSigner: Sendable, Hashable {
     ///   - body: the request body (hashed into the `body` claim).
     ///   - now: Unix time in seconds (`iat`, `nbf`).
     ///   - id: the `jti` claim, unique per request.
+    ///   - idempotencyKey: the request's `Idempotency-Key` (the `key` claim).
     /// - Returns: `header.claims.signature`, base64url each.
-    public func token(url: String, body: [UInt8], now: Int64, id: String) -> String {
+    public func token(url: String, body: [UInt8], now: Int64, id: String, idempotencyKey: String) -> String {
         let header = #"{"alg":"HS256","typ":"JWT"}"#
         let claims: JSONValue = .object([
             "iss": .string("tick"),
@@ -42,6 +44,7 @@ public struct HTTPSigner: Sendable, Hashable {
             "exp": .integer(now + ttl.components.seconds),
             "jti": .string(id),
             "body": .string(Digest.base64URL(Digest.sha256(body))),
+            "key": .string(idempotencyKey),
         ])
         let signingInput = Digest.base64URL(Array(header.utf8)) + "." + Digest.base64URL(Array(claims.serialized.utf8))
         let signature = Digest.hmacSHA256(key: Array(key.revealed.utf8), message: Array(signingInput.utf8))
