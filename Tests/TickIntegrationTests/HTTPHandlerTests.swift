@@ -150,7 +150,7 @@ struct HTTPHandlerTests {
         let harness = try RunnerHarness()
         let id = "\(harness.prefix)-slow"
         let started = ContinuousClock.now
-        let (report, record) = try await runOne(.items(id, count: 1, handler: "hook"), handlers: hook("\(endpoint.url)/slow/30000", #", "timeout_ms": 300"#), harness: harness)
+        let (report, record) = try await runOne(.items(id, count: 1, handler: "hook"), handlers: hook("\(endpoint.url)/slow/30000", #", "timeout_ms": 1000"#), harness: harness)
         #expect(ContinuousClock.now - started < .seconds(15), "the run did not wait for the 30 s response")
         #expect(record["state"] == "delayed", "\(report.jsonLine)")
         let error = record["error"] ?? ""

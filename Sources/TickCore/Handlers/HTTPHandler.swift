@@ -67,7 +67,11 @@ public struct HTTPHandler: JobHandler {
         }
         let started = ContinuousClock.now
         let allowed = started.duration(to: context.deadline)
-        guard allowed > .zero else { return .retryLater(reason: "no time left before the item's deadline", after: nil) }
+        guard allowed > .zero else {
+            return .retryLater(
+                reason: "\(configuration.method) \(configuration.displayURL): no response before the item's deadline (it passed before the request could start)",
+                after: nil)
+        }
         let body = HandlerOutput.body(for: input)
         let request = HTTPTransferRequest(
             method: configuration.method,
