@@ -59,7 +59,9 @@ struct DashboardTests {
         })
         var options = RunOptions()
         options.queues = [queue]
-        options.budget = .milliseconds(2500)
+        // Item 37's failure ends the job's attempt, so items 38 and later never start: a generous budget costs
+        // nothing and keeps a loaded CI machine from cutting the run short before item 37.
+        options.budget = .seconds(20)
         options.concurrency = 1
         let report = try await harness.runner(registry).run(options)
         #expect(report.claimed == 1, "\(report.jsonLine)")

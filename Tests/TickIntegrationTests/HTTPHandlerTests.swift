@@ -203,13 +203,13 @@ struct HTTPHandlerTests {
         defer { endpoint.stop() }
         let harness = try RunnerHarness()
         let id = "\(harness.prefix)-many"
-        var spec = JobSpec.items(id, count: 200, handler: "hook")
+        var spec = JobSpec.items(id, count: 100, handler: "hook")
         spec.itemConcurrency = 100
         var options = RunOptions()
         options.concurrency = 100
-        let (report, record) = try await runOne(spec, handlers: hook("\(endpoint.url)/slow/50", #", "concurrency": 20"#), options: options, harness: harness)
+        let (report, record) = try await runOne(spec, handlers: hook("\(endpoint.url)/slow/300", #", "concurrency": 20"#), options: options, harness: harness)
         #expect(record["state"] == "done")
-        #expect(report.itemsDone == 200)
+        #expect(report.itemsDone == 100)
         #expect(endpoint.maxInFlight <= 20, "the handler's concurrency caps the run's 100")
         #expect(endpoint.maxInFlight >= 15, "requests do overlap (one thread, libcurl's multi interface): at most \(endpoint.maxInFlight) at once")
     }
