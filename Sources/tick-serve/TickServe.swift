@@ -76,7 +76,7 @@ struct TickServe: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger()
         do {
-            let environment = ServeEnvironment(processEnvironment)
+            let environment = ServeEnvironment(ProcessEnvironment.variables)
             let secret = environment.cronSecret
             if secret == nil, !insecureNoAuth {
                 throw ServeError(
@@ -142,18 +142,4 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 func printError(_ message: String) {
     let line = Array("tick-serve: error: \(message)\n".utf8)
     _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-}
-
-/// The process environment.
-var processEnvironment: [String: String] {
-    var result: [String: String] = [:]
-    var pointer = environ
-    while let entry = pointer.pointee {
-        let text = String(cString: entry)
-        if let equals = text.firstIndex(of: "=") {
-            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-        }
-        pointer += 1
-    }
-    return result
 }

@@ -50,7 +50,7 @@ struct CronCommand: AsyncParsableCommand {
             guard !config.crons.isEmpty else {
                 throw VercelConfigError(file: file, problems: ["no \"crons\" entries: nothing to call"])
             }
-            let secret = processEnvironment["CRON_SECRET"].map(Secret.init)
+            let secret = ProcessEnvironment.variables["CRON_SECRET"].map(Secret.init)
             let requests = config.crons.map { VercelCronRequest(cron: $0, baseURL: baseURL, secret: secret) }
             let invoker = CronInvoker(timeout: .seconds(timeout), logger: logger)
             if once {

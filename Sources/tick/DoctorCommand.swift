@@ -35,7 +35,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let environment = processEnvironment
+            let environment = ProcessEnvironment.variables
             var doctor = Doctor(
                 environment: environment, prefix: queueOptions.resolvedPrefix(environment), configPath: config,
                 serve: serve || access("vercel.json", F_OK) == 0, costInputs: costInputs)

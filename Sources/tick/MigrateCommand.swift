@@ -16,7 +16,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let target = try MigrationTarget.select(environment: processEnvironment)
+            let target = try MigrationTarget.select(environment: ProcessEnvironment.variables)
             if target.usesDirectURL { printError(target.explanation) }
             let connection = try PostgresConnection(configuration: target.configuration)
             defer { connection.close() }

@@ -12,7 +12,7 @@ struct PingCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let environment = processEnvironment
+            let environment = ProcessEnvironment.variables
             let clock = ContinuousClock()
             let redis = try UpstashClient(configuration: UpstashConfiguration(environment: environment))
             let start = clock.now

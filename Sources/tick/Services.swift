@@ -5,7 +5,7 @@ import TickCore
 struct Services {
     let environment: [String: String]
 
-    init() { environment = processEnvironment }
+    init() { environment = ProcessEnvironment.variables }
 
     func redis() throws(UpstashError) -> UpstashClient {
         try UpstashClient(configuration: UpstashConfiguration(environment: environment))

@@ -29,24 +29,9 @@ struct CLITests {
     }
 
     func tick(_ arguments: [String], environment overrides: [String: String] = [:], stdin: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RunnerHarness.tickBinary)
-        process.arguments = arguments + ["--log-format", "json"]
-        process.environment = environment.merging(overrides) { $1 }
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let output = try runProcess(
+            RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment.merging(overrides) { $1 }, stdin: stdin)
+        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     @Test("enqueue JSON lines (reporting duplicates and invalid lines), then drain to empty")

@@ -22,20 +22,9 @@ struct CronImitatorTests {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "CRON_SECRET")
         if let secret { environment["CRON_SECRET"] = secret }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RunnerHarness.tickBinary)
-        process.arguments = ["cron", "--file", file.path] + arguments + ["--log-format", "json"]
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let output = try runProcess(
+            RunnerHarness.tickBinary, ["cron", "--file", file.path] + arguments + ["--log-format", "json"], environment: environment, directory: directory)
+        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// The request line and headers the server received, lower-cased, one per line.

@@ -36,20 +36,9 @@ struct DoctorTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: RunnerHarness.tickBinary)
-        process.arguments = ["doctor", "--jobs-per-day", "100"] + arguments
-        process.environment = environment.merging(overrides) { $1 }
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let output = try runProcess(
+            RunnerHarness.tickBinary, ["doctor", "--jobs-per-day", "100"] + arguments, environment: environment.merging(overrides) { $1 }, directory: directory)
+        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     @Test("every check ok against the local services, in one Redis request; --json says the same; no secret printed")

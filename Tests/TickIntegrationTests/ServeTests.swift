@@ -388,24 +388,8 @@ struct ServeTests {
 
     /// Runs a binary that is expected to exit by itself (within 20 s).
     func runToExit(_ binary: String, _ arguments: [String], environment overrides: [String: String] = [:]) throws -> Exit {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment.merging(overrides) { $1 }
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: killer)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        killer.cancel()
-        return Exit(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let output = try runProcess(binary, arguments, environment: environment.merging(overrides) { $1 }, killAfter: 20)
+        return Exit(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// Polls `condition` every 20 ms until it holds; fails the test after `timeout`.

@@ -250,21 +250,13 @@ public struct TickConfigFile: Sendable, Hashable {
 
     // MARK: - Reading
 
+    /// Largest config file read: 4 MiB.
+    static let maximumFileSize = 4 << 20
+
     private static func readFile(_ path: String) throws(ConfigFileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ConfigFileError.unreadable(path: path, errno: errno) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                return bytes
-            } else if errno != EINTR {
-                throw ConfigFileError.unreadable(path: path, errno: errno)
-            }
+        switch readWholeFile(path, limit: maximumFileSize) {
+        case .success(let bytes): return bytes
+        case .failure(let failure): throw ConfigFileError.unreadable(path: path, errno: failure.code)
         }
     }
 }

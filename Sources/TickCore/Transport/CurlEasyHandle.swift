@@ -43,8 +43,8 @@ final class CurlEasyHandle {
                         set(CURLOPT_NOSIGNAL, 1)
                         set(CURLOPT_TCP_NODELAY, 1)
                         set(CURLOPT_FOLLOWLOCATION, 0)
-                        set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
-                        set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.totalTimeout))
+                        set(CURLOPT_CONNECTTIMEOUT_MS, CurlConventions.milliseconds(request.connectTimeout))
+                        set(CURLOPT_TIMEOUT_MS, CurlConventions.milliseconds(request.totalTimeout))
                         set(CURLOPT_ERRORBUFFER, pointer: errors.baseAddress)
                         set(CURLOPT_HTTPHEADER, pointer: headerList)
                         switch request.method {
@@ -81,12 +81,6 @@ final class CurlEasyHandle {
         _ = tick_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
     }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        return Int(max(1, min(ms, Int64(Int32.max))))
-    }
 }
 
 /// Collects one response's headers and body from libcurl's callbacks.
@@ -94,16 +88,7 @@ private final class ResponseSink {
     var body: [UInt8] = []
     var headers: [String: String] = [:]
 
-    func appendHeader(_ line: UnsafeRawBufferPointer) {
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-            if line.starts(with: "HTTP/".utf8) { headers.removeAll() }  // a new response (e.g. after 100-continue)
-            return
-        }
-        let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
-        let value = String(decoding: line[(colon + 1)...], as: UTF8.self)
-            .trimmingCharacters(in: " \t\r\n")
-        headers[name] = value
-    }
+    func appendHeader(_ line: UnsafeRawBufferPointer) { CurlConventions.appendHeader(line, to: &headers) }
 }
 
 private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ user: UnsafeMutableRawPointer?) -> Int {

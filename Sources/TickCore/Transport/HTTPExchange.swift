@@ -40,3 +40,23 @@ struct TransportError: Error, Sendable, CustomStringConvertible {
 
     var description: String { message }
 }
+
+/// What libcurl's header and timeout conventions need, shared by ``CurlEasyHandle`` and ``CurlMultiDriver``.
+enum CurlConventions {
+    /// Adds one header line libcurl delivered to `headers` (names lower-cased, values trimmed; the last
+    /// value of a repeated header wins). A status line starts a new response (after a `100 Continue`), so
+    /// it clears what came before.
+    static func appendHeader(_ line: UnsafeRawBufferPointer, to headers: inout [String: String]) {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+            if line.starts(with: "HTTP/".utf8) { headers.removeAll() }
+            return
+        }
+        let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+        headers[name] = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: " \t\r\n")
+    }
+
+    /// A timeout option's value: whole milliseconds, at least 1 (0 would mean "none"), at most `Int32.max`.
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(max(1, min(duration.milliseconds.rounded(.up), Double(Int32.max))))
+    }
+}

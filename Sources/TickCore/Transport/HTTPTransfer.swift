@@ -103,8 +103,8 @@ final class ActiveTransfer {
         set(CURLOPT_SSL_VERIFYPEER, 1)
         set(CURLOPT_SSL_VERIFYHOST, 2)
         if let bundle = request.caBundle { set(CURLOPT_CAINFO, text: bundle) }
-        set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
-        set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.totalTimeout))
+        set(CURLOPT_CONNECTTIMEOUT_MS, CurlConventions.milliseconds(request.connectTimeout))
+        set(CURLOPT_TIMEOUT_MS, CurlConventions.milliseconds(request.totalTimeout))
         set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
         set(CURLOPT_HTTPHEADER, pointer: headerList)
         set(CURLOPT_CUSTOMREQUEST, text: request.method)
@@ -145,16 +145,7 @@ final class ActiveTransfer {
     }
 
     fileprivate func appendHeader(_ line: UnsafeRawBufferPointer) {
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-            if line.starts(with: "HTTP/".utf8) { headers.removeAll() }  // a new response (after 1xx)
-            return
-        }
-        let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
-        headers[name] = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: " \t\r\n")
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(max(1, min(duration.milliseconds.rounded(.up), Double(Int32.max))))
+        CurlConventions.appendHeader(line, to: &headers)
     }
 }
 

@@ -1,3 +1,5 @@
+import TickCore
+
 /// An `application/x-www-form-urlencoded` body (or query string): names to values, repeated names kept in order.
 struct DashboardForm: Sendable {
     /// Largest body a dashboard form may send: 64 KiB (a page of ids and a token).
@@ -21,24 +23,9 @@ struct DashboardForm: Sendable {
     /// Every value of `name`, in order.
     func all(_ name: String) -> [String] { fields.filter { $0.name == name }.map(\.value) }
 
-    /// Percent-decodes one component.
+    /// Percent-decodes one component (`+` is a space).
     static func decode(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "+") {
-                bytes.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), iterator.count >= 2, let high = hexValue(iterator[iterator.startIndex]),
-                let low = hexValue(iterator[iterator.startIndex + 1])
-            {
-                bytes.append(high << 4 | low)
-                iterator = iterator.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: PercentDecoding.decode(text.utf8, plusAsSpace: true), as: UTF8.self)
     }
 
     /// Percent-encodes a value for a URL query (everything but unreserved characters).
@@ -57,14 +44,5 @@ struct DashboardForm: Sendable {
             }
         }
         return out
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
