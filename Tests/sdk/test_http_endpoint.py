@@ -46,7 +46,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "endpoints"
-REQUIRED_ENV = ("UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "DATABASE_URL")
 TIMEOUT = 60  # seconds, for any subprocess
 
 KEY_A = "tick-test-key-A-" + "a" * 32  # signing keys: at least 32 bytes
@@ -66,14 +65,6 @@ def load_verify():
 
 
 V = load_verify()
-
-
-@pytest.fixture(scope="session")
-def node():
-    path = shutil.which("node")
-    if not path:
-        fail("node is not on PATH: examples/endpoints/verify.mjs is tested with it")
-    return path
 
 
 def node_verify(node, headers, body, url, current_key, next_key=None, leeway=30):
@@ -221,40 +212,6 @@ process.stdout.write(JSON.stringify(out));
 
 # ==================================================================================================
 # Part 2: tick calling a real endpoint
-
-
-@pytest.fixture(scope="session")
-def base_env():
-    missing = [name for name in REQUIRED_ENV if not os.environ.get(name)]
-    if missing:
-        fail(f"{', '.join(missing)} must be set: run `eval \"$(scripts/dev-services env)\"` first")
-    env = dict(os.environ)
-    for name in ("TICK_PREFIX", "TICK_CONFIG", "TICK_SIGNING_KEY"):
-        env.pop(name, None)
-    return env
-
-
-@pytest.fixture(scope="session")
-def workdir(tmp_path_factory):
-    return tmp_path_factory.mktemp("tick-http-cwd")
-
-
-@pytest.fixture(scope="session")
-def tick(base_env, workdir):
-    binary = Path(os.environ.get("TICK_BIN") or REPO / ".build" / "debug" / "tick")
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
-        fail(f"no tick binary at {binary}: run `swift build --product tick` or set TICK_BIN")
-
-    def run(*args, env=None, input=None, check=True):
-        done = subprocess.run([str(binary), *args], cwd=workdir, env={**base_env, **(env or {})}, input=input,
-                              capture_output=True, text=True, timeout=TIMEOUT)
-        if check and done.returncode != 0:
-            pytest.fail(f"tick {' '.join(args)} exited {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}")
-        return done
-
-    run("migrate")
-    run.env = base_env
-    return run
 
 
 @pytest.fixture(scope="session")
@@ -440,12 +397,6 @@ def tick_run(tick, prefix, config, env, *extra, budget=10):
     report = json.loads(lines[-1])
     report["_stderr"] = done.stderr
     return report
-
-
-@pytest.fixture(scope="session")
-def redis(base_env):
-    from upstash_redis import Redis
-    return Redis(url=base_env["UPSTASH_REDIS_REST_URL"], token=base_env["UPSTASH_REDIS_REST_TOKEN"], allow_telemetry=False)
 
 
 def stored_results(base_env, job):

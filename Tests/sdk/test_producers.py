@@ -13,8 +13,6 @@ afterwards, and job ids unique to the run (the runs' PostgreSQL rows are keyed b
 import hashlib
 import importlib.util
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -28,7 +26,6 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "producers"
 NODE_EXAMPLE = EXAMPLES / "enqueue.mjs"
 PYTHON_EXAMPLE = EXAMPLES / "enqueue.py"
-REQUIRED_ENV = ("UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "DATABASE_URL")
 TIMEOUT = 60  # seconds, for any subprocess
 
 
@@ -38,54 +35,6 @@ def fail(message):
 
 # --------------------------------------------------------------------------------------------------
 # Fixtures
-
-
-@pytest.fixture(scope="session")
-def base_env():
-    missing = [name for name in REQUIRED_ENV if not os.environ.get(name)]
-    if missing:
-        fail(f"{', '.join(missing)} must be set: run `eval \"$(scripts/dev-services start)\"` first")
-    env = dict(os.environ)
-    env.pop("TICK_PREFIX", None)
-    env.pop("TICK_CONFIG", None)
-    return env
-
-
-@pytest.fixture(scope="session")
-def node():
-    path = shutil.which("node")
-    if not path:
-        fail("node is not on PATH: the JavaScript producer example needs it")
-    return path
-
-
-@pytest.fixture(scope="session")
-def workdir(tmp_path_factory):
-    # tick runs here, away from any tick.json in the caller's directory: built-in handlers only.
-    return tmp_path_factory.mktemp("tick-cwd")
-
-
-@pytest.fixture(scope="session")
-def tick(base_env, workdir):
-    binary = Path(os.environ.get("TICK_BIN") or REPO / ".build" / "debug" / "tick")
-    if not (binary.is_file() and os.access(binary, os.X_OK)):
-        fail(f"no tick binary at {binary}: run `swift build --product tick` or set TICK_BIN")
-
-    def run(*args, check=True):
-        done = subprocess.run(
-            [str(binary), *args], cwd=workdir, env=base_env, capture_output=True, text=True, timeout=TIMEOUT
-        )
-        if check and done.returncode != 0:
-            pytest.fail(f"tick {' '.join(args)} exited {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}")
-        return done
-
-    run("migrate")
-    return run
-
-
-@pytest.fixture(scope="session")
-def redis(base_env):
-    return Redis(url=base_env["UPSTASH_REDIS_REST_URL"], token=base_env["UPSTASH_REDIS_REST_TOKEN"], allow_telemetry=False)
 
 
 def keys_under(redis, prefix):
