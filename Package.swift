@@ -41,11 +41,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The flags `tick` and `tick-serve` share (logging, prefix, run options), defined once.
+        .target(
+            name: "TickCLI",
+            dependencies: [
+                "TickCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "tick",
             dependencies: [
-                "TickCore",
+                "TickCore", "TickCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,14 +98,24 @@ let package = Package(
             dependencies: [
                 "TickServer",
                 "TickCore",
+                "TickCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
 
+        // In-memory fakes of the runner's seams (queue, checkpoint store, clock, rate windows), for tests
+        // that need no services; a user's own package can test its handlers with them too.
+        .target(name: "TickTestSupport", dependencies: ["TickCore"], swiftSettings: strictSettings),
         // Pure logic, no servers.
         .testTarget(name: "TickCoreTests", dependencies: ["TickCore"], swiftSettings: strictSettings),
+        // The run's lifecycle against the fakes: no services, a few seconds.
+        .testTarget(
+            name: "RunnerTests",
+            dependencies: ["TickCore", "TickTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         // Real redis-server + gateway + PostgreSQL on loopback, started by scripts/dev-services.
         // (Hummingbird only for the local endpoints the http handler's tests call.)
         .testTarget(

@@ -66,7 +66,7 @@ struct CronResponder: HTTPResponder {
         } catch {
             return JSONResponse.error(.badRequest, error.message)
         }
-        options.trigger = "http"
+        options.trigger = .http
         options.schedule = Self.schedule(request.headers)
 
         let id: UInt64

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import TickCLI
 import TickCore
 import TickServer
 
@@ -41,8 +42,6 @@ struct TickServe: AsyncParsableCommand {
     var port: Int = ServeConfiguration.defaultPort
     @Option(help: "Path of the tick endpoint, matched exactly.")
     var path: String = ServeConfiguration.defaultPath
-    @Option(help: "Seconds a tick may take when the request names no ?budget=.")
-    var budget: Double = RunOptions.defaultBudget.milliseconds / 1000
     @Option(help: "Most seconds a request may ask for with ?budget= (larger values are clamped). Default: --budget.")
     var maxBudget: Double?
     @Option(help: "Ticks running at once in this process; more requests get 429.")
@@ -55,28 +54,14 @@ struct TickServe: AsyncParsableCommand {
     @Option(help: "Minutes between your cron's ticks, for the dashboard's projection of Upstash commands a month.")
     var dashboardCadence: Double = 1
 
-    @Option(help: "Queue to claim from; repeat for several, in priority order.")
-    var queue: [String] = []
-    @Option(help: "Jobs claimed at most per tick.")
-    var batch: Int = RunOptions.defaultBatch
-    @Option(help: "Items in flight at once within one tick.")
-    var concurrency: Int = RunOptions.defaultConcurrency
-    @Option(help: "Seconds a lease outlives the budget (also the tolerated clock skew between machines).")
-    var leaseMargin: Double = 30
-    @Option(help: "Handler config file (TICK_CONFIG; default tick.json if it exists).")
-    var config: String?
-    @Option(help: "Prefix of every Redis key (TICK_PREFIX).")
-    var prefix: String?
-
-    @Option(help: "Lowest log level written to stderr: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
-    @Option(help: "Log line format: auto (text on a terminal, JSON otherwise), text or json.")
-    var logFormat: LogFormat = .auto
+    @OptionGroup var runFlags: RunFlags
+    @OptionGroup var queueOptions: QueueOptions
+    @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let logger = makeLogger()
+        let logger = global.makeLogger("tick.serve")
         do {
-            let environment = ServeEnvironment(ProcessEnvironment.variables)
+            let environment = TickEnvironment()
             let secret = environment.cronSecret
             if secret == nil, !insecureNoAuth {
                 throw ServeError(
@@ -84,10 +69,11 @@ struct TickServe: AsyncParsableCommand {
                 )
             }
             let configuration = try serveConfiguration(secret: insecureNoAuth ? nil : secret)
-            let runner = try environment.runner(prefix: environment.prefix(prefix), config: config, logger: logger)
+            let prefix = environment.prefix(queueOptions.prefix)
+            let runner = try environment.runner(prefix: prefix, config: runFlags.config, logger: logger, applicationName: "tick-serve")
             let dashboard = try environment.dashboard(
                 DashboardConfiguration(environment: environment.variables, path: dashboardPath, cadenceMinutes: dashboardCadence),
-                prefix: environment.prefix(prefix), config: config)
+                prefix: prefix, config: runFlags.config)
             try await CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard).run()
         } catch let error as any TickError {
             printError(error.description)
@@ -97,46 +83,19 @@ struct TickServe: AsyncParsableCommand {
 
     /// The server configuration from the flags; an out-of-range value is a usage error (64).
     func serveConfiguration(secret: Secret?) throws -> ServeConfiguration {
-        var options = RunOptions()
-        if !queue.isEmpty { options.queues = queue }
-        options.batch = batch
-        options.concurrency = concurrency
-        options.budget = .milliseconds(Int64((budget * 1000).rounded()))
-        options.leaseMargin = .milliseconds(Int64((leaseMargin * 1000).rounded()))
-        options.trigger = "http"
+        let options = try runFlags.options(trigger: .http)
         let configuration = ServeConfiguration(
             host: host, port: port, path: path, run: options,
-            maxBudget: maxBudget.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+            maxBudget: try maxBudget.map { try RunFlags.duration($0, flag: "--max-budget") },
             maxConcurrentTicks: maxConcurrentTicks, secret: secret)
         if let problem = configuration.problem() { throw ValidationError(problem) }
         return configuration
     }
 
     func validate() throws {
-        let seconds = 0.0...86_400
-        guard seconds.contains(budget), seconds.contains(leaseMargin), maxBudget.map(seconds.contains) ?? true else {
-            throw ValidationError("--budget, --max-budget and --lease-margin must be numbers of seconds from 0 to 86400")
-        }
         _ = try serveConfiguration(secret: nil)
     }
-
-    func makeLogger() -> Logger {
-        let format: LogLineHandler.Format =
-            switch logFormat {
-            case .auto: .automatic
-            case .text: .text
-            case .json: .json
-            }
-        return Logger(label: "tick.serve") { [logLevel] label in LogLineHandler(label: label, level: logLevel, format: format) }
-    }
 }
-
-/// `--log-format`.
-enum LogFormat: String, ExpressibleByArgument, CaseIterable {
-    case auto, text, json
-}
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Writes `tick-serve: error: <message>` to stderr.
 func printError(_ message: String) {

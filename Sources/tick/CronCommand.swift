@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import TickCLI
 import TickCore
 
 /// `tick cron`: a local Vercel Cron. Reads `vercel.json`, validates it as Vercel would, and on each schedule

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickCLI
 import TickCore
 
 /// `tick dead list|retry|purge`: the dead-letter set.
@@ -17,8 +18,8 @@ struct DeadCommand: AsyncParsableCommand {
         var queue: String = JobSpec.defaultQueue
 
         func jobQueue() throws -> JobQueue {
-            let services = Services()
-            return try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+            let services = TickEnvironment()
+            return try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import TickCLI
 import TickCore
 
 #if canImport(Glibc)
@@ -28,8 +29,8 @@ struct DrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let options = try runOptions.options(trigger: "drain")
-            let services = Services()
+            let options = try runOptions.options(trigger: .drain)
+            let services = TickEnvironment()
             let cache = PostgresConnectionCache(open: try services.postgresConnector())
             defer { cache.close() }
             let (runner, logger) = try RunCommand.makeRunner(
@@ -106,7 +107,7 @@ struct DrainCommand: AsyncParsableCommand {
             if live { writeStderr("\r" + totals.progressLine) }
             if report.exitCode != 0 {
                 totals.exitCode = report.exitCode
-                totals.stopReason = report.exitReason
+                totals.stopReason = report.exitReason.rawValue
                 break
             }
             if report.claimed == 0 { break }

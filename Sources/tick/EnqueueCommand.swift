@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickCLI
 import TickCore
 
 #if canImport(Glibc)
@@ -41,8 +42,8 @@ struct EnqueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let services = Services()
-            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+            let services = TickEnvironment()
+            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
             var jobs: [JobSpec] = []
             var invalid = 0
             if let file {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickCLI
 import TickCore
 
 /// `tick migrate`: applies the schema migrations this binary knows, idempotently.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickCLI
 import TickCore
 
 /// `tick ping`: one request to Redis and one connection to PostgreSQL, to check the configuration.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickCLI
 import TickCore
 
 /// `tick schedules`: the config's recurring jobs, their next fire times and the last slot enqueued.
@@ -26,12 +27,12 @@ struct SchedulesCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let services = Services()
+            let services = TickEnvironment()
             guard (1...100).contains(count) else { throw ValidationError("--count must be from 1 to 100") }
-            let schedules = try TickConfigFile.standard(configPath: config, environment: services.environment)?.schedules ?? []
+            let schedules = try TickConfigFile.standard(configPath: config, environment: services.variables)?.schedules ?? []
             var last: [String: Int64] = [:]
             if !offline, !schedules.isEmpty {
-                last = try await services.queue(prefix: queueOptions.resolvedPrefix(services.environment)).lastScheduledSlots()
+                last = try await services.queue(prefix: queueOptions.resolvedPrefix(services.variables)).lastScheduledSlots()
             }
             let now = UnixTime.nowMilliseconds() / 1000
             if json {

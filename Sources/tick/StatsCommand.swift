@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickCLI
 import TickCore
 
 /// `tick stats`: counts per queue, in one Redis request.
@@ -13,12 +14,12 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let services = Services()
+            let services = TickEnvironment()
             if costFlags.cost {
-                print(try CostProjection.report(costFlags.inputs, environment: services.environment, json: json))
+                print(try CostProjection.report(costFlags.inputs, environment: services.variables, json: json))
                 return
             }
-            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
             let stats = try await jobQueue.stats(nowMilliseconds: UnixTime.nowMilliseconds())
             if json {
                 print(JSONValue.array(stats.map { s in
@@ -52,13 +53,13 @@ struct JobCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let services = Services()
-            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.environment))
+            let services = TickEnvironment()
+            let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
             var record = try await jobQueue.record(of: id).mapValues { JSONValue.string($0) }
             if let spec = record["spec"]?.stringValue, let parsed = try? JSONValue(parsing: Array(spec.utf8)) { record["spec"] = parsed }
             var output: [String: JSONValue] = ["id": .string(id), "redis": record.isEmpty ? .null : .object(record)]
-            if services.environment["DATABASE_URL"].map({ !$0.isEmpty }) == true {
-                let connection = try PostgresConnection(configuration: PostgresConfiguration(environment: services.environment))
+            if services.variables["DATABASE_URL"].map({ !$0.isEmpty }) == true {
+                let connection = try PostgresConnection(configuration: PostgresConfiguration(environment: services.variables))
                 defer { connection.close() }
                 if let summary = try CheckpointStore(connection: connection).summary(of: id) {
                     var checkpoint: [String: JSONValue] = [

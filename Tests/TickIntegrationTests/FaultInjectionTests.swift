@@ -97,7 +97,7 @@ struct FaultInjectionTests {
             "SELECT count(*)::int AS n FROM tick_jobs WHERE job_id LIKE $1 AND attempt > 1", [.text(harness.prefix + "-%")]
         ).first?.int("n") ?? -1
         connection.close()
-        let reasons = Dictionary(grouping: failedRuns, by: \.exitReason).mapValues(\.count)
+        let reasons = Dictionary(grouping: failedRuns, by: \.exitReason.rawValue).mapValues(\.count)
 
         print(
             """
@@ -164,7 +164,7 @@ struct FaultInjectionTests {
 
         let faultyRunner = try harness.runner(Self.registry(log), queue: JobQueue(client: try gateway.client(), prefix: harness.prefix))
         let faulty = await faultyRunner.run(options)
-        #expect(faulty.exitReason == "redis_unavailable", "\(faulty)")
+        #expect(faulty.exitReason == .redisUnavailable, "\(faulty)")
         #expect(faulty.claimed == 0, "the run never saw its claim's reply")
         let counts = try gateway.counts()
         #expect(counts.kinds["drop-after"] == counts.requests, "every request's reply was lost: \(counts)")
@@ -204,7 +204,7 @@ struct FaultInjectionTests {
         let faulty = await faultyRunner.run(options)
         #expect(faulty.claimed == 1)
         #expect(faulty.itemsDone == 5, "the items ran and were committed before the acknowledgement")
-        #expect(faulty.exitReason == "redis_unavailable", "\(faulty)")
+        #expect(faulty.exitReason == .redisUnavailable, "\(faulty)")
         let counts = try gateway.counts()
         #expect(counts.requests >= 2 && counts.faults == counts.requests - 1, "\(counts)")
         let items = try #require(try harness.items()[id])

@@ -18,7 +18,7 @@ struct ScheduleRunTests {
 
     func claim(_ queue: JobQueue, now: Int64, schedules: [Schedule]) async throws -> JobQueue.Claim {
         // Claims from a queue nothing is enqueued into: only the schedules' part of the script acts.
-        try await queue.claim(queues: ["untouched"], batch: 1, lease: .seconds(60), nowMilliseconds: now, schedules: schedules)
+        try await queue.claim(queues: ["untouched"], batch: 1, lease: .seconds(60), nowMilliseconds: now, schedules: schedules.map { $0.slots(nowMilliseconds: now) })
     }
 
     @Test("10 concurrent runs over the same minute enqueue each due slot once")
@@ -82,18 +82,18 @@ struct ScheduleRunTests {
         var registry = HandlerRegistry()
         registry.register("h", NoopHandler())
         let base = try harness.runner(registry)
-        let runner = TickRunner(queue: base.queue, registry: registry, logger: base.logger, schedules: [everyMinute], connect: base.connect)
+        let runner = TickRunner(queue: base.queue, checkpoints: base.checkpoints, registry: registry, schedules: [everyMinute], logger: base.logger)
         let first = await runner.run(RunOptions())
         #expect(first.jobsScheduled == 1 && first.claimed == 1 && first.itemsDone == 2 && first.jobsCompleted == 1, "\(first.jsonLine)")
         #expect(first.redisRequests == 2, "claim (with the schedule) and acknowledge")
         let second = await runner.run(RunOptions())
         if second.jobsScheduled == 0 {
-            #expect(second.exitReason == "idle" && second.redisRequests == 1, "\(second.jsonLine)")
+            #expect(second.exitReason == .idle && second.redisRequests == 1, "\(second.jsonLine)")
         } else {
             // The minute turned between the two runs: the new slot is enqueued and worked, still in the claim request.
             #expect(second.redisRequests == 2, "\(second.jsonLine)")
             let third = await runner.run(RunOptions())
-            #expect(third.exitReason == "idle" && third.redisRequests == 1, "\(third.jsonLine)")
+            #expect(third.exitReason == .idle && third.redisRequests == 1, "\(third.jsonLine)")
         }
     }
 }

@@ -17,7 +17,7 @@ struct TickRunTests {
             return try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url), connectTimeout: timeout))
         }
         let report = await runner.run(RunOptions())
-        #expect(report.exitReason == "idle")
+        #expect(report.exitReason == .idle)
         #expect(report.redisRequests == 1)
         #expect(report.redisCommands == 1)
         #expect(opened.withLock { $0 } == 0)
@@ -37,7 +37,7 @@ struct TickRunTests {
         var options = RunOptions()
         options.batch = 100
         let report = await try harness.runner(registry).run(options)
-        #expect(report.exitReason == "completed")
+        #expect(report.exitReason == .completed)
         #expect(report.claimed == 10)
         #expect(report.itemsDone == 100)
         #expect(report.jobsCompleted == 10)
@@ -141,7 +141,7 @@ struct TickRunTests {
             #expect(report.durationMilliseconds < 1200, "run took \(report.durationMilliseconds) ms of a 1200 ms budget")
         }
         #expect(reports.count > 2, "the work needs several runs")
-        #expect(reports.contains { $0.exitReason == "budget" })
+        #expect(reports.contains { $0.exitReason == .budget })
         let items = try harness.items()
         #expect(items.values.reduce(0) { $0 + $1.count } == 12)
         #expect(reports.reduce(0) { $0 + $1.jobsDead } == 0)
@@ -252,7 +252,7 @@ struct TickRunTests {
         }
         let report = await runner.run(RunOptions())
         #expect(report.exitCode == 79)
-        #expect(report.exitReason == "postgres_unavailable")
+        #expect(report.exitReason == .postgresUnavailable)
         #expect(report.jobsReleased == 2)
         #expect(report.redisRequests == 2)
         let stats = try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }

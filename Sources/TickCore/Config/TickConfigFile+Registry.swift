@@ -39,7 +39,7 @@ extension TickConfigFile {
             case .http(let configuration):
                 let shared = driver ?? CurlMultiDriver()
                 driver = shared
-                let handler = HTTPHandler(configuration, name: name, queue: queue, driver: shared)
+                let handler = HTTPHandler(configuration, name: name, rateWindows: queue?.rateWindows, driver: shared)
                 registry.register(name, handler, itemTimeout: timeout, concurrencyLimit: configuration.concurrency)
             }
         }

@@ -75,14 +75,14 @@ extension TickConfigFile {
         if fields["run_at"] != nil { throw failure(#""job" must not set "run_at": the schedule decides when it runs"#) }
         let job: JobSpec
         do {
-            job = try JobSpec(json: Array(JSONValue.object(fields).serialized.utf8), generatedID: { Schedule.idPlaceholder })
+            job = try JobSpec(json: Array(JSONValue.object(fields).serialized.utf8), generatedID: { ScheduleSlots.idPlaceholder })
         } catch {
             throw failure(#""job": \#(error.reason)"#)
         }
         let schedule = Schedule(name: name, expression: expression, zone: zone, catchUp: catchUp, job: job)
         // The claim script puts each slot's id where the placeholder is: it must be there once, as the id.
-        guard schedule.jobTemplate.components(of: Schedule.idPlaceholder) == 1 else {
-            throw failure(#""job" must not contain the text \#(Schedule.idPlaceholder)"#)
+        guard schedule.jobTemplate.components(of: ScheduleSlots.idPlaceholder) == 1 else {
+            throw failure(#""job" must not contain the text \#(ScheduleSlots.idPlaceholder)"#)
         }
         return schedule
     }

@@ -36,16 +36,16 @@ public struct HTTPHandler: JobHandler {
     /// - Parameters:
     ///   - configuration: the endpoint and limits.
     ///   - name: the handler's name, which keys its rate in Redis.
-    ///   - queue: the queue whose Redis holds the rate shared by concurrent runs; required for a rate.
-    public init(_ configuration: Configuration, name: String, queue: JobQueue?) {
-        self.init(configuration, name: name, queue: queue, driver: CurlMultiDriver())
+    ///   - rateWindows: where the rate shared by concurrent runs is counted (Redis); required for a rate.
+    public init(_ configuration: Configuration, name: String, rateWindows: (any RateWindowStore)?) {
+        self.init(configuration, name: name, rateWindows: rateWindows, driver: CurlMultiDriver())
     }
 
-    init(_ configuration: Configuration, name: String, queue: JobQueue?, driver: CurlMultiDriver) {
+    init(_ configuration: Configuration, name: String, rateWindows: (any RateWindowStore)?, driver: CurlMultiDriver) {
         self.configuration = configuration
         self.driver = driver
-        if let rate = configuration.rate, let queue {
-            limiter = HTTPRateLimiter(queue: queue, name: name, rate: rate, chunk: configuration.concurrency ?? 1)
+        if let rate = configuration.rate, let rateWindows {
+            limiter = HTTPRateLimiter(store: rateWindows, name: name, rate: rate, chunk: configuration.concurrency ?? 1)
         } else {
             limiter = nil
         }

@@ -1,6 +1,6 @@
 /// Holds an ``HTTPHandler`` to its configured rate across every run on the same Redis prefix.
 ///
-/// Permits come from Redis in chunks (one `EVAL` per chunk, see ``JobQueue/reserveRate(name:limit:period:want:deadline:)``)
+/// Permits come from Redis in chunks (one `EVAL` per chunk, see ``RedisRateWindow``)
 /// and are spent locally until the window ends, so a rate of N requests per period costs about
 /// N ÷ chunk billable commands per period, not one per request.
 actor HTTPRateLimiter {
@@ -13,13 +13,14 @@ actor HTTPRateLimiter {
         case unavailable(String)
     }
 
-    private let queue: JobQueue
+    private let store: any RateWindowStore
+    private let clock: any TickClock
     private let name: String
     private let rate: HTTPHandler.Configuration.Rate
     private let chunk: Int
     private var permits = 0
     /// When the permits of the current window end.
-    private var windowEnds = ContinuousClock.now
+    private var windowEnds: ContinuousClock.Instant
     /// Set when Redis granted nothing: the window is used up (by this and other runs) until then.
     private var exhaustedUntil: ContinuousClock.Instant?
     /// The reservation under way. Callers that find no permit wait for it instead of asking Redis again;
@@ -27,12 +28,15 @@ actor HTTPRateLimiter {
     private var refill: Task<String?, Never>?
 
     /// - Parameters:
-    ///   - queue: the queue whose Redis and prefix hold the count.
+    ///   - store: where the count is kept (Redis, under the queue's prefix).
     ///   - name: the handler's name (one count per handler).
     ///   - rate: requests per period.
     ///   - chunk: permits reserved per request to Redis (the handler's concurrency, at most the rate).
-    init(queue: JobQueue, name: String, rate: HTTPHandler.Configuration.Rate, chunk: Int) {
-        self.queue = queue
+    ///   - clock: the clocks; the machine's by default.
+    init(store: any RateWindowStore, name: String, rate: HTTPHandler.Configuration.Rate, chunk: Int, clock: any TickClock = SystemClock()) {
+        self.store = store
+        self.clock = clock
+        self.windowEnds = clock.now
         self.name = name
         self.rate = rate
         self.chunk = max(1, min(chunk, rate.requests))
@@ -43,7 +47,7 @@ actor HTTPRateLimiter {
     func acquire(deadline: ContinuousClock.Instant) async -> Decision {
         while true {
             if Task.isCancelled { return .cancelled }
-            let now = ContinuousClock.now
+            let now = clock.now
             if permits > 0, now < windowEnds {
                 permits -= 1
                 return .granted
@@ -70,8 +74,9 @@ actor HTTPRateLimiter {
     private func reserve(deadline: ContinuousClock.Instant) async -> String? {
         defer { refill = nil }
         do {
-            let grant = try await queue.reserveRate(name: name, limit: rate.requests, period: rate.period, want: chunk, nowMilliseconds: UnixTime.nowMilliseconds(), deadline: deadline)
-            let ends = ContinuousClock.now.advanced(by: grant.windowLeft)
+            let grant = try await store.reserve(
+                name: name, limit: rate.requests, period: rate.period, want: chunk, nowMilliseconds: clock.unixMilliseconds, deadline: deadline)
+            let ends = clock.now.advanced(by: grant.windowLeft)
             permits = grant.granted
             windowEnds = ends
             exhaustedUntil = grant.granted == 0 ? ends : nil

@@ -1,14 +1,14 @@
 /// Lua scripts for the dead-letter set, one request each (same key layout as ``QueueScripts``).
 extension QueueScripts {
     /// ARGV: prefix, queue, offset, limit. Returns `{total, {id, dead_at_ms, error, attempt, max_attempts}...}`, newest first.
-    public static let deadList = RedisScript(
+    public static let deadList = script(
         """
-        local p, q, offset, limit = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-        local dk = p .. ':q:' .. q .. ':dead'
+        local q, offset, limit = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+        local dk = dead_key(q)
         local rows = {}
         local ids = redis.call('ZREVRANGE', dk, offset, offset + limit - 1, 'WITHSCORES')
         for i = 1, #ids, 2 do
-          local f = redis.call('HMGET', p .. ':job:' .. ids[i], 'error', 'attempt', 'max_attempts')
+          local f = redis.call('HMGET', job_key(ids[i]), 'error', 'attempt', 'max_attempts')
           rows[#rows + 1] = {ids[i], ids[i + 1], f[1] or '', f[2] or '0', f[3] or '0'}
         end
         return {redis.call('ZCARD', dk), rows}
@@ -17,28 +17,30 @@ extension QueueScripts {
     /// ARGV: prefix, queue, op (`retry` or `purge`), then ids; no ids means every dead job of the queue
     /// (up to 10,000 per call). `retry` puts a job back to ready with its attempts reset (its recorded items
     /// stay done; failed items run again); `purge` deletes it. Returns the number of jobs changed.
-    public static let deadAct = RedisScript(
+    public static let deadAct = script(
         """
-        local p, q, op = ARGV[1], ARGV[2], ARGV[3]
-        local base = p .. ':q:' .. q
+        local bad = layout_error()
+        if bad then return bad end
+        local q, op = ARGV[2], ARGV[3]
+        local dead, ready = dead_key(q), ready_key(q)
         local ids = {}
         if #ARGV > 3 then
           for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
         else
-          ids = redis.call('ZRANGE', base .. ':dead', 0, 9999)
+          ids = redis.call('ZRANGE', dead, 0, 9999)
         end
         local changed = 0
         for _, id in ipairs(ids) do
-          if redis.call('ZREM', base .. ':dead', id) == 1 then
-            local jk = p .. ':job:' .. id
+          if redis.call('ZREM', dead, id) == 1 then
+            local jk = job_key(id)
             if op == 'purge' then
               redis.call('DEL', jk)
             else
               local score = redis.call('HGET', jk, 'score')
               if score then
-                redis.call('HSET', jk, 'state', 'ready', 'attempt', 0)
+                redis.call('HSET', jk, 'state', ST.ready, 'attempt', 0)
                 redis.call('HDEL', jk, 'error')
-                redis.call('ZADD', base .. ':ready', score, id)
+                redis.call('ZADD', ready, score, id)
               end
             end
             changed = changed + 1

@@ -1,7 +1,7 @@
 extension JobQueue {
     /// The last slot enqueued per schedule name (Unix milliseconds), from `<prefix>:schedules`, in one request.
     public func lastScheduledSlots() async throws(UpstashError) -> [String: Int64] {
-        let reply = try await client.send(RedisCommand("HGETALL", RedisArgument("\(prefix):schedules")), idempotent: true)
+        let reply = try await client.send(RedisCommand("HGETALL", RedisArgument(keys.schedules)), idempotent: true)
         let flat = reply.array ?? []
         var slots: [String: Int64] = [:]
         for index in stride(from: 0, to: flat.count - 1, by: 2) {

@@ -6,6 +6,10 @@ public struct JobQueue: Sendable {
     public let prefix: String
     /// How long a finished job's record stays in Redis, so its id still deduplicates. Defaults to 24 h.
     public let doneRetentionSeconds: Int
+    /// Every key under ``prefix``.
+    public var keys: QueueKeys { QueueKeys(prefix: prefix) }
+    /// The shared rate windows of `http` handlers, under the same prefix.
+    public var rateWindows: RedisRateWindow { RedisRateWindow(client: client, keys: keys) }
 
     /// Makes a queue over a client.
     public init(client: UpstashClient, prefix: String = "tick", doneRetentionSeconds: Int = 86_400) {
@@ -24,6 +28,15 @@ public struct JobQueue: Sendable {
         /// The lease's fencing token: increases with every claim of this job.
         public var fence: Int64
         public var queue: String
+
+        /// Makes a claimed job (the claim script's reply, or a test's fake).
+        public init(id: String, json: [UInt8], attempt: Int, fence: Int64, queue: String) {
+            self.id = id
+            self.json = json
+            self.attempt = attempt
+            self.fence = fence
+            self.queue = queue
+        }
     }
 
     /// What one claim returned.
@@ -34,6 +47,13 @@ public struct JobQueue: Sendable {
         public var deadLettered: [String]
         /// Jobs this claim enqueued for due schedule slots.
         public var scheduled: [String] = []
+
+        /// Makes a claim.
+        public init(jobs: [ClaimedJob], deadLettered: [String] = [], scheduled: [String] = []) {
+            self.jobs = jobs
+            self.deadLettered = deadLettered
+            self.scheduled = scheduled
+        }
     }
 
     /// How a run ends its lease on a job.
@@ -82,27 +102,22 @@ public struct JobQueue: Sendable {
     ///   - batch: jobs at most.
     ///   - lease: how long the jobs stay leased to this run.
     ///   - nowMilliseconds: the caller's Unix time in milliseconds.
-    ///   - schedules: the schedules whose candidate slots (``Schedule/candidates(now:)``) go with the claim.
+    ///   - schedules: each schedule's candidate slots (``Schedule/slots(nowMilliseconds:)``).
     ///   - deadline: give up by then.
+    /// - Throws: ``UpstashError``; ``UpstashError/isLayoutMismatch`` when the prefix holds another layout version.
     public func claim(
-        queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [Schedule] = [], deadline: ContinuousClock.Instant? = nil
+        queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots] = [], deadline: ContinuousClock.Instant? = nil
     ) async throws(UpstashError) -> Claim {
         var arguments = [
             RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(batch), RedisArgument(Int(lease.milliseconds)),
-            RedisArgument(Int(Schedule.firstSightingWindow.milliseconds)), RedisArgument(queues.count),
+            RedisArgument(Int(ScheduleSlots.firstSightingWindow.milliseconds)), RedisArgument(queues.count),
         ] + queues.map { RedisArgument($0) }
         for schedule in schedules {
-            let slots = schedule.candidates(now: nowMilliseconds / 1000)
-            let mode: String
-            switch schedule.catchUp {
-            case .skip: mode = "skip"
-            case .all: mode = "all"
-            }
             arguments += [
-                RedisArgument(schedule.name), RedisArgument(mode), RedisArgument(schedule.jobTemplate), RedisArgument(schedule.job.queue),
-                RedisArgument(schedule.job.priority), RedisArgument(schedule.job.maxAttempts), RedisArgument(slots.count),
+                RedisArgument(schedule.name), RedisArgument(schedule.catchUpAll ? "all" : "skip"), RedisArgument(schedule.jobTemplate),
+                RedisArgument(schedule.queue), RedisArgument(schedule.priority), RedisArgument(schedule.maxAttempts), RedisArgument(schedule.slots.count),
             ]
-            arguments += slots.map { RedisArgument(String($0 * 1000)) }
+            arguments += schedule.slots.map { RedisArgument(String($0 * 1000)) }
         }
         let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
         guard let parts = reply.array, parts.count == 3, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
@@ -168,7 +183,7 @@ public struct JobQueue: Sendable {
 
     /// The Redis hash of one job (`spec`, `state`, `attempt`, `fence`, `error`, ...); empty if unknown.
     public func record(of id: String) async throws(UpstashError) -> [String: String] {
-        let reply = try await client.send(RedisCommand("HGETALL", RedisArgument("\(prefix):job:\(id)")))
+        let reply = try await client.send(RedisCommand("HGETALL", RedisArgument(keys.job(id))))
         var fields: [String: String] = [:]
         let values = reply.array ?? []
         for index in stride(from: 0, to: values.count - 1, by: 2) {

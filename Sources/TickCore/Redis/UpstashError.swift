@@ -14,6 +14,7 @@ public struct UpstashError: TickError, Equatable {
         case rateLimited
         case protocolError
         case unsupportedArgument
+        case layoutMismatch
     }
 
     private let code: Code
@@ -36,6 +37,7 @@ public struct UpstashError: TickError, Equatable {
     public var exitCode: TickExitCode {
         switch code {
         case .invalidConfiguration, .unsupportedArgument: .config
+        case .layoutMismatch: .schemaMismatch
         case .unauthorized: .redisAuth
         case .redisError, .transactionAborted: .redisError
         case .unreachable, .timedOut, .serverError, .rateLimited, .protocolError: .redisUnavailable
@@ -48,13 +50,16 @@ public struct UpstashError: TickError, Equatable {
     public var isUnauthorized: Bool { code == .unauthorized }
     /// Whether Redis itself rejected the command.
     public var isRedisError: Bool { code == .redisError }
+    /// Whether a script refused the prefix because its keys are in another layout version (``QueueKeys/layoutVersion``).
+    public var isLayoutMismatch: Bool { code == .layoutMismatch }
     /// Whether a `/multi-exec` transaction was discarded as a whole.
     public var isTransactionAborted: Bool { code == .transactionAborted }
 
     /// A configuration value is missing or malformed.
     public static func invalidConfiguration(_ message: String) -> UpstashError { .init(.invalidConfiguration, message) }
 
-    static func unreachable(host: String, detail: String, attempts: Int) -> UpstashError {
+    /// The endpoint could not be reached (exit 69).
+    public static func unreachable(host: String, detail: String, attempts: Int) -> UpstashError {
         .init(.unreachable, "could not reach Upstash at \(host) (\(detail))\(Self.tries(attempts)): check UPSTASH_REDIS_REST_URL and the network")
     }
 
@@ -62,12 +67,28 @@ public struct UpstashError: TickError, Equatable {
         .init(.timedOut, "Upstash at \(host) did not answer within \(Int(after.milliseconds)) ms\(Self.tries(attempts)): the service may be degraded; the next run will try again")
     }
 
-    static func unauthorized(host: String) -> UpstashError {
+    /// The token was rejected (exit 77).
+    public static func unauthorized(host: String) -> UpstashError {
         .init(.unauthorized, "token rejected by \(host) (401): check UPSTASH_REDIS_REST_TOKEN (use the standard token, not the read-only one)", status: 401)
     }
 
-    static func redis(host: String, command: String, message: String, status: Int) -> UpstashError {
-        .init(.redisError, "Redis at \(host) rejected \(command): \(message)", status: status, redisMessage: message)
+    /// Redis rejected a command (exit 81), or a script refused another layout (exit 80).
+    public static func redis(host: String, command: String, message: String, status: Int) -> UpstashError {
+        if let mismatch = layoutMismatch(message) { return mismatch }
+        return .init(.redisError, "Redis at \(host) rejected \(command): \(message)", status: status, redisMessage: message)
+    }
+
+    /// The error of a script's `TICKLAYOUT <found> <expected>` reply, or `nil` for any other message.
+    static func layoutMismatch(_ message: String) -> UpstashError? {
+        // Found anywhere in the text: a proxy may wrap a script's error in its own words.
+        guard let code = message.firstRange(of: QueueKeys.layoutErrorCode + " ") else { return nil }
+        let words = message[code.upperBound...].split(separator: " ")
+        guard words.count >= 2, let found = Int(words[0]), let expected = Int(words[1].prefix { $0.isNumber }) else { return nil }
+        let text =
+            found > expected
+            ? "the Redis keys under this prefix are in layout \(found), written by a newer tick; this tick reads layout \(expected): upgrade tick on every machine that runs it"
+            : "the Redis keys under this prefix are in layout \(found); this tick reads layout \(expected): run `tick migrate` with this tick to upgrade them"
+        return .init(.layoutMismatch, text, status: 400, redisMessage: message)
     }
 
     static func transactionAborted(host: String, message: String, status: Int) -> UpstashError {

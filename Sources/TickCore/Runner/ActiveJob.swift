@@ -15,14 +15,7 @@ final class ActiveJob {
     var cursor: String?
     var cursorFinished = false
     /// Set when the job must start nothing more: its outcome (retry, dead) or a lost lease.
-    var verdict: Verdict?
-
-    enum Verdict: Equatable {
-        case retry(reason: String, after: Duration?)
-        case dead(reason: String)
-        case release
-        case lost
-    }
+    var verdict: JobVerdict?
 
     init(claimed: JobQueue.ClaimedJob, spec: JobSpec, entry: HandlerRegistry.Entry) {
         self.claimed = claimed
@@ -38,9 +31,9 @@ final class ActiveJob {
         case .items: break
         case .cursor:
             if !done.isEmpty || checkpoint.cursor != nil { cursor = checkpoint.cursor }
-            if checkpoint.state == "done" || (!done.isEmpty && checkpoint.cursor == nil) { cursorFinished = true }
+            if checkpoint.state == .done || (!done.isEmpty && checkpoint.cursor == nil) { cursorFinished = true }
         }
-        if checkpoint.state == "done", case .items(let items) = spec.work { done = Set(items.indices) }
+        if checkpoint.state == .done, case .items(let items) = spec.work { done = Set(items.indices) }
     }
 
     /// Whether every item (or the last page) is done.
@@ -78,8 +71,15 @@ final class ActiveJob {
         }
     }
 
+    /// Where the job starts in PostgreSQL: its fence, items and first cursor.
+    var start: CheckpointStore.JobStart {
+        CheckpointStore.JobStart(
+            id: claimed.id, queue: claimed.queue, handler: spec.handler, fence: claimed.fence, itemsTotal: spec.itemCount,
+            attempt: claimed.attempt, startCursor: cursor)
+    }
+
     /// Stops the job with a verdict, unless it has one already.
-    func stop(_ verdict: Verdict) {
+    func stop(_ verdict: JobVerdict) {
         if self.verdict == nil { self.verdict = verdict }
     }
 }

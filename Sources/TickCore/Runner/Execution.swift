@@ -5,7 +5,7 @@ import Logging
 /// and group-commits finished items to PostgreSQL.
 struct Execution {
     let jobs: [ActiveJob]
-    let store: CheckpointStore
+    let store: any CheckpointRecording
     let runID: Int64
     let options: RunOptions
     /// No item runs past this instant.
@@ -29,9 +29,13 @@ struct Execution {
     private var cursorIndex = 0
     /// Items in flight per handler name, for handlers with a concurrency limit.
     private var handlerInFlight: [String: Int] = [:]
-    private let clock = ContinuousClock()
+    private let clock: any TickClock
 
-    init(jobs: [ActiveJob], store: CheckpointStore, runID: Int64, options: RunOptions, deadline: ContinuousClock.Instant, logger: Logger) {
+    init(
+        jobs: [ActiveJob], store: any CheckpointRecording, runID: Int64, options: RunOptions, deadline: ContinuousClock.Instant, clock: any TickClock = SystemClock(),
+        logger: Logger
+    ) {
+        self.clock = clock
         self.jobs = jobs
         self.store = store
         self.runID = runID
@@ -141,13 +145,14 @@ struct Execution {
             let context = HandlerContext(
                 jobID: job.claimed.id, queue: job.claimed.queue, handlerName: job.spec.handler, attempt: job.claimed.attempt,
                 idempotencyKey: key, deadline: itemDeadline,
-                deadlineUnixMilliseconds: UnixTime.nowMilliseconds() + Int64(now.duration(to: itemDeadline).milliseconds),
+                deadlineUnixMilliseconds: clock.unixMilliseconds + Int64(now.duration(to: itemDeadline).milliseconds),
                 logger: jobLogger)
             let handler = job.entry.handler
+            let clock = self.clock
             group.addTask {
-                let begun = ContinuousClock.now
+                let begun = clock.now
                 let outcome = await handler.handle(input, context: context)
-                return .item(job: index, input: input, outcome: outcome, elapsed: begun.duration(to: .now))
+                return .item(job: index, input: input, outcome: outcome, elapsed: begun.duration(to: clock.now))
             }
         }
         return started
@@ -199,7 +204,7 @@ struct Execution {
     }
 
     /// Commits buffered records and final job states in one statement; returns jobs whose lease was lost.
-    mutating func flush(finals: [(jobID: String, fence: Int64, state: String)]) throws(PostgresError) -> Set<String> {
+    mutating func flush(finals: [CheckpointStore.FinalState]) throws(PostgresError) -> Set<String> {
         guard !buffer.isEmpty || !finals.isEmpty else { return [] }
         let refused = try store.record(items: buffer, finals: finals, runID: runID)
         for record in buffer where !refused.contains(record.jobID) {

@@ -10,14 +10,14 @@ public struct RunOptions: Sendable {
     public var budget: Duration = RunOptions.defaultBudget
     /// How long a lease outlives the budget, so a live run never loses its jobs and needs no heartbeat.
     /// Also the tolerated clock skew between machines. Defaults to 30 s.
-    public var leaseMargin: Duration = .seconds(30)
+    public var leaseMargin: Duration = RunOptions.defaultLeaseMargin
     /// Longest time a finished item waits before its record is committed (the group-commit window).
     /// Defaults to 50 ms.
     public var commitInterval: Duration = .milliseconds(50)
     /// Records that trigger a commit before the window ends. Defaults to 500.
     public var commitBatch: Int = 500
-    /// What started the run: `cron`, `http`, `manual`, `drain`. Recorded in the runs table.
-    public var trigger: String = "cron"
+    /// What started the run. Recorded in the runs table. Defaults to `cron`.
+    public var trigger: RunTrigger = .cron
     /// The cron schedule that triggered the run, if the trigger said (`x-vercel-cron-schedule`).
     public var schedule: String?
 
@@ -25,6 +25,8 @@ public struct RunOptions: Sendable {
     public static let defaultBatch = 10
     /// Default concurrency: 4 items.
     public static let defaultConcurrency = 4
+    /// Default lease margin: 30 seconds.
+    public static let defaultLeaseMargin: Duration = .seconds(30)
     /// Default budget: 50 seconds.
     public static let defaultBudget: Duration = .seconds(50)
 

@@ -28,11 +28,8 @@ public struct Schedule: Sendable, Hashable {
     public static let maximumCatchUp = 1000
     /// `max_catch_up` when `catch_up` is `all` and none is given.
     public static let defaultCatchUp = 24
-    /// A schedule seen for the first time fires only a slot this recent (the current minute's, for a run
-    /// started late in its minute), not every past slot.
-    public static let firstSightingWindow: Duration = .seconds(60)
-    /// Stands for the job id in ``jobTemplate``; the claim script puts each slot's id there.
-    static let idPlaceholder = "@TICK_SCHEDULE_ID@"
+    /// A schedule seen for the first time fires only a slot this recent (see ``ScheduleSlots/firstSightingWindow``).
+    public static let firstSightingWindow: Duration = ScheduleSlots.firstSightingWindow
 
     /// Makes a schedule.
     /// - Parameters:
@@ -52,11 +49,23 @@ public struct Schedule: Sendable, Hashable {
     /// The id of the job enqueued for the slot at `slot` (Unix seconds): `sched:<name>:<slot>`.
     public func jobID(slot: Int64) -> String { "sched:\(name):\(slot)" }
 
-    /// The job's JSON with ``idPlaceholder`` as its id.
+    /// The job's JSON with ``ScheduleSlots/idPlaceholder`` as its id.
     var jobTemplate: String {
         var template = job
-        template.id = Self.idPlaceholder
+        template.id = ScheduleSlots.idPlaceholder
         return template.json
+    }
+
+    /// What a claim at `now` (Unix milliseconds) carries for this schedule: its candidate slots and its job.
+    public func slots(nowMilliseconds: Int64) -> ScheduleSlots {
+        let all: Bool
+        switch catchUp {
+        case .skip: all = false
+        case .all: all = true
+        }
+        return ScheduleSlots(
+            name: name, catchUpAll: all, jobTemplate: jobTemplate, queue: job.queue, priority: job.priority, maxAttempts: job.maxAttempts,
+            slots: candidates(now: nowMilliseconds / 1000))
     }
 
     /// The slots (Unix seconds, ascending) a run at `now` offers the claim script: the latest slot at or

@@ -28,7 +28,28 @@ public struct CheckpointStore: Sendable {
         /// The next page's cursor of a cursor job.
         public var cursor: String?
         /// `running`, or `done` when an earlier run finished the job but could not acknowledge it.
-        public var state: String
+        public var state: CheckpointState
+
+        /// Makes a checkpoint.
+        public init(doneItems: Set<Int>, cursor: String? = nil, state: CheckpointState = .running) {
+            self.doneItems = doneItems
+            self.cursor = cursor
+            self.state = state
+        }
+    }
+
+    /// A job's state at the end of a run, written with its fence.
+    public struct FinalState: Sendable, Hashable {
+        public var jobID: String
+        public var fence: Int64
+        public var state: CheckpointState
+
+        /// Makes a final state.
+        public init(jobID: String, fence: Int64, state: CheckpointState) {
+            self.jobID = jobID
+            self.fence = fence
+            self.state = state
+        }
     }
 
     /// One finished item (or page) to record.
@@ -43,11 +64,14 @@ public struct CheckpointStore: Sendable {
         public var attempt: Int
         /// For a page of a cursor job: the cursor of the page after it (`nil` when it was the last).
         public var nextCursor: String??
+
+        /// The item's state in `tick_items`.
+        public var state: ItemState { failed ? .failed : .done }
     }
 
     /// Records a run's start and returns its id; also reads the schema version in the same round trip.
     /// - Throws: ``PostgresError`` with exit code `schemaMismatch` if the tables are missing or older than this binary.
-    public func startRun(trigger: String, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) throws(PostgresError) -> Int64 {
+    public func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) throws(PostgresError) -> Int64 {
         let result: PostgresResult
         do {
             result = try connection.query(
@@ -56,7 +80,7 @@ public struct CheckpointStore: Sendable {
                 VALUES ($1, $2, to_timestamp($3::double precision / 1000), $4, $5)
                 RETURNING run_id, (SELECT max(version) FROM tick_schema_migrations) AS schema_version
                 """,
-                [.text(trigger), .text(schedule), .int(startedAtUnixMilliseconds), .int(budgetMilliseconds), .int(claimed)])
+                [.text(trigger.rawValue), .text(schedule), .int(startedAtUnixMilliseconds), .int(budgetMilliseconds), .int(claimed)])
         } catch where error.sqlState == "42P01" {
             throw .schemaTooOld(connection.endpoint, current: 0, expected: Migrations.tick.latestVersion)
         }
@@ -80,16 +104,16 @@ public struct CheckpointStore: Sendable {
                 AS t(job_id, queue, handler, fence, items_total, attempt, cursor)
             ), taken AS (
               INSERT INTO tick_jobs AS j (job_id, queue, handler, fence, items_total, attempt, cursor, state)
-              SELECT job_id, queue, handler, fence, items_total, attempt, cursor, 'running' FROM input
+              SELECT job_id, queue, handler, fence, items_total, attempt, cursor, '\(CheckpointState.running.rawValue)' FROM input
               ON CONFLICT (job_id) DO UPDATE
                 SET fence = EXCLUDED.fence, attempt = EXCLUDED.attempt, updated_at = now(),
-                    state = CASE WHEN j.state = 'done' THEN 'done' ELSE 'running' END
+                    state = CASE WHEN j.state = '\(CheckpointState.done.rawValue)' THEN j.state ELSE '\(CheckpointState.running.rawValue)' END
                 WHERE j.fence <= EXCLUDED.fence
               RETURNING j.job_id, j.cursor, j.state
             )
             SELECT taken.job_id, taken.cursor, taken.state,
               (SELECT string_agg(i.item_index::text, ',') FROM tick_items i
-                WHERE i.job_id = taken.job_id AND i.state = 'done') AS done
+                WHERE i.job_id = taken.job_id AND i.state = '\(ItemState.done.rawValue)') AS done
             FROM taken
             """,
             [
@@ -101,7 +125,7 @@ public struct CheckpointStore: Sendable {
         for row in result {
             guard let id = try row.string("job_id") else { continue }
             let done = Set((try row.string("done") ?? "").split(separator: ",").compactMap { Int($0) })
-            checkpoints[id] = Checkpoint(doneItems: done, cursor: try row.string("cursor"), state: try row.string("state") ?? "running")
+            checkpoints[id] = Checkpoint(doneItems: done, cursor: try row.string("cursor"), state: try row.string("state").flatMap(CheckpointState.init(rawValue:)) ?? .running)
         }
         return checkpoints
     }
@@ -112,7 +136,7 @@ public struct CheckpointStore: Sendable {
     ///   - finals: jobs whose state changes (`done`, `retrying`, `dead`, `released`) with their fence.
     ///   - runID: the run recording them.
     /// - Returns: the jobs whose writes were refused because their fence was superseded (lease lost).
-    public func record(items: [ItemRecord], finals: [(jobID: String, fence: Int64, state: String)], runID: Int64?) throws(PostgresError) -> Set<String> {
+    public func record(items: [ItemRecord], finals: [FinalState], runID: Int64?) throws(PostgresError) -> Set<String> {
         guard !items.isEmpty || !finals.isEmpty else { return [] }
         // One row per touched job (fence, newest cursor, final state), so the UPDATE is a single
         // primary-key join: joining several per-batch lists made the planner nest loops, quadratic in the batch.
@@ -134,7 +158,7 @@ public struct CheckpointStore: Sendable {
                 order.append(final.jobID)
                 return (final.fence, nil, nil, nil)
             }()
-            job.state = final.state
+            job.state = final.state.rawValue
             jobs[final.jobID] = job
         }
         let rows = order.compactMap { id in jobs[id].map { (id, $0) } }
@@ -160,14 +184,14 @@ public struct CheckpointStore: Sendable {
               ON CONFLICT (job_id, item_index) DO UPDATE
                 SET state = EXCLUDED.state, result = EXCLUDED.result, error = EXCLUDED.error, fence = EXCLUDED.fence,
                     attempt = EXCLUDED.attempt, run_id = EXCLUDED.run_id, finished_at = now()
-                WHERE ti.state = 'failed'
+                WHERE ti.state = '\(ItemState.failed.rawValue)'
               RETURNING 1
             )
             SELECT t.job_id FROM jobs t WHERE t.job_id NOT IN (SELECT job_id FROM guarded)
             """,
             [
                 PostgresArray.text(items.map(\.jobID)), PostgresArray.integers(items.map(\.fence)),
-                PostgresArray.integers(items.map { Int64($0.index) }), PostgresArray.text(items.map { $0.failed ? "failed" : "done" }),
+                PostgresArray.integers(items.map { Int64($0.index) }), PostgresArray.text(items.map { $0.state.rawValue }),
                 PostgresArray.text(items.map(\.result)), PostgresArray.text(items.map(\.error)), PostgresArray.integers(items.map { Int64($0.attempt) }),
                 PostgresArray.text(rows.map(\.0)), PostgresArray.integers(rows.map { $0.1.fence }),
                 PostgresArray.booleans(rows.map { $0.1.cursorIndex != nil }), PostgresArray.text(rows.map { $0.1.cursor }),
@@ -189,7 +213,7 @@ public struct CheckpointStore: Sendable {
             [
                 .int(runID), .int(report.itemsDone), .int(report.itemsFailed), .int(report.jobsCompleted), .int(report.jobsRetried),
                 .int(report.jobsDead), .int(report.jobsReleased), .int(report.redisRequests), .int(report.redisCommands),
-                .text(report.exitReason), .int(report.exitCode),
+                .text(report.exitReason.rawValue), .int(report.exitCode),
             ])
     }
 }
@@ -219,11 +243,11 @@ extension CheckpointStore {
         let result = try connection.query(
             """
             SELECT j.state, j.fence, j.attempt, j.cursor, j.items_total,
-              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = 'done') AS done,
-              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = 'failed') AS failed,
+              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.done.rawValue)') AS done,
+              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.failed.rawValue)') AS failed,
               f.item_index AS failed_index, f.error AS failed_error
             FROM tick_jobs j
-            LEFT JOIN LATERAL (SELECT item_index, error FROM tick_items i WHERE i.job_id = j.job_id AND i.state = 'failed'
+            LEFT JOIN LATERAL (SELECT item_index, error FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.failed.rawValue)'
                                ORDER BY finished_at DESC LIMIT 1) f ON true
             WHERE j.job_id = $1
             """, [.text(jobID)])

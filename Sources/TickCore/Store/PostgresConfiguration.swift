@@ -102,6 +102,9 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
             applicationName: applicationName)
     }
 
+    /// The shortest connect timeout libpq honours: it counts `connect_timeout` in whole seconds and raises 1 to 2.
+    public static let minimumConnectTimeout: Duration = .seconds(2)
+
     /// How long tick waits for a connection: the string's `connect_timeout` if it sets one (with libpq's
     /// rules: at least 2 s, and 0 or less means no bound, returned as `nil`), else ``connectTimeout``.
     public var effectiveConnectTimeout: Duration? {

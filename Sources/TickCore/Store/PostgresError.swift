@@ -148,7 +148,8 @@ extension PostgresError {
             ? "port \(PostgresEndpoint.transactionPoolerPort)" : "host \(endpoint.host ?? "")"
     }
 
-    static func unreachable(_ endpoint: PostgresEndpoint, reason: String, variable: String) -> PostgresError {
+    /// PostgreSQL could not be reached (exit 79).
+    public static func unreachable(_ endpoint: PostgresEndpoint, reason: String, variable: String) -> PostgresError {
         PostgresError(
             .connectionFailed,
             "could not reach PostgreSQL at \(endpoint.address) (\(reason)): check \(variable) and that the server is up",
@@ -189,7 +190,8 @@ extension PostgresError {
             sqlState: sqlState, serverMessage: message, endpoint: endpoint)
     }
 
-    static func connectionClosed(_ endpoint: PostgresEndpoint, reason: String?) -> PostgresError {
+    /// The connection was lost mid-run (exit 79).
+    public static func connectionClosed(_ endpoint: PostgresEndpoint, reason: String?) -> PostgresError {
         let detail = reason.map { " (\($0))" } ?? ""
         return PostgresError(
             .connectionClosed,
@@ -252,7 +254,8 @@ extension PostgresError {
             "the migration list has an invalid or repeated version \(version): this is a bug in tick")
     }
 
-    static func schemaTooOld(_ endpoint: PostgresEndpoint, current: Int, expected: Int) -> PostgresError {
+    /// The tables are missing or older than this binary (exit 80).
+    public static func schemaTooOld(_ endpoint: PostgresEndpoint, current: Int, expected: Int) -> PostgresError {
         PostgresError(
             .schemaTooOld,
             "the database schema at \(endpoint.addressAndDatabase) is at version \(current), but this tick needs "

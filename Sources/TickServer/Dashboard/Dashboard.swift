@@ -3,7 +3,7 @@ import TickCore
 
 /// The dashboard `tick serve` serves under ``DashboardConfiguration/path``: its configuration and the
 /// connections its pages use (Redis clients of its own, one kept PostgreSQL connection). Built by
-/// ``ServeEnvironment/dashboard(_:prefix:config:)`` and handed to ``CronServer``.
+/// ``TickCore/TickEnvironment/dashboard(_:prefix:config:)`` and handed to ``CronServer``.
 public struct Dashboard: Sendable {
     /// Path, tokens, cadence.
     public let configuration: DashboardConfiguration
@@ -38,7 +38,7 @@ public struct Dashboard: Sendable {
     }
 }
 
-extension ServeEnvironment {
+extension TickEnvironment {
     /// The dashboard from `TICK_DASHBOARD_TOKEN` / `TICK_DASHBOARD_ADMIN_TOKEN`, or `nil` when neither is set
     /// (the dashboard then answers 404, as any unknown path).
     /// - Parameters:

@@ -5,9 +5,9 @@ import TickCore
 enum DashboardScripts {
     /// ARGV: prefix, job id, most spec bytes. Returns `{spec bytes in all, spec (truncated), field, value, ...}`
     /// of the job's hash without its spec, or `{-1}` for an unknown job.
-    static let job = RedisScript(
+    static let job = QueueScripts.script(
         """
-        local jk = ARGV[1] .. ':job:' .. ARGV[2]
+        local jk = job_key(ARGV[2])
         local limit = tonumber(ARGV[3])
         local flat = redis.call('HGETALL', jk)
         if #flat == 0 then return {-1} end
@@ -31,26 +31,26 @@ enum DashboardScripts {
     /// newest entries are scanned (at most the scan limit) for ids or reasons containing it, and the page is
     /// taken from the matches. Returns `{queue, {name, dead count, ...}, total, matches, scanned,
     /// {id, dead_at_ms, error, attempt, max_attempts, ...}}`.
-    static let deadPage = RedisScript(
+    static let deadPage = QueueScripts.script(
         """
-        local p, q, offset, limit, needle, cap = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
-        local names = redis.call('SMEMBERS', p .. ':queues')
+        local q, offset, limit, needle, cap = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+        local names = redis.call('SMEMBERS', queues_key)
         table.sort(names)
         local queues = {}
         local first, firstDead = nil, nil
         for _, name in ipairs(names) do
-          local n = redis.call('ZCARD', p .. ':q:' .. name .. ':dead')
+          local n = redis.call('ZCARD', dead_key(name))
           queues[#queues + 1] = name
           queues[#queues + 1] = n
           if not first then first = name end
           if n > 0 and not firstDead then firstDead = name end
         end
         if q == '' then q = firstDead or first or 'default' end
-        local dk = p .. ':q:' .. q .. ':dead'
+        local dk = dead_key(q)
         local total = redis.call('ZCARD', dk)
         local rows = {}
         local function row(id, score)
-          local f = redis.call('HMGET', p .. ':job:' .. id, 'error', 'attempt', 'max_attempts')
+          local f = redis.call('HMGET', job_key(id), 'error', 'attempt', 'max_attempts')
           return {id, score, f[1] or '', f[2] or '0', f[3] or '0'}
         end
         if needle == '' then

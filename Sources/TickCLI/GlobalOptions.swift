@@ -2,16 +2,18 @@ import ArgumentParser
 import Logging
 import TickCore
 
-/// Options every command shares.
-struct GlobalOptions: ParsableArguments {
+/// Options every command of `tick` and `tick-serve` shares: logging.
+public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Lowest log level written to stderr: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    public var logLevel: Logger.Level = .info
 
     @Option(name: .long, help: "Log line format: auto (text on a terminal, JSON otherwise), text or json.")
-    var logFormat: LogFormatOption = .auto
+    public var logFormat: LogFormatOption = .auto
+
+    public init() {}
 
     /// Sets up logging and returns the command's logger.
-    func makeLogger(_ label: String) -> Logger {
+    public func makeLogger(_ label: String) -> Logger {
         let format: LogLineHandler.Format =
             switch logFormat {
             case .auto: .automatic
@@ -22,7 +24,8 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-enum LogFormatOption: String, ExpressibleByArgument, CaseIterable {
+/// `--log-format`.
+public enum LogFormatOption: String, ExpressibleByArgument, CaseIterable, Sendable {
     case auto, text, json
 }
 

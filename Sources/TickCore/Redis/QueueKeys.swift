@@ -1,0 +1,72 @@
+/// Every Redis key tick uses, derived from one prefix (default `tick`), and the layout's version.
+///
+/// The only place key names are spelled: Swift callers use the methods, Lua scripts the functions of ``lua``
+/// (pasted at the top of every script, whose `ARGV[1]` is the prefix). docs/data-model.md lists the keys.
+///
+/// | key | type | holds |
+/// |---|---|---|
+/// | `P:job:ID` | hash | a job: spec, state, attempt, fence, score, ... |
+/// | `P:q:QUEUE:ready` / `:delayed` / `:leased` / `:dead` | sorted set | the queue's jobs by priority, run-at, lease expiry, death time |
+/// | `P:queues` | set | every queue name seen |
+/// | `P:schedules` | hash | schedule name → last slot enqueued (ms) |
+/// | `P:rate:NAME` | hash | an http handler's shared rate window |
+/// | `P:layout` | string | the layout version written by `tick migrate` |
+public struct QueueKeys: Sendable, Hashable {
+    /// The layout this binary reads and writes. A prefix without a `P:layout` key is in layout 1 (written
+    /// before layouts had versions). Raise it when a change moves or reshapes keys, and add the step that
+    /// upgrades the old layout to ``RedisLayout/upgrades``.
+    public static let layoutVersion = 1
+
+    /// The sorted sets of one queue.
+    public enum QueueSet: String, Sendable, CaseIterable {
+        case ready, delayed, leased, dead
+    }
+
+    /// Prefix of every key.
+    public let prefix: String
+
+    /// Keys under `prefix`.
+    public init(prefix: String) { self.prefix = prefix }
+
+    /// `P:job:ID`: the job's hash.
+    public func job(_ id: String) -> String { "\(prefix):\(Self.jobSegment):\(id)" }
+    /// `P:q:QUEUE:SET`: one of a queue's sorted sets.
+    public func queue(_ queue: String, _ set: QueueSet) -> String { "\(prefix):\(Self.queueSegment):\(queue):\(set.rawValue)" }
+    /// `P:queues`: the set of queue names.
+    public var queues: String { "\(prefix):\(Self.queuesSegment)" }
+    /// `P:schedules`: the last slot enqueued per schedule.
+    public var schedules: String { "\(prefix):\(Self.schedulesSegment)" }
+    /// `P:rate:NAME`: a shared rate window.
+    public func rate(_ name: String) -> String { "\(prefix):\(Self.rateSegment):\(name)" }
+    /// `P:layout`: the layout version.
+    public var layout: String { "\(prefix):\(Self.layoutSegment)" }
+
+    private static let jobSegment = "job"
+    private static let queueSegment = "q"
+    private static let queuesSegment = "queues"
+    private static let schedulesSegment = "schedules"
+    private static let rateSegment = "rate"
+    private static let layoutSegment = "layout"
+
+    /// The first word of the error a script answers when the prefix holds another layout:
+    /// `TICKLAYOUT <found> <expected>`.
+    public static let layoutErrorCode = "TICKLAYOUT"
+
+    /// Lua defining the same keys from `ARGV[1]`: `p`, `job_key(id)`, `ready_key(q)`, `delayed_key(q)`,
+    /// `leased_key(q)`, `dead_key(q)`, `queues_key`, `schedules_key`, `rate_key(name)`, `layout_key`, and
+    /// `layout_error()` (an error reply when the prefix holds another layout version, else `nil`: one `GET`
+    /// inside the script, no extra request).
+    public static let lua = """
+        local p = ARGV[1]
+        local function job_key(id) return p .. ':\(jobSegment):' .. id end
+        \(QueueSet.allCases.map { "local function \($0.rawValue)_key(q) return p .. ':\(queueSegment):' .. q .. ':\($0.rawValue)' end" }.joined(separator: "\n"))
+        local queues_key, schedules_key, layout_key = p .. ':\(queuesSegment)', p .. ':\(schedulesSegment)', p .. ':\(layoutSegment)'
+        local function rate_key(name) return p .. ':\(rateSegment):' .. name end
+        local function layout_error()
+          local found = redis.call('GET', layout_key) or '1'
+          if found ~= '\(layoutVersion)' then return redis.error_reply('\(layoutErrorCode) ' .. found .. ' \(layoutVersion)') end
+          return nil
+        end
+
+        """
+}

@@ -1,0 +1,34 @@
+import Logging
+
+/// Step 6, acknowledge: one request ends every lease (done, retry, dead, release) and the report counts what
+/// applied. An acknowledgement that does not apply means another run took the job over (counted as lost).
+struct AcknowledgeStep {
+    let queue: any JobQueueing
+
+    /// Acknowledges; returns `false` when Redis failed (the ledger then holds the failure; the leases expire
+    /// and the next run resumes every job from its checkpoint: nothing is lost).
+    func run(_ acknowledgements: [JobQueue.Acknowledgement], _ ledger: inout RunLedger) async -> Bool {
+        let applied: [Bool]
+        do {
+            applied = try await queue.acknowledge(acknowledgements, nowMilliseconds: ledger.clock.unixMilliseconds, deadline: ledger.budgetEnd)
+        } catch {
+            _ = await ledger.fail(error, reason: error.isLayoutMismatch ? .layoutMismatch : .redisUnavailable)
+            return false
+        }
+        for (acknowledgement, ok) in zip(acknowledgements, applied) {
+            guard ok else {
+                ledger.report.jobsLost += 1
+                continue
+            }
+            switch acknowledgement.outcome {
+            case .done: ledger.report.jobsCompleted += 1
+            case .retry: ledger.report.jobsRetried += 1
+            case .dead(let reason):
+                ledger.report.jobsDead += 1
+                ledger.logger.warning("job dead-lettered", metadata: ["job.id": "\(acknowledgement.job.id)", "reason": "\(reason)"])
+            case .release: ledger.report.jobsReleased += 1
+            }
+        }
+        return true
+    }
+}

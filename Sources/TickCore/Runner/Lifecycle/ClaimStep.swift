@@ -1,0 +1,29 @@
+import Logging
+
+/// Step 1, claim: one request leases a batch, enqueues due schedule slots and takes back expired leases.
+struct ClaimStep {
+    let queue: any JobQueueing
+    let schedules: [Schedule]
+
+    /// The claim, or `nil` when Redis failed (the ledger then holds the failure).
+    func run(_ ledger: inout RunLedger) async -> JobQueue.Claim? {
+        let now = ledger.clock.unixMilliseconds
+        let claim: JobQueue.Claim
+        do {
+            claim = try await queue.claim(
+                queues: ledger.options.queues, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
+                schedules: schedules.map { $0.slots(nowMilliseconds: now) }, deadline: ledger.workDeadline)
+        } catch {
+            _ = await ledger.fail(error, reason: RunExitReason(claimFailure: error))
+            return nil
+        }
+        ledger.report.claimed = claim.jobs.count
+        ledger.report.jobsScheduled = claim.scheduled.count
+        ledger.report.jobsDead += claim.deadLettered.count
+        for id in claim.scheduled { ledger.logger.info("scheduled job enqueued", metadata: ["job.id": "\(id)"]) }
+        for id in claim.deadLettered {
+            ledger.logger.warning("job dead-lettered: its last attempt's lease expired", metadata: ["job.id": "\(id)"])
+        }
+        return claim
+    }
+}

@@ -1,0 +1,30 @@
+import Logging
+
+/// Step 5, commit: the last buffered items and every job's final state in one statement. A job whose write
+/// is refused lost its lease (counted, not acknowledged). If PostgreSQL failed, during the run or now,
+/// every job is handed back instead: what this run did not commit must run again.
+struct CommitStep {
+    /// The acknowledgements to send, and the PostgreSQL error that ends the run, if any.
+    func run(_ completions: [JobCompleter.Completion], execution: inout Execution, _ ledger: inout RunLedger) -> (
+        acknowledgements: [JobQueue.Acknowledgement], failure: PostgresError?
+    ) {
+        var pending = completions
+        var failure = execution.postgresError
+        if failure == nil {
+            do {
+                let refused = try execution.flush(finals: completions.map(\.final))
+                pending.removeAll { completion in
+                    guard refused.contains(completion.job.claimed.id) else { return false }
+                    ledger.report.jobsLost += 1
+                    return true
+                }
+            } catch {
+                failure = error
+            }
+        }
+        ledger.report.itemsDone = execution.itemsDone
+        ledger.report.itemsFailed = execution.itemsFailed
+        let acknowledgements = pending.map { JobQueue.Acknowledgement(job: $0.job.claimed, outcome: failure == nil ? $0.outcome : .release) }
+        return (acknowledgements, failure)
+    }
+}

@@ -1,0 +1,19 @@
+import Logging
+
+/// Step 7, report: the exit reason (completed, budget, interrupted) and the run's row in `tick_runs`.
+struct ReportStep {
+    /// The finished report, recorded in PostgreSQL (a failure to record it is logged, not fatal).
+    func run(store: any CheckpointRecording, runID: Int64, stoppedEarly: Bool, _ ledger: inout RunLedger) async -> RunReport {
+        if Task.isCancelled {
+            ledger.report.exitReason = .interrupted
+            ledger.report.exitCode = Int(TickExitCode.interrupted.rawValue)
+        } else if stoppedEarly {
+            ledger.report.exitReason = .budget
+        }
+        let report = await ledger.finish()
+        do { try store.finishRun(runID, report: report) } catch {
+            ledger.logger.warning("could not record the run's end", metadata: ["error": "\(error.description)"])
+        }
+        return report
+    }
+}

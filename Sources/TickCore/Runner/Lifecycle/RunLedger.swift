@@ -1,0 +1,57 @@
+import Logging
+
+/// The run's clock readings and its report in progress: every lifecycle step adds to it, and it ends the
+/// run (``finish()``, ``fail(_:reason:)``) with the Redis usage and duration filled in.
+struct RunLedger {
+    let options: RunOptions
+    let clock: any TickClock
+    let queue: any JobQueueing
+    let logger: Logger
+    let start: ContinuousClock.Instant
+    /// No item runs past this instant: the budget less the reserve kept to commit and acknowledge.
+    let workDeadline: ContinuousClock.Instant
+    /// The end of the budget: the acknowledgement gives up by then.
+    let budgetEnd: ContinuousClock.Instant
+    private let usageBefore: RedisUsage
+    var report: RunReport
+
+    init(options: RunOptions, clock: any TickClock, queue: any JobQueueing, logger: Logger) async {
+        self.options = options
+        self.clock = clock
+        self.queue = queue
+        self.logger = logger
+        start = clock.now
+        workDeadline = start.advanced(by: options.budget - options.reserve)
+        budgetEnd = start.advanced(by: options.budget)
+        usageBefore = await queue.usage()
+        report = RunReport(
+            trigger: options.trigger, startedAtUnixMilliseconds: clock.unixMilliseconds, budgetMilliseconds: Int(options.budget.milliseconds))
+    }
+
+    /// The report with the run's Redis usage and duration.
+    func finish() async -> RunReport {
+        var report = self.report
+        let usage = await queue.usage().since(usageBefore)
+        report.redisRequests = usage.requests
+        report.redisCommands = usage.commands
+        report.durationMilliseconds = Int(start.duration(to: clock.now).milliseconds)
+        return report
+    }
+
+    /// Ends the run early because of `error`: its exit code and message go in the report.
+    mutating func fail(_ error: any TickError, reason: RunExitReason) async -> RunReport {
+        report.exitReason = reason
+        report.exitCode = Int(error.exitCode.rawValue)
+        report.error = error.description
+        logger.error("run stopped", metadata: ["reason": "\(reason.rawValue)", "error": "\(error.description)"])
+        return await finish()
+    }
+
+    /// Hands jobs back at once (attempts not counted) in one request; counts those released.
+    mutating func handBack(_ jobs: [JobQueue.ClaimedJob]) async {
+        let acknowledgements = jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
+        if let applied = try? await queue.acknowledge(acknowledgements, nowMilliseconds: clock.unixMilliseconds, deadline: budgetEnd) {
+            report.jobsReleased += applied.filter { $0 }.count
+        }
+    }
+}

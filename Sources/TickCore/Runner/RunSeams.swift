@@ -1,0 +1,64 @@
+/// Where the lifecycle meets Redis: ``JobQueue`` over the Upstash REST API in production, an in-memory queue
+/// in the runner's unit tests (`TickTestSupport`).
+public protocol JobQueueing: Sendable {
+    /// Claims a batch in one request (see ``JobQueue/claim(queues:batch:lease:nowMilliseconds:schedules:deadline:)``).
+    func claim(
+        queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots], deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> JobQueue.Claim
+    /// Ends leases in one request; per acknowledgement whether it applied (`false`: the lease was taken over).
+    func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool]
+    /// Requests and billable commands sent so far.
+    func usage() async -> RedisUsage
+}
+
+/// Where the lifecycle meets PostgreSQL during one run: ``CheckpointStore`` in production. Used by the run's
+/// own task only.
+public protocol CheckpointRecording {
+    /// Records the run's start (and checks the schema); returns its id.
+    func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) throws(PostgresError) -> Int64
+    /// Takes the jobs over (raising their fence) and loads their checkpoints; a job missing from the result is owned by a newer lease.
+    func begin(_ jobs: [CheckpointStore.JobStart]) throws(PostgresError) -> [String: CheckpointStore.Checkpoint]
+    /// Records finished items and final job states; returns the jobs whose writes were refused (lease lost).
+    func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> Set<String>
+    /// Records the run's end.
+    func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError)
+}
+
+/// Opens the checkpoint store of one run (a PostgreSQL connection) and takes it back after the run.
+public protocol CheckpointConnecting: Sendable {
+    /// Opens the store, within `timeout`. Called only when a run has claimed jobs.
+    func open(timeout: Duration) throws(PostgresError) -> any CheckpointRecording
+    /// Takes back a store ``open(timeout:)`` returned, once the run is done with it.
+    func close(_ store: any CheckpointRecording)
+}
+
+extension JobQueue: JobQueueing {
+    public func usage() async -> RedisUsage { await client.usage }
+}
+
+extension CheckpointStore: CheckpointRecording {}
+
+/// Checkpoints in PostgreSQL: connects per run (or hands out a kept connection, `tick drain`) and closes or keeps it after.
+public struct PostgresCheckpoints: CheckpointConnecting {
+    private let connect: @Sendable (Duration) throws(PostgresError) -> PostgresConnection
+    private let release: @Sendable (PostgresConnection) -> Void
+
+    /// - Parameters:
+    ///   - connect: opens a connection within the given timeout.
+    ///   - release: takes the connection back after the run; closes it by default.
+    public init(
+        connect: @escaping @Sendable (Duration) throws(PostgresError) -> PostgresConnection,
+        release: @escaping @Sendable (PostgresConnection) -> Void = { $0.close() }
+    ) {
+        self.connect = connect
+        self.release = release
+    }
+
+    public func open(timeout: Duration) throws(PostgresError) -> any CheckpointRecording {
+        CheckpointStore(connection: try connect(timeout))
+    }
+
+    public func close(_ store: any CheckpointRecording) {
+        if let store = store as? CheckpointStore { release(store.connection) }
+    }
+}

@@ -1,0 +1,134 @@
+import TickCore
+
+/// A queue in memory with the claim script's rules: ready jobs leased in enqueue order, attempt and fence
+/// raised per claim, expired leases taken back (dead-lettered on their last attempt), acknowledgements
+/// applied only under the current fence. Failures can be injected; every call is recorded.
+public actor InMemoryQueue: JobQueueing {
+    /// A job as the fake stores it.
+    public struct Record: Sendable, Equatable {
+        public var json: [UInt8]
+        public var queue: String
+        public var state: JobState
+        public var attempt: Int
+        public var fence: Int64
+        public var maxAttempts: Int
+        public var leaseUntil: Int64?
+        /// The last error or dead reason.
+        public var error: String?
+        /// When a retried job is due (Unix ms).
+        public var runAt: Int64?
+    }
+
+    private(set) public var records: [String: Record] = [:]
+    private var order: [String] = []
+    private var requests = 0
+    /// Thrown by the next claims while set.
+    public var claimError: UpstashError?
+    /// Thrown by the next acknowledgements while set.
+    public var acknowledgeError: UpstashError?
+    /// Every claim's schedule slots, in order.
+    private(set) public var claimedSchedules: [[ScheduleSlots]] = []
+    /// Every acknowledgement applied or refused, in order.
+    private(set) public var acknowledgements: [(JobQueue.Acknowledgement, applied: Bool)] = []
+
+    /// An empty queue.
+    public init() {}
+
+    /// Enqueues a job (its spec's JSON) as ready; returns `false` for a duplicate id.
+    @discardableResult
+    public func enqueue(_ spec: JobSpec) -> Bool {
+        enqueue(id: spec.id, json: Array(spec.json.utf8), queue: spec.queue, maxAttempts: spec.maxAttempts)
+    }
+
+    /// Enqueues raw JSON (a malformed job, say) as ready; returns `false` for a duplicate id.
+    @discardableResult
+    public func enqueue(id: String, json: [UInt8], queue: String = "default", maxAttempts: Int = 5) -> Bool {
+        guard records[id] == nil else { return false }
+        records[id] = Record(json: json, queue: queue, state: .ready, attempt: 0, fence: 0, maxAttempts: maxAttempts)
+        order.append(id)
+        return true
+    }
+
+    /// Raises a job's fence, as another run's claim after its lease expired would.
+    public func takeOver(_ id: String) { records[id]?.fence += 1 }
+
+    /// Sets a job's attempts so far (to test the last attempt).
+    public func setAttempt(_ id: String, _ attempt: Int) { records[id]?.attempt = attempt }
+
+    public func claim(
+        queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots], deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> JobQueue.Claim {
+        requests += 1
+        claimedSchedules.append(schedules)
+        if let claimError { throw claimError }
+        var dead: [String] = []
+        for id in order {
+            guard var record = records[id], queues.contains(record.queue) else { continue }
+            if record.state == .delayed, let at = record.runAt, at <= nowMilliseconds { record.state = .ready }
+            if record.state == .leased, let until = record.leaseUntil, until <= nowMilliseconds {
+                if record.attempt >= record.maxAttempts {
+                    record.state = .dead
+                    record.error = "lease expired on attempt \(record.attempt) of \(record.maxAttempts)"
+                    dead.append(id)
+                } else {
+                    record.state = .ready
+                }
+            }
+            records[id] = record
+        }
+        var jobs: [JobQueue.ClaimedJob] = []
+        for id in order where jobs.count < batch {
+            guard var record = records[id], record.state == .ready, queues.contains(record.queue) else { continue }
+            record.attempt += 1
+            record.fence += 1
+            record.state = .leased
+            record.leaseUntil = nowMilliseconds + Int64(lease.milliseconds)
+            records[id] = record
+            jobs.append(JobQueue.ClaimedJob(id: id, json: record.json, attempt: record.attempt, fence: record.fence, queue: record.queue))
+        }
+        return JobQueue.Claim(jobs: jobs, deadLettered: dead)
+    }
+
+    public func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool] {
+        guard !acknowledgements.isEmpty else { return [] }
+        requests += 1
+        if let acknowledgeError { throw acknowledgeError }
+        var applied: [Bool] = []
+        for acknowledgement in acknowledgements {
+            let ok = apply(acknowledgement, now: nowMilliseconds)
+            self.acknowledgements.append((acknowledgement, ok))
+            applied.append(ok)
+        }
+        return applied
+    }
+
+    private func apply(_ acknowledgement: JobQueue.Acknowledgement, now: Int64) -> Bool {
+        let id = acknowledgement.job.id
+        guard var record = records[id], record.fence == acknowledgement.job.fence, record.state == .leased else { return false }
+        record.leaseUntil = nil
+        switch acknowledgement.outcome {
+        case .done: record.state = .done
+        case .retry(let delay, let error):
+            record.state = .delayed
+            record.runAt = now + Int64(delay)
+            record.error = error
+        case .dead(let reason):
+            record.state = .dead
+            record.error = reason
+        case .release:
+            record.state = .ready
+            record.attempt -= 1
+        }
+        records[id] = record
+        return true
+    }
+
+    public func usage() async -> RedisUsage { RedisUsage(requests: requests, commands: requests) }
+
+    /// Sets the error the next claims throw (`nil` to stop).
+    public func failClaims(with error: UpstashError?) { claimError = error }
+    /// Sets the error the next acknowledgements throw (`nil` to stop).
+    public func failAcknowledgements(with error: UpstashError?) { acknowledgeError = error }
+    /// A job's record.
+    public func record(_ id: String) -> Record? { records[id] }
+}

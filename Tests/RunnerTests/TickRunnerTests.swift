@@ -1,0 +1,213 @@
+import Testing
+import TickCore
+import TickTestSupport
+
+/// The run's lifecycle, branch by branch, against in-memory fakes of Redis and PostgreSQL.
+@Suite struct TickRunnerTests {
+    @Test func idleRunIsOneRequestAndOpensNoStore() async {
+        let fixture = RunnerFixture()
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.exitReason == .idle)
+        #expect(report.exitCode == 0 && report.claimed == 0)
+        #expect(report.redisRequests == 1)
+        #expect(fixture.checkpoints.opens == 0)
+        #expect(report.runID == nil)
+    }
+
+    @Test func completesEveryItemAndRecordsTheRun() async throws {
+        let fixture = RunnerFixture()
+        await fixture.enqueue("a", items: 3)
+        await fixture.enqueue("b", items: 2)
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.exitReason == .completed && report.exitCode == 0)
+        #expect(report.claimed == 2 && report.itemsDone == 5 && report.jobsCompleted == 2)
+        #expect(report.redisRequests == 2, "claim + one acknowledgement")
+        #expect(await fixture.state("a") == .done)
+        #expect(await fixture.state("b") == .done)
+        let jobs = fixture.checkpoints.jobs
+        #expect(jobs["a"]?.state == .done && jobs["a"]?.items.count == 3)
+        let runID = try #require(report.runID)
+        #expect(fixture.checkpoints.runs[runID] == .some(report))
+        #expect(fixture.checkpoints.opens == 1 && fixture.checkpoints.closes == 1)
+    }
+
+    @Test func malformedJobAndUnknownHandlerAreDeadLetteredWithTheReason() async throws {
+        let fixture = RunnerFixture()
+        await fixture.queue.enqueue(id: "broken", json: Array("{\"id\":\"broken\",".utf8))
+        await fixture.enqueue("stranger", handler: "renamed")
+        await fixture.enqueue("fine")
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.jobsDead == 2 && report.jobsCompleted == 1)
+        let broken = try #require(await fixture.queue.record("broken"))
+        #expect(broken.state == .dead && broken.error?.hasPrefix("malformed job:") == true)
+        let stranger = try #require(await fixture.queue.record("stranger"))
+        #expect(stranger.state == .dead && stranger.error?.contains("unknown handler \"renamed\"") == true)
+        #expect(stranger.error?.contains("known: noop") == true)
+    }
+
+    @Test func budgetReachedMidItemHandsTheJobBackUncounted() async throws {
+        let fixture = RunnerFixture(handlers: [
+            "slow": ClosureHandler { input, _ in
+                if case .item(let index, _) = input, index == 0 { return .done(result: nil) }
+                try? await Task.sleep(for: .seconds(30))
+                return .retryLater(reason: "cut off", after: nil)
+            }
+        ])
+        await fixture.enqueue("long", handler: "slow", items: 3)
+        let report = await fixture.runner.run(RunnerFixture.options(budget: .milliseconds(600)))
+        #expect(report.exitReason == .budget && report.exitCode == 0)
+        #expect(report.itemsDone == 1 && report.jobsReleased == 1 && report.jobsRetried == 0)
+        let record = try #require(await fixture.queue.record("long"))
+        #expect(record.state == .ready && record.attempt == 0, "released: the attempt is not counted")
+        #expect(fixture.checkpoints.jobs["long"]?.state == .released)
+        #expect(fixture.checkpoints.jobs["long"]?.items.keys.sorted() == [0])
+    }
+
+    @Test func cancellationInterruptsAndHandsBack() async throws {
+        let fixture = RunnerFixture(handlers: [
+            "wait": ClosureHandler { _, _ in
+                try? await Task.sleep(for: .seconds(30))
+                return .retryLater(reason: "cancelled", after: nil)
+            }
+        ])
+        await fixture.enqueue("w", handler: "wait", items: 2)
+        let runner = fixture.runner
+        let task = Task { await runner.run(RunnerFixture.options()) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let report = await task.value
+        #expect(report.exitReason == .interrupted && report.exitCode == 130)
+        #expect(report.jobsReleased == 1)
+        #expect(await fixture.state("w") == .ready)
+    }
+
+    @Test func leaseLostAtStartIsNeitherRunNorAcknowledged() async {
+        let fixture = RunnerFixture()
+        await fixture.enqueue("taken", items: 2)
+        // A newer run already holds the job in PostgreSQL (a higher fence).
+        fixture.checkpoints.seed("taken", .init(fence: 9, state: .running))
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.jobsLost == 1 && report.itemsDone == 0 && report.jobsCompleted == 0)
+        #expect(await fixture.queue.acknowledgements.isEmpty)
+        #expect(await fixture.state("taken") == .leased, "left to its owner")
+    }
+
+    @Test func leaseLostBeforeTheAcknowledgementCountsAsLost() async {
+        let fixture = RunnerFixture()
+        let queue = fixture.queue
+        var registry = HandlerRegistry()
+        registry.register("steal", ClosureHandler { _, context in
+            await queue.takeOver(context.jobID)
+            return .done(result: nil)
+        })
+        var run = fixture
+        run.registry = registry
+        await run.enqueue("s", handler: "steal")
+        let report = await run.runner.run(RunnerFixture.options())
+        #expect(report.jobsLost == 1 && report.jobsCompleted == 0)
+        #expect(await queue.acknowledgements.map(\.applied) == [false])
+    }
+
+    @Test func transientFailureRetriesUntilTheLastAttemptThenDies() async throws {
+        let fixture = RunnerFixture(handlers: ["flaky": ClosureHandler { _, _ in .retryLater(reason: "503 from upstream", after: .seconds(7)) }])
+        await fixture.enqueue("r", handler: "flaky", maxAttempts: 2)
+        let first = await fixture.runner.run(RunnerFixture.options())
+        #expect(first.jobsRetried == 1 && first.jobsDead == 0)
+        var record = try #require(await fixture.queue.record("r"))
+        #expect(record.state == .delayed && record.error == "item 0: 503 from upstream")
+        let due = try #require(record.runAt)
+        #expect(due - fixture.clock.unixMilliseconds > 6_000, "Retry-After of 7 s is honoured")
+        fixture.clock.advance(by: .seconds(8))
+        let second = await fixture.runner.run(RunnerFixture.options())
+        #expect(second.jobsRetried == 0 && second.jobsDead == 1)
+        record = try #require(await fixture.queue.record("r"))
+        #expect(record.state == .dead && record.error?.hasPrefix("attempts exhausted (2 of 2)") == true)
+        #expect(fixture.checkpoints.jobs["r"]?.state == .dead)
+    }
+
+    @Test func permanentFailureDeadLettersAndStopsTheJob() async throws {
+        let fixture = RunnerFixture(handlers: [
+            "picky": ClosureHandler { input, _ in
+                if case .item(1, _) = input { return .failed(reason: "bad input") }
+                return .done(result: .string("ok"))
+            }
+        ])
+        await fixture.enqueue("p", handler: "picky", items: 4)
+        let report = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
+        #expect(report.jobsDead == 1 && report.itemsDone == 1 && report.itemsFailed == 1)
+        let record = try #require(await fixture.queue.record("p"))
+        #expect(record.error == "item 1 failed: bad input")
+        #expect(fixture.checkpoints.jobs["p"]?.items.keys.sorted() == [0, 1], "items after the failure never started")
+    }
+
+    @Test func postgresUnavailableHandsEveryJobBack() async {
+        let fixture = RunnerFixture()
+        await fixture.enqueue("x", items: 2)
+        await fixture.enqueue("y")
+        fixture.checkpoints.failOpen(with: connectionLost)
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.exitReason == .postgresUnavailable && report.exitCode == 79)
+        #expect(report.jobsReleased == 2 && report.itemsDone == 0)
+        #expect(await fixture.queue.record("x")?.attempt == 0)
+        #expect(await fixture.state("y") == .ready)
+    }
+
+    @Test func failedCommitMidRunHandsEveryJobBack() async {
+        let fixture = RunnerFixture()
+        await fixture.enqueue("c", items: 3)
+        fixture.checkpoints.failRecord(at: 1, with: connectionLost)
+        let report = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
+        #expect(report.exitReason == .postgresUnavailable && report.exitCode == 79)
+        #expect(report.jobsReleased == 1 && report.jobsCompleted == 0)
+        #expect(await fixture.state("c") == .ready)
+    }
+
+    @Test(arguments: [
+        (UpstashError.unreachable(host: "redis.test", detail: "refused", attempts: 3), RunExitReason.redisUnavailable, 69),
+        (UpstashError.unauthorized(host: "redis.test"), RunExitReason.redisAuth, 77),
+        (UpstashError.redis(host: "redis.test", command: "EVAL", message: "WRONGTYPE", status: 400), RunExitReason.redisError, 81),
+        (UpstashError.redis(host: "redis.test", command: "EVAL", message: "TICKLAYOUT 2 1", status: 400), RunExitReason.layoutMismatch, 80),
+    ])
+    func claimFailureEndsTheRunWithItsReason(error: UpstashError, reason: RunExitReason, code: Int) async {
+        let fixture = RunnerFixture()
+        await fixture.enqueue("z")
+        await fixture.queue.failClaims(with: error)
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.exitReason == reason && report.exitCode == code)
+        #expect(report.error == error.description)
+        #expect(fixture.checkpoints.opens == 0)
+    }
+
+    @Test func failedAcknowledgementLeavesTheLeasesToExpire() async {
+        let fixture = RunnerFixture()
+        await fixture.enqueue("k", items: 2)
+        await fixture.queue.failAcknowledgements(with: .unreachable(host: "redis.test", detail: "reset", attempts: 3))
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.exitReason == .redisUnavailable && report.exitCode == 69)
+        #expect(await fixture.state("k") == .leased, "the next claim after the lease takes it back")
+        #expect(fixture.checkpoints.jobs["k"]?.items.count == 2, "its items are recorded: the next run does not redo them")
+    }
+
+    @Test func resumesFromTheCheckpointWithoutRedoingItems() async {
+        let fixture = RunnerFixture(handlers: [
+            "count": ClosureHandler { input, _ in
+                if case .item(let index, _) = input, index < 2 { Issue.record("item \(index) was done already and ran again") }
+                return .done(result: nil)
+            }
+        ])
+        await fixture.enqueue("resume", handler: "count", items: 4)
+        fixture.checkpoints.seed("resume", .init(fence: 0, state: .running, items: [0: .init(state: .done), 1: .init(state: .done)]))
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.itemsDone == 2 && report.jobsCompleted == 1)
+    }
+
+    @Test func schedulesTravelInTheClaim() async throws {
+        var fixture = RunnerFixture()
+        let job = JobSpec(id: "ignored", handler: "noop", work: .items([.null]))
+        fixture.schedules = [Schedule(name: "nightly", expression: try CronExpression("0 2 * * *"), job: job)]
+        _ = await fixture.runner.run(RunnerFixture.options())
+        let sent = await fixture.queue.claimedSchedules
+        #expect(sent.count == 1 && sent[0].map(\.name) == ["nightly"])
+        #expect(sent[0][0].jobTemplate.contains(ScheduleSlots.idPlaceholder))
+    }
+}
