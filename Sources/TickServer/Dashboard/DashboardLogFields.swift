@@ -6,7 +6,7 @@ import Synchronization
 final class DashboardLogFields: Sendable {
     private let fields = Mutex<Logger.Metadata>([:])
 
-    /// Sets one field.
+    /// One field, read or set.
     subscript(_ key: String) -> Logger.MetadataValue? {
         get { fields.withLock { $0[key] } }
         set { fields.withLock { $0[key] = newValue } }
