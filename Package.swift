@@ -123,5 +123,11 @@ let package = Package(
             dependencies: ["TickCore", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictSettings
         ),
+        // The dashboard's routes and middleware in-process (HummingbirdTesting's router client), no services.
+        .testTarget(
+            name: "TickServerTests",
+            dependencies: ["TickServer", "TickCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strictSettings
+        ),
     ]
 )

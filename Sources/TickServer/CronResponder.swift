@@ -16,8 +16,8 @@ struct CronResponder: HTTPResponder {
     let secret: CronSecret?
     let runner: TickRunner
     let slots: TickSlots
-    /// The dashboard's pages under its path, when it is configured.
-    let dashboard: DashboardResponder?
+    /// The dashboard's router under its path, when it is configured.
+    let dashboard: DashboardMount?
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -30,7 +30,7 @@ struct CronResponder: HTTPResponder {
         } else if path == configuration.path {
             response = await tick(request, metadata: &metadata)
         } else if let dashboard, dashboard.handles(path) {
-            response = await dashboard.respond(to: request, metadata: &metadata)
+            response = await dashboard.respond(to: request, context: context, metadata: &metadata)
         } else {
             response = JSONResponse.error(.notFound, "not found")
         }

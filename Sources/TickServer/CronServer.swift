@@ -43,23 +43,11 @@ public struct CronServer: Sendable {
     /// - Throws: ``ServeError`` for a bad configuration or an address it cannot listen on.
     public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws(ServeError) {
         let configuration = self.configuration
-        if let problem = configuration.problem() { throw ServeError(problem) }
-        let secret: CronSecret?
-        if let value = configuration.secret {
-            guard let parsed = CronSecret(value) else { throw ServeError("CRON_SECRET is empty") }
-            secret = parsed
-        } else {
-            secret = nil
-            logger.warning("authentication is OFF (--insecure-no-auth): anyone who can reach this port can start ticks")
-        }
-        if let dashboard, let problem = dashboard.configuration.problem(cronSecret: configuration.secret, tickPath: configuration.path) {
-            throw ServeError(problem)
-        }
         let logger = self.logger
         let slots = TickSlots(capacity: configuration.maxConcurrentTicks)
-        let dashboardResponder = dashboard?.responder(batch: configuration.run.batch, logger: logger)
-        let responder = CronResponder(
-            configuration: configuration, secret: secret, runner: runner, slots: slots, dashboard: dashboardResponder, logger: logger)
+        let responder = try makeResponder(slots: slots)
+        let secret = responder.secret
+        let dashboardBase = responder.dashboard?.base
         var frameworkLogger = logger
         frameworkLogger.logLevel = max(logger.logLevel, .warning)
         let budget = configuration.run.budget.milliseconds / 1000
@@ -75,7 +63,7 @@ public struct CronServer: Sendable {
                     metadata: [
                         "path": "\(configuration.path)", "auth": "\(secret == nil ? "off" : "bearer")", "budget_s": "\(budget)",
                         "max_budget_s": "\(maxBudget)", "max_concurrent_ticks": "\(configuration.maxConcurrentTicks)",
-                        "dashboard": "\(dashboardResponder.map { $0.base } ?? "off")",
+                        "dashboard": "\(dashboardBase ?? "off")",
                     ])
                 onListening(port)
             },
@@ -94,6 +82,27 @@ public struct CronServer: Sendable {
             throw ServeError("cannot serve on \(configuration.host):\(configuration.port): \(error)")
         }
         logger.notice("stopped")
+    }
+
+    /// The responder of every request, after checking the configuration: `/healthz`, the tick endpoint (its
+    /// ticks admitted by `slots`) and the dashboard's router under its path.
+    /// - Throws: ``ServeError`` for a bad configuration (server or dashboard).
+    func makeResponder(slots: TickSlots) throws(ServeError) -> CronResponder {
+        if let problem = configuration.problem() { throw ServeError(problem) }
+        let secret: CronSecret?
+        if let value = configuration.secret {
+            guard let parsed = CronSecret(value) else { throw ServeError("CRON_SECRET is empty") }
+            secret = parsed
+        } else {
+            secret = nil
+            logger.warning("authentication is OFF (--insecure-no-auth): anyone who can reach this port can start ticks")
+        }
+        if let dashboard, let problem = dashboard.configuration.problem(cronSecret: configuration.secret, tickPath: configuration.path) {
+            throw ServeError(problem)
+        }
+        return CronResponder(
+            configuration: configuration, secret: secret, runner: runner, slots: slots,
+            dashboard: dashboard?.mount(batch: configuration.run.batch, logger: logger), logger: logger)
     }
 }
 

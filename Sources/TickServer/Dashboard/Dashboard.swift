@@ -30,11 +30,12 @@ public struct Dashboard: Sendable {
         self.schedules = schedules
     }
 
-    /// The responder of the dashboard's paths.
-    func responder(batch: Int, logger: Logger) -> DashboardResponder {
-        DashboardResponder(
-            configuration: configuration, authenticator: DashboardAuthenticator(configuration: configuration), redis: redis, store: store,
-            schedules: schedules, batch: batch, logger: logger)
+    /// The dashboard's router, to mount behind ``CronResponder``.
+    func mount(batch: Int, logger: Logger) -> DashboardMount {
+        DashboardMount(
+            responder: DashboardResponder(
+                configuration: configuration, authenticator: DashboardAuthenticator(configuration: configuration), redis: redis, store: store,
+                schedules: schedules, batch: batch, logger: logger))
     }
 }
 

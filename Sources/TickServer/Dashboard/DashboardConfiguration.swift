@@ -63,8 +63,10 @@ public struct DashboardConfiguration: Sendable {
         guard path.hasPrefix("/"), path.count > 1, !path.hasSuffix("/"), path.utf8.count <= 128 else {
             return "--dashboard-path must start with /, not end with /, and be at most 128 characters (e.g. /dashboard)"
         }
-        guard path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }) else {
-            return "--dashboard-path must be a plain path (printable ASCII, no ?, # or spaces)"
+        // `*`, `:`, `{` and `}` would be patterns (wildcards, captures) to the router the dashboard is mounted on.
+        let reserved = Set("?#*:{}".utf8)
+        guard path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !reserved.contains($0) }) else {
+            return "--dashboard-path must be a plain path (printable ASCII, no spaces and none of ? # * : { })"
         }
         guard path != ServeConfiguration.healthPath, tickPath != path, !tickPath.hasPrefix(path + "/") else {
             return "--dashboard-path \(path) overlaps the tick endpoint or /healthz: choose another path"

@@ -1,6 +1,11 @@
+import Hummingbird
+import NIOCore
 import TickCore
 
-/// An `application/x-www-form-urlencoded` body (or query string): names to values, repeated names kept in order.
+/// An `application/x-www-form-urlencoded` body: names to values, repeated names kept in order.
+///
+/// The dead-letter actions' bodies repeat `id` (one per checked box), which Hummingbird's `URLEncodedFormDecoder`
+/// refuses as duplicate keys; query strings and the login form use the decoder (``DashboardQueryForms``).
 struct DashboardForm: Sendable {
     /// Largest body a dashboard form may send: 64 KiB (a page of ids and a token).
     static let maximumBodySize = 64 * 1024
@@ -14,6 +19,16 @@ struct DashboardForm: Sendable {
             let name = Self.decode(parts[0])
             let value = parts.count > 1 ? Self.decode(parts[1]) : ""
             fields.append((name, value))
+        }
+    }
+
+    /// The request's body, or `nil` when it is over ``maximumBodySize``.
+    init?(body request: Request) async {
+        do {
+            let buffer = try await request.body.collect(upTo: Self.maximumBodySize)
+            self.init(String(buffer: buffer))
+        } catch {
+            return nil
         }
     }
 

@@ -18,10 +18,15 @@ extension DashboardResponder {
         var filter: String
         var page: Int
 
-        init(_ form: DashboardForm) {
-            queue = form["queue"].flatMap { $0.isEmpty ? nil : String($0.prefix(64)) }
-            filter = String((form["filter"] ?? "").prefix(200))
-            page = min(max(1, form["page"].flatMap { Int($0) } ?? 1), 1_000_000)
+        init(_ query: DashboardDeadQuery) {
+            queue = query.queue.flatMap { $0.isEmpty ? nil : String($0.prefix(64)) }
+            filter = String((query.filter ?? "").prefix(200))
+            page = min(max(1, DashboardQueryForms.integer(query.page) ?? 1), 1_000_000)
+        }
+
+        /// The view a form's `back` field names; the default view when it cannot be read.
+        init(back: String?) {
+            self.init((try? DashboardQueryForms.decode(DashboardDeadQuery.self, from: back ?? "")) ?? DashboardDeadQuery())
         }
 
         /// The query string of this view (values encoded), without `?`.
@@ -34,7 +39,7 @@ extension DashboardResponder {
         }
     }
 
-    func deadPage(_ query: DashboardForm, page: DashboardPage) async throws(DashboardError) -> Response {
+    func deadPage(_ query: DashboardDeadQuery, page: DashboardPage) async throws(DashboardError) -> Response {
         let view = DeadView(query)
         let (result, usage) = try await redis.withQueue { queue throws(DashboardError) in
             try await queue.deadPage(
@@ -70,11 +75,11 @@ extension DashboardResponder {
     }
 
     /// The message an action left for the page it led to (from a fixed set; numbers only from the query).
-    static func notice(_ query: DashboardForm) -> String? {
-        let count = query["n"].flatMap { Int($0) } ?? 0
-        let of = query["of"].flatMap { Int($0) } ?? count
+    static func notice(_ query: DashboardDeadQuery) -> String? {
+        let count = DashboardQueryForms.integer(query.n) ?? 0
+        let of = DashboardQueryForms.integer(query.of) ?? count
         let stale = of > count ? " (\(of - count) of the \(of) selected were no longer dead)" : ""
-        switch query["notice"] {
+        switch query.notice {
         case "retried": return "Retried \(count) job(s): back to ready with attempts reset\(stale). 1 Redis request."
         case "purged": return "Purged \(count) job(s) from Redis\(stale). 1 Redis request."
         case "none": return "No job was selected."
@@ -90,15 +95,15 @@ extension DashboardResponder {
     }
 
     /// `POST <path>/dead/retry`: the named dead jobs back to ready, then the dead-letter page again.
-    func retry(_ form: DashboardForm, page: DashboardPage, metadata: inout Logger.Metadata) async -> Response {
-        let view = DeadView(DashboardForm(form["back"] ?? ""))
+    func retry(_ form: DashboardForm, page: DashboardPage, log: DashboardLogFields) async -> Response {
+        let view = DeadView(back: form["back"])
         let ids = Self.actionIDs(form)
         guard let queue = form["queue"], !queue.isEmpty, !ids.isEmpty else { return backToDead(view, notice: "none") }
         do throws(DashboardError) {
             let (moved, _) = try await redis.withQueue { jobs throws(DashboardError) in
                 do throws(UpstashError) { return try await jobs.retryDead(queue: queue, ids: ids) } catch { throw .redis(error) }
             }
-            metadata["dashboard.retried"] = "\(moved)"
+            log["dashboard.retried"] = "\(moved)"
             logger.notice("dashboard: retried dead jobs", metadata: ["queue": "\(queue)", "jobs": "\(moved)", "selected": "\(ids.count)"])
             return backToDead(view, notice: "retried&n=\(moved)&of=\(ids.count)")
         } catch {
@@ -107,8 +112,8 @@ extension DashboardResponder {
     }
 
     /// `POST <path>/dead/purge`: without `confirmed=yes`, the confirmation page; with it, deletes the named jobs.
-    func purge(_ form: DashboardForm, page: DashboardPage, metadata: inout Logger.Metadata) async -> Response {
-        let view = DeadView(DashboardForm(form["back"] ?? ""))
+    func purge(_ form: DashboardForm, page: DashboardPage, log: DashboardLogFields) async -> Response {
+        let view = DeadView(back: form["back"])
         let ids = Self.actionIDs(form)
         guard let queue = form["queue"], !queue.isEmpty, !ids.isEmpty else { return backToDead(view, notice: "none") }
         guard form["confirmed"] == "yes" else {
@@ -122,7 +127,7 @@ extension DashboardResponder {
             let (deleted, _) = try await redis.withQueue { jobs throws(DashboardError) in
                 do throws(UpstashError) { return try await jobs.purgeDead(queue: queue, ids: ids) } catch { throw .redis(error) }
             }
-            metadata["dashboard.purged"] = "\(deleted)"
+            log["dashboard.purged"] = "\(deleted)"
             logger.notice("dashboard: purged dead jobs", metadata: ["queue": "\(queue)", "jobs": "\(deleted)", "selected": "\(ids.count)"])
             return backToDead(view, notice: "purged&n=\(deleted)&of=\(ids.count)")
         } catch {

@@ -8,15 +8,15 @@ extension DashboardResponder {
     /// Most bytes of a job's JSON the page shows (a job may be up to 1 MiB).
     static let maximumSpecBytes = 64 * 1024
 
-    func jobPage(_ query: DashboardForm, page: DashboardPage) async throws(DashboardError) -> Response {
-        let id = String((query["id"] ?? "").trimmingCharacters(in: " ").prefix(200))
+    func jobPage(_ query: DashboardJobQuery, page: DashboardPage) async throws(DashboardError) -> Response {
+        let id = String((query.id ?? "").trimmingCharacters(in: " ").prefix(200))
         guard !id.isEmpty else { return DashboardHTML.message(.badRequest, base: base, title: "No job id", "Give a job id: /job?id=ID.") }
         let (record, usage) = try await redis.withQueue { queue throws(DashboardError) in
             do throws(UpstashError) { return try await queue.dashboardJob(id, maximumSpecBytes: Self.maximumSpecBytes) } catch { throw .redis(error) }
         }
-        let failedOnly = query["failed"] == "1"
-        let after = max(-1, query["after"].flatMap { Int($0) } ?? -1)
-        let pageNumber = min(max(1, query["page"].flatMap { Int($0) } ?? 1), 10_000_000)
+        let failedOnly = query.failed == "1"
+        let after = max(-1, DashboardQueryForms.integer(query.after) ?? -1)
+        let pageNumber = min(max(1, DashboardQueryForms.integer(query.page) ?? 1), 10_000_000)
         let spec = record.flatMap { $0.specComplete ? try? JSONValue(parsing: Array($0.spec.utf8)) : nil }
         let isCursorJob = spec?["cursor"] != nil && spec?["items"] == nil
         let specItems: Int? = if case .array(let items)? = spec?["items"] { items.count } else { nil }

@@ -13,19 +13,21 @@ extension DashboardResponder {
     }
 
     /// `POST <path>/login`: checks the token (constant time, same origin), sets the cookie, and sees the overview.
-    func login(_ request: Request, now: Int64, metadata: inout Logger.Metadata) async -> Response {
+    /// A body that is too large or cannot be decoded counts as a wrong token (401).
+    func login(_ request: Request, context: DashboardRequestContext) async -> Response {
         guard DashboardOriginCheck.isSameOrigin(request.headers, authority: request.head.authority) else {
-            metadata["dashboard.refused"] = "cross-origin login"
+            context.log["dashboard.refused"] = "cross-origin login"
             return DashboardHTML.message(.forbidden, base: base, title: "Forbidden", "The login form was not sent from this dashboard (Origin/Referer mismatch).")
         }
-        guard let form = await Self.form(request), let token = form["token"], let role = authenticator.role(forToken: token),
-            let session = authenticator.issue(role, now: now / 1000)
+        let now = UnixTime.nowMilliseconds() / 1000
+        guard let form = try? await request.decode(as: DashboardLoginForm.self, context: context),
+            let token = form.token, let role = authenticator.role(forToken: token), let session = authenticator.issue(role, now: now)
         else {
-            metadata["dashboard.login"] = "refused"
+            context.log["dashboard.login"] = "refused"
             logger.warning("dashboard login refused: wrong token")
             return loginForm(.unauthorized, error: "That is not a dashboard token.")
         }
-        metadata["dashboard.login"] = "\(role.rawValue)"
+        context.log["dashboard.login"] = "\(role.rawValue)"
         return DashboardHTML.seeOther(base, headers: [.setCookie: cookie(session.cookieValue, maxAge: configuration.sessionLifetime.components.seconds, request)])
     }
 

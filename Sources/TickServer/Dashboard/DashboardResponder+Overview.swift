@@ -6,11 +6,11 @@ extension DashboardResponder {
     /// Recent runs per page.
     static let runsPerPage = 20
 
-    func overview(_ query: DashboardForm, page: DashboardPage) async throws(DashboardError) -> Response {
+    func overview(_ query: DashboardOverviewQuery, page: DashboardPage) async throws(DashboardError) -> Response {
         let (stats, usage) = try await redis.withQueue { queue throws(DashboardError) in
             do throws(UpstashError) { return try await queue.stats(nowMilliseconds: page.now) } catch { throw .redis(error) }
         }
-        let before = query["before"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+        let before = DashboardQueryForms.integer(query.before).flatMap { $0 > 0 ? $0 : nil }
         let (minutes, runs, traffic) = try store.with { connection throws(PostgresError) in
             (try DashboardStore.activity(connection), try DashboardStore.runs(connection, before: before, limit: Self.runsPerPage),
              try DashboardStore.traffic(connection))
