@@ -114,41 +114,65 @@ struct FuzzTests {
         }
     }
 
-    @Test("cron expressions: no crash; what parses has a next fire time or none, never a crash")
-    func cron() {
+    @Test("cron expressions: no crash; a rejection names its problem and field; what parses fires on the first whole minute after, and its text parses back to the same schedule")
+    func cron() throws {
         var random = Generator(state: Self.seed &+ 2)
         let corpus = ["*/5 * * * *", "0 9 * * 1-5", "30 2 1,15 JAN-MAR SUN", "@daily", "0 0 29 2 *"].map { Array($0.utf8) }
+        let after: Int64 = 1_795_434_570
+        var accepted = 0
         for _ in 0..<Self.iterations {
             let text = String(decoding: Self.mutate(corpus, using: &random), as: UTF8.self)
+            let expression: CronExpression
             do {
-                let expression = try CronExpression(text, options: .names)
-                if let next = expression.next(after: 1_795_434_570) { #expect(next > 1_795_434_570) }
+                expression = try CronExpression(text, options: .names)
             } catch {
-                #expect(!error.description.isEmpty)
+                // A rejection names the problem, and the field at fault when there is one.
+                #expect(!error.problem.isEmpty && error.description.contains(error.problem), "\(text): \(error.description)")
+                if let field = error.field { #expect(error.description.contains("\(field)"), "\(text): \(error.description)") }
+                continue
             }
+            accepted += 1
+            // What is accepted fires on whole minutes, after the instant asked about, and the first such
+            // minute: asking again from the minute before gives the same instant.
+            guard let next = expression.next(after: after) else { continue }
+            #expect(next > after && next % 60 == 0, "\(text): \(next)")
+            #expect(expression.next(after: next - 60) == next, "\(text): \(next) is not the first fire time")
+            // Its text parses back to an expression with the same schedule.
+            let again = try CronExpression(expression.text, options: .names)
+            #expect(again.next(after: after) == next, "\(text) → \(expression.text)")
         }
+        #expect(accepted > 0, "the mutations left no valid expression: the property above was never checked")
     }
 
-    @Test("Upstash replies: no crash; a malformed body is a wire error with a preview")
-    func upstashReplies() {
+    @Test("Upstash replies: no crash; what decodes is JSON; a malformed body is a wire error with a preview")
+    func upstashReplies() throws {
         var random = Generator(state: Self.seed &+ 3)
         let corpus = [
             #"{"result":"T0s="}"#, #"{"result":[1,"YQ==",null,["Yg=="]]}"#, #"{"error":"ERR wrong"}"#,
             #"[{"result":1},{"error":"x"}]"#, #"{"result":"OK"}"#,
         ].map { Array($0.utf8) }
+        var decoded = 0
         for _ in 0..<Self.iterations {
             let body = Self.mutate(corpus, using: &random)
+            let preview = UpstashWire.preview(body)
             do {
-                _ = try UpstashWire.decodeEnvelope(body).value()
+                let envelope = try UpstashWire.decodeEnvelope(body)
+                decoded += 1
+                // Only a JSON object is an envelope: an independent parser must agree that it is one.
+                #expect((try? JSONSerialization.jsonObject(with: Data(body))) is [String: Any], "\(preview)")
+                if let error = envelope.error { #expect(try envelope.value() == .error(error)) }
             } catch {
-                #expect(!error.detail.isEmpty)
+                #expect(error.detail.hasPrefix("the body is not an Upstash reply object") && error.detail.hasSuffix(preview), "\(error.detail)")
             }
             do {
-                for envelope in try UpstashWire.decodeEnvelopes(body) { _ = try envelope.value() }
+                let envelopes = try UpstashWire.decodeEnvelopes(body)
+                #expect((try? JSONSerialization.jsonObject(with: Data(body))) is [Any], "\(preview)")
+                for envelope in envelopes { _ = try? envelope.value() }
             } catch {
-                #expect(!error.detail.isEmpty)
+                #expect(error.detail.hasPrefix("the body is not an array of Upstash replies") && error.detail.hasSuffix(preview), "\(error.detail)")
             }
         }
+        #expect(decoded > 0, "the mutations left no valid reply: the decoding properties were never checked")
     }
 
     @Test("Retry-After: any header value gives no delay or one within the cap")

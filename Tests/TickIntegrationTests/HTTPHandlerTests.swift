@@ -118,7 +118,14 @@ struct HTTPHandlerTests {
         #expect(error.contains("HTTP \(code)"), "\(error)")
         if code >= 400 { #expect(error.contains("status \(code) body"), "\(error)") }
         #expect(state == "dead" ? report.jobsDead == 1 : report.jobsRetried == 1)
-        #expect(try harness.items()[id]?.values.allSatisfy { $0.state != "done" } ?? true)
+        // A permanent failure records the failed item (and nothing after it); a retry records nothing, so the
+        // item runs again.
+        let recorded = try harness.items()[id] ?? [:]
+        if state == "dead" {
+            #expect(recorded.keys.sorted() == [0] && recorded[0]?.state == "failed", "\(recorded)")
+        } else {
+            #expect(recorded.isEmpty, "\(recorded)")
+        }
     }
 
     @Test("Retry-After in seconds or as an HTTP date sets when the job is retried, capped at 15 minutes",

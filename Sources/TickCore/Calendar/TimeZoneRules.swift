@@ -14,6 +14,11 @@ import Darwin
 ///
 /// Instants are Unix seconds. *Local seconds* are seconds since 1970-01-01T00:00 on the zone's wall clock
 /// (see ``CivilDateTime``).
+///
+/// Why hand-written: on Linux, Foundation's `TimeZone` for a named zone lives in FoundationInternationalization,
+/// which loads `lib_FoundationICU.so` (40 MB on this toolchain) into every process that uses it. TickCore links
+/// only FoundationEssentials so that `tick run`, started every minute, starts in a few milliseconds
+/// (docs/architecture.md). TZif is small and stable (RFC 8536); the tests check transitions against `zdump -v`.
 public struct TimeZoneRules: Sendable, Hashable, CustomStringConvertible {
     /// An offset from UTC with its daylight-saving flag and abbreviation, such as `+7200 CEST`.
     public struct LocalTimeType: Sendable, Hashable {
