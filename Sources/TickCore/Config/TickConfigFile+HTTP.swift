@@ -51,6 +51,38 @@ extension TickConfigFile {
                 method = text.uppercased()
             }
 
+            let signer = try signer()
+            var configuration = HTTPHandler.Configuration(url: url, method: method, signer: signer)
+            configuration.headers = try headers()
+            if let value = members["concurrency"] {
+                guard let count = value.intValue, (1...maximumHTTPConcurrency).contains(count) else {
+                    throw failure(#""concurrency" must be a whole number from 1 to \#(maximumHTTPConcurrency)"#)
+                }
+                configuration.concurrency = count
+            }
+            if let value = members["rate"] { configuration.rate = try rate(value) }
+            if let value = members["max_result_bytes"] {
+                let maximum = HTTPHandler.Configuration.maximumResultBytes
+                guard let bytes = value.intValue, (0...maximum).contains(bytes) else {
+                    throw failure(#""max_result_bytes" must be a whole number from 0 to \#(maximum)"#)
+                }
+                configuration.maxResultBytes = bytes
+            }
+            if let value = members["ca_bundle"] {
+                guard case .string(let template) = value, !template.isEmpty else {
+                    throw failure(#""ca_bundle" must be the path of a PEM file of CA certificates"#)
+                }
+                let bundle = try expand(template, key: "ca_bundle")
+                guard access(bundle, R_OK) == 0 else {
+                    throw failure(#""ca_bundle" \#(TickConfigFile.quoted(bundle)) cannot be read: \#(String(cString: strerror(errno)))"#)
+                }
+                configuration.caBundle = bundle
+            }
+            return configuration
+        }
+
+        /// `signing_key` (with `signature_ttl_s`), or `nil` for `"unsigned": true`.
+        private func signer() throws(ConfigFileError) -> HTTPSigner? {
             var signer: HTTPSigner?
             let unsigned: Bool
             switch members["unsigned"] {
@@ -84,34 +116,7 @@ extension TickConfigFile {
             if signer == nil, members["signature_ttl_s"] != nil {
                 throw failure(#""signature_ttl_s" needs a "signing_key""#)
             }
-
-            var configuration = HTTPHandler.Configuration(url: url, method: method, signer: signer)
-            configuration.headers = try headers()
-            if let value = members["concurrency"] {
-                guard let count = value.intValue, (1...maximumHTTPConcurrency).contains(count) else {
-                    throw failure(#""concurrency" must be a whole number from 1 to \#(maximumHTTPConcurrency)"#)
-                }
-                configuration.concurrency = count
-            }
-            if let value = members["rate"] { configuration.rate = try rate(value) }
-            if let value = members["max_result_bytes"] {
-                let maximum = HTTPHandler.Configuration.maximumResultBytes
-                guard let bytes = value.intValue, (0...maximum).contains(bytes) else {
-                    throw failure(#""max_result_bytes" must be a whole number from 0 to \#(maximum)"#)
-                }
-                configuration.maxResultBytes = bytes
-            }
-            if let value = members["ca_bundle"] {
-                guard case .string(let template) = value, !template.isEmpty else {
-                    throw failure(#""ca_bundle" must be the path of a PEM file of CA certificates"#)
-                }
-                let bundle = try expand(template, key: "ca_bundle")
-                guard access(bundle, R_OK) == 0 else {
-                    throw failure(#""ca_bundle" \#(TickConfigFile.quoted(bundle)) cannot be read: \#(String(cString: strerror(errno)))"#)
-                }
-                configuration.caBundle = bundle
-            }
-            return configuration
+            return signer
         }
 
         private func headers() throws(ConfigFileError) -> [HTTPHandler.Configuration.Header] {

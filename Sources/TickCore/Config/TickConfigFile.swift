@@ -184,7 +184,11 @@ public struct TickConfigFile: Sendable, Hashable {
             return Handler(kind: .http(try fields.configuration()), itemTimeout: timeout)
         }
         guard kindName == "exec" else { return Handler(kind: .noop, itemTimeout: timeout) }
+        return Handler(kind: .exec(try parseExec(members, failure: failure)), itemTimeout: timeout)
+    }
 
+    /// The `command`, `env` and `kill_grace_ms` of an exec handler.
+    private static func parseExec(_ members: [String: JSONValue], failure: (String) -> ConfigFileError) throws(ConfigFileError) -> ExecHandler.Configuration {
         guard case .array(let parts)? = members["command"], !parts.isEmpty else {
             throw failure(#""command" must be a non-empty array of strings"#)
         }
@@ -224,7 +228,7 @@ public struct TickConfigFile: Sendable, Hashable {
             }
             configuration.killGrace = .milliseconds(milliseconds)
         }
-        return Handler(kind: .exec(configuration), itemTimeout: timeout)
+        return configuration
     }
 
     /// Whether `name` is 1–64 ASCII letters, digits, `.`, `_`, `-` or `:`.

@@ -21,16 +21,4 @@ public enum RunExitReason: String, Sendable, Codable, CaseIterable {
     /// The database schema is older or newer than this binary: run `tick migrate`.
     case schemaMismatch = "schema_mismatch"
 
-    /// The reason a failed claim ends a run with.
-    public init(claimFailure error: UpstashError) {
-        if error.isLayoutMismatch {
-            self = .layoutMismatch
-        } else if error.isUnauthorized {
-            self = .redisAuth
-        } else if error.isRedisError {
-            self = .redisError
-        } else {
-            self = .redisUnavailable
-        }
-    }
 }

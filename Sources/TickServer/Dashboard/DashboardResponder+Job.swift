@@ -45,7 +45,7 @@ extension DashboardResponder {
         values["maxAttempts"] = fields["max_attempts"] ?? "?"
         values["enqueuedAt"] = Self.time(fields["enqueued_at"], now: page.now)
         values["updatedAt"] = Self.time(fields["updated_at"], now: page.now)
-        values["leaseUntil"] = fields["state"] == "leased" ? Self.time(fields["lease_until"], now: page.now) : false
+        values["leaseUntil"] = fields["state"] == JobState.leased.rawValue ? Self.time(fields["lease_until"], now: page.now) : false
         values["schedule"] = fields["schedule"] ?? false
         values["slot"] = Self.time(fields["slot"], now: page.now)
         values["error"] = fields["error"].flatMap { $0.isEmpty ? nil : $0 } ?? false
@@ -67,16 +67,7 @@ extension DashboardResponder {
         values["failedHref"] = jobHref + "&failed=1"
         values["hasItems"] = !items.isEmpty || (!failedOnly && total.map { $0 > (pageNumber - 1) * Self.itemsPerPage } == true)
         values["items"] = Self.itemRows(items, failedOnly: failedOnly, pageNumber: pageNumber, total: total, id: id, keyInfix: keyInfix, now: page.now)
-        if failedOnly {
-            values["previousHref"] = after >= 0 ? values["failedHref"] ?? false : false
-            values["nextHref"] = items.count == Self.itemsPerPage ? "\(jobHref)&failed=1&after=\(items.last?.index ?? 0)" : false
-            values["pageLabel"] = items.isEmpty ? "" : "failed items \(items.first?.index ?? 0)–\(items.last?.index ?? 0)"
-        } else {
-            let pages = max(1, ((total ?? 0) + Self.itemsPerPage - 1) / Self.itemsPerPage)
-            values["previousHref"] = pageNumber > 1 ? "\(jobHref)&page=\(pageNumber - 1)" : false
-            values["nextHref"] = pageNumber < pages ? "\(jobHref)&page=\(pageNumber + 1)" : false
-            values["pageLabel"] = "page \(pageNumber) of \(pages)"
-        }
+        values.merge(Self.pagination(failedOnly: failedOnly, after: after, items: items, pageNumber: pageNumber, total: total, jobHref: jobHref)) { $1 }
         if let record {
             values["spec"] = spec.map { DashboardJSON.pretty($0) } ?? record.spec
             values["specComplete"] = record.specComplete
@@ -90,6 +81,23 @@ extension DashboardResponder {
         return DashboardHTML.page(record == nil && summary == nil ? .notFound : .ok, DashboardTemplates.render("job", context))
     }
 
+    /// The previous/next links and the label of the item table's page.
+    static func pagination(failedOnly: Bool, after: Int, items: [DashboardStore.Item], pageNumber: Int, total: Int?, jobHref: String) -> [String: Any] {
+        var values: [String: Any] = [:]
+        let failedHref = jobHref + "&failed=1"
+        if failedOnly {
+            values["previousHref"] = after >= 0 ? failedHref : false
+            values["nextHref"] = items.count == Self.itemsPerPage ? "\(failedHref)&after=\(items.last?.index ?? 0)" : false
+            values["pageLabel"] = items.isEmpty ? "" : "failed items \(items.first?.index ?? 0)–\(items.last?.index ?? 0)"
+        } else {
+            let pages = max(1, ((total ?? 0) + Self.itemsPerPage - 1) / Self.itemsPerPage)
+            values["previousHref"] = pageNumber > 1 ? "\(jobHref)&page=\(pageNumber - 1)" : false
+            values["nextHref"] = pageNumber < pages ? "\(jobHref)&page=\(pageNumber + 1)" : false
+            values["pageLabel"] = "page \(pageNumber) of \(pages)"
+        }
+        return values
+    }
+
     /// The rows of the item table: on an index page every index of the page (recorded or pending), else the failed items.
     static func itemRows(
         _ items: [DashboardStore.Item], failedOnly: Bool, pageNumber: Int, total: Int?, id: String, keyInfix: String, now: Int64
@@ -99,7 +107,7 @@ extension DashboardResponder {
                 "index": index, "key": "\(id):\(keyInfix)\(index)", "state": item?.state ?? "pending", "attempt": item.map { String($0.attempt) } ?? "",
                 "run": item?.runID.map { String($0) } ?? "", "finishedUTC": item.map { DashboardFormat.utc(milliseconds: $0.finishedAtMilliseconds) } ?? "",
                 "finishedAge": item.map { DashboardFormat.age(milliseconds: $0.finishedAtMilliseconds, now: now) } ?? "",
-                "detail": item.map { $0.state == "failed" ? ($0.error ?? "") : ($0.result ?? "") } ?? "",
+                "detail": item.map { $0.state == ItemState.failed.rawValue ? ($0.error ?? "") : ($0.result ?? "") } ?? "",
             ]
         }
         if failedOnly { return items.map { row($0.index, $0) } }

@@ -27,3 +27,18 @@ struct ClaimStep {
         return claim
     }
 }
+
+extension RunExitReason {
+    /// The reason a failed claim ends a run with.
+    init(claimFailure error: UpstashError) {
+        if error.isLayoutMismatch {
+            self = .layoutMismatch
+        } else if error.isUnauthorized {
+            self = .redisAuth
+        } else if error.isRedisError {
+            self = .redisError
+        } else {
+            self = .redisUnavailable
+        }
+    }
+}
