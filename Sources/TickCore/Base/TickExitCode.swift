@@ -20,7 +20,8 @@ public enum TickExitCode: Int32, Sendable, CaseIterable {
     case config = 78
     /// PostgreSQL is unreachable, rejected the credentials, or failed a statement.
     case postgresUnavailable = 79
-    /// The database schema is older or newer than this binary expects: run `tick migrate`.
+    /// The database schema, or the Redis key layout under the prefix, is older or newer than this binary
+    /// expects: run `tick migrate` (older) or upgrade tick (newer).
     case schemaMismatch = 80
     /// Redis answered with an error the run cannot handle (for example `WRONGTYPE`, or a quota exceeded).
     case redisError = 81
