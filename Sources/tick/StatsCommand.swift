@@ -16,7 +16,8 @@ struct StatsCommand: AsyncParsableCommand {
         try await reportingErrors {
             let services = TickEnvironment()
             if costFlags.cost {
-                print(try CostProjection.report(costFlags.inputs, environment: services.variables, json: json))
+                let projection = try CostProjection.observing(costFlags.inputs.assumptions, environment: services.variables)
+                print(json ? projection.json : projection.text)
                 return
             }
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))

@@ -13,7 +13,7 @@ extension DashboardResponder {
         let before = DashboardQueryForms.integer(query.before).flatMap { $0 > 0 ? $0 : nil }
         let (minutes, runs, traffic) = try store.with { connection throws(PostgresError) in
             (try DashboardStore.activity(connection), try DashboardStore.runs(connection, before: before, limit: Self.runsPerPage),
-             try DashboardStore.traffic(connection))
+             try RunHistory.traffic(on: connection))
         }
         let model = CostModel(cadenceMinutes: configuration.cadenceMinutes, jobsPerDay: traffic.jobsPerDay, batch: batch)
         let month = CostModel.daysPerMonth
@@ -41,7 +41,7 @@ extension DashboardResponder {
             "jobsPerDay": DashboardFormat.grouped(Int(traffic.jobsPerDay.rounded())),
             "observedDays": traffic.days < 1 ? "\(Int(traffic.days * 24)) h" : "\(DashboardFormat.decimal(traffic.days)) days",
             "batch": batch, "keepsUp": model.keepsUp,
-            "monthCommands": DashboardFormat.grouped(traffic.monthCommands),
+            "monthCommands": DashboardFormat.grouped(traffic.monthRedisCommands),
             "hasRuns": !runs.isEmpty,
         ]
         values["runs"] = runs.map { run -> [String: Any] in

@@ -88,21 +88,6 @@ struct DashboardStore: Sendable {
         }
     }
 
-    /// Traffic for the cost projection: jobs claimed a day over the last 7 days (as `tick stats --cost`), and
-    /// the billable commands recorded by runs since the start of this month.
-    static func traffic(_ connection: PostgresConnection) throws(PostgresError) -> (jobsPerDay: Double, days: Double, monthCommands: Int) {
-        let row = try connection.query(
-            """
-            SELECT coalesce(sum(claimed), 0) AS claimed,
-              greatest(extract(epoch FROM now() - min(started_at)) / 86400, 1.0 / 24)::float8 AS days,
-              (SELECT coalesce(sum(redis_commands), 0) FROM tick_runs WHERE started_at >= date_trunc('month', now())) AS month_commands
-            FROM tick_runs WHERE started_at > now() - interval '7 days'
-            """
-        ).first
-        let days = min(7, Double(try row?.string("days") ?? "1") ?? 1)
-        return (Double(try row?.int("claimed") ?? 0) / days, days, try row?.int("month_commands") ?? 0)
-    }
-
     /// One recorded item of a job.
     struct Item: Sendable {
         var index: Int
