@@ -19,18 +19,13 @@ struct PingCommand: AsyncParsableCommand {
             let start = clock.now
             let pong = try await redis.send(RedisCommand("PING"))
             let redisTime = start.duration(to: clock.now)
-            print("redis     ok  \(pong.string ?? "?") from \(redis.configuration.host) in \(Self.format(redisTime))")
+            print("redis     ok  \(pong.string ?? "?") from \(redis.configuration.host) in \(redisTime.shortMilliseconds)")
             let postgresStart = clock.now
             let configuration = try PostgresConfiguration(environment: environment)
             let connection = try PostgresConnection(configuration: configuration)
             defer { connection.close() }
             _ = try connection.query("SELECT 1")
-            print("postgres  ok  \(configuration.endpoint.addressAndDatabase) in \(Self.format(postgresStart.duration(to: clock.now)))\(configuration.endpoint.isPooler ? " (transaction pooler)" : "")")
+            print("postgres  ok  \(configuration.endpoint.addressAndDatabase) in \(postgresStart.duration(to: clock.now).shortMilliseconds)\(configuration.endpoint.isPooler ? " (transaction pooler)" : "")")
         }
-    }
-
-    static func format(_ duration: Duration) -> String {
-        let ms = duration.milliseconds
-        return ms < 10 ? "\(Double(Int(ms * 100)) / 100) ms" : "\(Int(ms)) ms"
     }
 }

@@ -9,7 +9,7 @@ extension Doctor {
             let version = connection.serverVersion
             add(
                 "postgres.connect", .ok,
-                "connected to \(configuration.endpoint) in \(Self.format(start.duration(to: clock.now))) (server \(version / 10000).\(version % 100))")
+                "connected to \(configuration.endpoint) in \(start.duration(to: clock.now).shortMilliseconds) (server \(version / 10000).\(version % 100))")
             return connection
         } catch {
             add("postgres.connect", .error, error.description)

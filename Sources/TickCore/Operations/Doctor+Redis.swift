@@ -38,7 +38,7 @@ extension Doctor {
             }
             replies = [.error("CONFIG refused"), .null]
         }
-        let elapsed = Self.format(start.duration(to: clock.now))
+        let elapsed = start.duration(to: clock.now).shortMilliseconds
         await countUsage(client)
 
         if case .error(let message)? = replies.last, !pipelineRefused {

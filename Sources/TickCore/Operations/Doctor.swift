@@ -86,10 +86,4 @@ public struct Doctor: Sendable {
         if let stats { checkQueues(stats) }
         checkCost(connection: schemaCurrent ? connection : nil, postgresConfigured: postgres != nil, stats: stats)
     }
-
-    /// `12.34 ms` under 10 ms, else whole milliseconds (as `tick ping`).
-    static func format(_ duration: Duration) -> String {
-        let ms = duration.milliseconds
-        return ms < 10 ? "\(Double(Int(ms * 100)) / 100) ms" : "\(Int(ms)) ms"
-    }
 }

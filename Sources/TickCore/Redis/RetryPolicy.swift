@@ -38,16 +38,3 @@ public struct RetryPolicy: Sendable {
         return .nanoseconds(Int64.random(in: 0...ceilingNanos, using: &random))
     }
 }
-
-extension Duration {
-    /// The duration in whole nanoseconds (saturating).
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return product &+ attoseconds / 1_000_000_000
-    }
-
-    /// The duration in milliseconds, as a `Double`.
-    public var milliseconds: Double { Double(nanoseconds) / 1_000_000 }
-}
