@@ -34,11 +34,27 @@ from upstash_redis.errors import UpstashError
 # The enqueue script, verbatim from `tick script enqueue` (Tests/sdk/test_producers.py keeps it identical).
 # ARGV: prefix, now (Unix ms), then per job: id, queue, priority, run_at (Unix ms or ""), max_attempts,
 # job JSON. Returns per job 1 (enqueued) or 0 (a job with that id exists).
-ENQUEUE_SCRIPT = r"""local p, now = ARGV[1], tonumber(ARGV[2])
+ENQUEUE_SCRIPT = r"""local p = ARGV[1]
+local function job_key(id) return p .. ':job:' .. id end
+local function ready_key(q) return p .. ':q:' .. q .. ':ready' end
+local function delayed_key(q) return p .. ':q:' .. q .. ':delayed' end
+local function leased_key(q) return p .. ':q:' .. q .. ':leased' end
+local function dead_key(q) return p .. ':q:' .. q .. ':dead' end
+local queues_key, schedules_key, layout_key = p .. ':queues', p .. ':schedules', p .. ':layout'
+local function rate_key(name) return p .. ':rate:' .. name end
+local function layout_error()
+  local found = redis.call('GET', layout_key) or '1'
+  if found ~= '1' then return redis.error_reply('TICKLAYOUT ' .. found .. ' 1') end
+  return nil
+end
+local ST = {ready = 'ready', delayed = 'delayed', leased = 'leased', done = 'done', dead = 'dead'}
+local bad = layout_error()
+if bad then return bad end
+local now = tonumber(ARGV[2])
 local out = {}
 for i = 3, #ARGV, 6 do
   local id, q, prio, runat, maxa, spec = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3], ARGV[i+4], ARGV[i+5]
-  local jk = p .. ':job:' .. id
+  local jk = job_key(id)
   if redis.call('EXISTS', jk) == 1 then
     out[#out + 1] = 0
   else
@@ -46,13 +62,13 @@ for i = 3, #ARGV, 6 do
     redis.call('HSET', jk, 'spec', spec, 'queue', q, 'attempt', 0, 'fence', 0, 'score', score,
       'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now)
     if runat ~= '' and tonumber(runat) > now then
-      redis.call('HSET', jk, 'state', 'delayed')
-      redis.call('ZADD', p .. ':q:' .. q .. ':delayed', runat, id)
+      redis.call('HSET', jk, 'state', ST.delayed)
+      redis.call('ZADD', delayed_key(q), runat, id)
     else
-      redis.call('HSET', jk, 'state', 'ready')
-      redis.call('ZADD', p .. ':q:' .. q .. ':ready', score, id)
+      redis.call('HSET', jk, 'state', ST.ready)
+      redis.call('ZADD', ready_key(q), score, id)
     end
-    redis.call('SADD', p .. ':queues', q)
+    redis.call('SADD', queues_key, q)
     out[#out + 1] = 1
   end
 end

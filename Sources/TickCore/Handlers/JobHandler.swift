@@ -78,10 +78,14 @@ public struct HandlerRegistry: Sendable {
         /// Items of this handler in flight at most in one run, across its jobs; `nil` for no limit beyond
         /// the run's concurrency.
         public var concurrencyLimit: Int?
-        public init(handler: any JobHandler, itemTimeout: Duration = .seconds(60), concurrencyLimit: Int? = nil) {
+        /// Whether a failed item stops the job's other items (for jobs whose items depend on each other).
+        /// Defaults to `false`: the other items run, and the failed ones are retried with the job.
+        public var stopOnFailure: Bool
+        public init(handler: any JobHandler, itemTimeout: Duration = .seconds(60), concurrencyLimit: Int? = nil, stopOnFailure: Bool = false) {
             self.handler = handler
             self.itemTimeout = itemTimeout
             self.concurrencyLimit = concurrencyLimit
+            self.stopOnFailure = stopOnFailure
         }
     }
 
@@ -96,8 +100,11 @@ public struct HandlerRegistry: Sendable {
     ///   - handler: the handler.
     ///   - itemTimeout: the per-item timeout when a job sets none.
     ///   - concurrencyLimit: items of this handler in flight at most in one run; `nil` for no own limit.
-    public mutating func register(_ name: String, _ handler: any JobHandler, itemTimeout: Duration = .seconds(60), concurrencyLimit: Int? = nil) {
-        entries[name] = Entry(handler: handler, itemTimeout: itemTimeout, concurrencyLimit: concurrencyLimit)
+    ///   - stopOnFailure: whether a failed item stops the job's other items (default: they run on).
+    public mutating func register(
+        _ name: String, _ handler: any JobHandler, itemTimeout: Duration = .seconds(60), concurrencyLimit: Int? = nil, stopOnFailure: Bool = false
+    ) {
+        entries[name] = Entry(handler: handler, itemTimeout: itemTimeout, concurrencyLimit: concurrencyLimit, stopOnFailure: stopOnFailure)
     }
 
     /// The handler registered under `name`.
