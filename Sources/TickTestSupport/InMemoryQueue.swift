@@ -1,13 +1,15 @@
 import TickCore
 
-/// A queue in memory with the claim script's rules: ready jobs leased in enqueue order, attempt and fence
-/// raised per claim, expired leases taken back (dead-lettered on their last attempt), acknowledgements
-/// applied only under the current fence. Failures can be injected; every call is recorded.
+/// A queue in memory with the claim script's rules: ready jobs of the run's handlers leased in enqueue order
+/// (others counted, never touched), attempt and fence raised per claim, expired leases taken back
+/// (dead-lettered on their last attempt), acknowledgements applied only under the current fence. Failures can
+/// be injected; every call is recorded.
 public actor InMemoryQueue: JobQueueing {
     /// A job as the fake stores it.
     public struct Record: Sendable, Equatable {
         public var json: [UInt8]
         public var queue: String
+        public var handler: String
         public var state: JobState
         public var attempt: Int
         public var fence: Int64
@@ -37,14 +39,14 @@ public actor InMemoryQueue: JobQueueing {
     /// Enqueues a job (its spec's JSON) as ready; returns `false` for a duplicate id.
     @discardableResult
     public func enqueue(_ spec: JobSpec) -> Bool {
-        enqueue(id: spec.id, json: Array(spec.json.utf8), queue: spec.queue, maxAttempts: spec.maxAttempts)
+        enqueue(id: spec.id, json: Array(spec.json.utf8), handler: spec.handler, queue: spec.queue, maxAttempts: spec.maxAttempts)
     }
 
-    /// Enqueues raw JSON (a malformed job, say) as ready; returns `false` for a duplicate id.
+    /// Enqueues raw JSON (a malformed job, say) for `handler` as ready; returns `false` for a duplicate id.
     @discardableResult
-    public func enqueue(id: String, json: [UInt8], queue: String = "default", maxAttempts: Int = 5) -> Bool {
+    public func enqueue(id: String, json: [UInt8], handler: String, queue: String = "default", maxAttempts: Int = 5) -> Bool {
         guard records[id] == nil else { return false }
-        records[id] = Record(json: json, queue: queue, state: .ready, attempt: 0, fence: 0, maxAttempts: maxAttempts)
+        records[id] = Record(json: json, queue: queue, handler: handler, state: .ready, attempt: 0, fence: 0, maxAttempts: maxAttempts)
         order.append(id)
         return true
     }
@@ -56,7 +58,8 @@ public actor InMemoryQueue: JobQueueing {
     public func setAttempt(_ id: String, _ attempt: Int) { records[id]?.attempt = attempt }
 
     public func claim(
-        queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots], deadline: ContinuousClock.Instant?
+        queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots],
+        deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Claim {
         requests += 1
         claimedSchedules.append(schedules)
@@ -77,8 +80,14 @@ public actor InMemoryQueue: JobQueueing {
             records[id] = record
         }
         var jobs: [JobQueue.ClaimedJob] = []
-        for id in order where jobs.count < batch {
+        var skipped: [String: Int] = [:]
+        for id in order {
             guard var record = records[id], record.state == .ready, queues.contains(record.queue) else { continue }
+            guard handlers.contains(record.handler) else {
+                skipped[record.queue + "\u{0}" + record.handler, default: 0] += 1
+                continue
+            }
+            guard jobs.count < batch else { continue }
             record.attempt += 1
             record.fence += 1
             record.state = .leased
@@ -86,7 +95,11 @@ public actor InMemoryQueue: JobQueueing {
             records[id] = record
             jobs.append(JobQueue.ClaimedJob(id: id, json: record.json, attempt: record.attempt, fence: record.fence, queue: record.queue))
         }
-        return JobQueue.Claim(jobs: jobs, deadLettered: dead)
+        let skips = skipped.keys.sorted().map { key in
+            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+            return JobQueue.SkippedHandler(queue: parts[0], handler: parts.count > 1 ? parts[1] : "", ready: skipped[key] ?? 0)
+        }
+        return JobQueue.Claim(jobs: jobs, deadLettered: dead, skipped: skips)
     }
 
     public func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool] {

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import TickCore
 import TickTestSupport
@@ -31,18 +32,25 @@ import TickTestSupport
         #expect(fixture.checkpoints.opens == 1 && fixture.checkpoints.closes == 1)
     }
 
-    @Test func malformedJobAndUnknownHandlerAreDeadLetteredWithTheReason() async throws {
+    @Test func malformedJobIsDeadLetteredWithTheReason() async throws {
         let fixture = RunnerFixture()
-        await fixture.queue.enqueue(id: "broken", json: Array("{\"id\":\"broken\",".utf8))
+        await fixture.queue.enqueue(id: "broken", json: Array("{\"id\":\"broken\",".utf8), handler: "noop")
+        await fixture.enqueue("fine")
+        let report = await fixture.runner.run(RunnerFixture.options())
+        #expect(report.jobsDead == 1 && report.jobsCompleted == 1)
+        let broken = try #require(await fixture.queue.record("broken"))
+        #expect(broken.state == .dead && broken.error?.hasPrefix("malformed job:") == true)
+    }
+
+    @Test func aJobOfAnUnknownHandlerIsNeverClaimed() async throws {
+        let fixture = RunnerFixture()
         await fixture.enqueue("stranger", handler: "renamed")
         await fixture.enqueue("fine")
         let report = await fixture.runner.run(RunnerFixture.options())
-        #expect(report.jobsDead == 2 && report.jobsCompleted == 1)
-        let broken = try #require(await fixture.queue.record("broken"))
-        #expect(broken.state == .dead && broken.error?.hasPrefix("malformed job:") == true)
+        #expect(report.jobsCompleted == 1 && report.jobsDead == 0 && report.claimed == 1)
+        #expect(report.jobsSkipped == 1)
         let stranger = try #require(await fixture.queue.record("stranger"))
-        #expect(stranger.state == .dead && stranger.error?.contains("unknown handler \"renamed\"") == true)
-        #expect(stranger.error?.contains("known: noop") == true)
+        #expect(stranger.state == .ready && stranger.attempt == 0 && stranger.fence == 0, "untouched: \(stranger)")
     }
 
     @Test func budgetReachedMidItemHandsTheJobBackUncounted() async throws {
@@ -125,7 +133,7 @@ import TickTestSupport
         #expect(fixture.checkpoints.jobs["r"]?.state == .dead)
     }
 
-    @Test func permanentFailureDeadLettersAndStopsTheJob() async throws {
+    @Test func aPermanentFailureLetsTheOtherItemsRunThenDeadLettersTheJob() async throws {
         let fixture = RunnerFixture(handlers: [
             "picky": ClosureHandler { input, _ in
                 if case .item(1, _) = input { return .failed(reason: "bad input") }
@@ -134,10 +142,56 @@ import TickTestSupport
         ])
         await fixture.enqueue("p", handler: "picky", items: 4)
         let report = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
-        #expect(report.jobsDead == 1 && report.itemsDone == 1 && report.itemsFailed == 1)
+        #expect(report.jobsDead == 1 && report.itemsDone == 3 && report.itemsFailed == 1)
         let record = try #require(await fixture.queue.record("p"))
         #expect(record.error == "item 1 failed: bad input")
-        #expect(fixture.checkpoints.jobs["p"]?.items.keys.sorted() == [0, 1], "items after the failure never started")
+        #expect(fixture.checkpoints.jobs["p"]?.items.keys.sorted() == [0, 1, 2, 3])
+    }
+
+    @Test func aCrashedItemIsRetriedWithTheJobWhileTheOthersFinish() async throws {
+        let attempts = Attempts()
+        let fixture = RunnerFixture(handlers: [
+            "crashy": ClosureHandler { input, _ in
+                if case .item(1, _) = input, attempts.next() == 1 { return .retryLater(reason: "exit 1: boom", after: nil) }
+                return .done(result: nil)
+            }
+        ])
+        await fixture.enqueue("c", handler: "crashy", items: 4)
+        let first = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
+        #expect(first.itemsDone == 3 && first.jobsRetried == 1 && first.exitReason == .completed)
+        #expect(fixture.checkpoints.jobs["c"]?.items.keys.sorted() == [0, 2, 3])
+        let record = try #require(await fixture.queue.record("c"))
+        #expect(record.state == .delayed && record.error == "item 1: exit 1: boom")
+        fixture.clock.advance(by: .seconds(3_600))
+        let second = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
+        #expect(second.itemsDone == 1 && second.jobsCompleted == 1)
+        #expect(attempts.count == 2, "item 1 ran twice, every other item once")
+    }
+
+    @Test func stopOnFailureStopsTheOtherItems() async throws {
+        var fixture = RunnerFixture()
+        fixture.registry.register("chain", ClosureHandler { input, _ in
+            if case .item(1, _) = input { return .retryLater(reason: "upstream down", after: nil) }
+            return .done(result: nil)
+        }, stopOnFailure: true)
+        await fixture.enqueue("s", handler: "chain", items: 4)
+        let report = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
+        #expect(report.itemsDone == 1 && report.jobsRetried == 1)
+        #expect(fixture.checkpoints.jobs["s"]?.items.keys.sorted() == [0])
+    }
+
+    @Test func severalFailedItemsAreAllNamed() async throws {
+        let fixture = RunnerFixture(handlers: [
+            "odd": ClosureHandler { input, _ in
+                if case .item(let index, _) = input, index % 2 == 1 { return .retryLater(reason: "exit 1: item \(index)", after: nil) }
+                return .done(result: nil)
+            }
+        ])
+        await fixture.enqueue("o", handler: "odd", items: 4, maxAttempts: 1)
+        let report = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
+        #expect(report.jobsDead == 1 && report.itemsDone == 2)
+        let record = try #require(await fixture.queue.record("o"))
+        #expect(record.error == "attempts exhausted (1 of 1): items 1, 3 failed: item 1: exit 1: item 1; item 3: exit 1: item 3")
     }
 
     @Test func postgresUnavailableHandsEveryJobBack() async {
@@ -210,4 +264,12 @@ import TickTestSupport
         #expect(sent.count == 1 && sent[0].map(\.name) == ["nightly"])
         #expect(sent[0][0].jobTemplate.contains(ScheduleSlots.idPlaceholder))
     }
+}
+
+/// Counts calls across tasks.
+final class Attempts: Sendable {
+    private let state = Mutex(0)
+    /// The count after this call.
+    func next() -> Int { state.withLock { $0 += 1; return $0 } }
+    var count: Int { state.withLock { $0 } }
 }

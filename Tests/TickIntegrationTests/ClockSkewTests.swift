@@ -15,16 +15,16 @@ struct ClockSkewTests {
         #expect(try await queue.enqueue([.items("\(harness.prefix)-j", count: 1)], nowMilliseconds: t) == [true])
         let budget: Int64 = 2_000
         let margin: Int64 = 30_000
-        let a = try await queue.claim(queues: ["default"], batch: 1, lease: .milliseconds(budget + margin), nowMilliseconds: t)
+        let a = try await queue.claim(queues: ["default"], handlers: ["h"], batch: 1, lease: .milliseconds(budget + margin), nowMilliseconds: t)
         #expect(a.jobs.count == 1)
 
         // Real time t + budget (run A has just finished); clocks ahead by up to the margin, less a second.
         for skew: Int64 in [0, 10_000, 25_000, margin - 1_000] {
-            let b = try await queue.claim(queues: ["default"], batch: 1, lease: .seconds(32), nowMilliseconds: t + budget + skew)
+            let b = try await queue.claim(queues: ["default"], handlers: ["h"], batch: 1, lease: .seconds(32), nowMilliseconds: t + budget + skew)
             #expect(b.jobs.isEmpty, "a clock \(skew / 1000) s ahead must not take the job")
         }
         // Ahead by more than the margin: the lease looks expired, the job is taken over (fence + 1)...
-        let c = try await queue.claim(queues: ["default"], batch: 1, lease: .seconds(32), nowMilliseconds: t + budget + margin + 1_000)
+        let c = try await queue.claim(queues: ["default"], handlers: ["h"], batch: 1, lease: .seconds(32), nowMilliseconds: t + budget + margin + 1_000)
         #expect(c.jobs.map(\.id) == ["\(harness.prefix)-j"])
         #expect(c.jobs.first?.fence == (a.jobs.first?.fence ?? 0) + 1)
         // ... and run A's late acknowledgement is refused: its fence is old.

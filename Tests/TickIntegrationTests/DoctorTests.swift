@@ -148,19 +148,33 @@ struct DoctorTests {
         #expect(valid.status(of: "config.schedule.nightly") == "warning")
     }
 
+    @Test("ready jobs of a handler the config does not define are an error naming the handler and where handlers come from")
+    func unknownHandler() async throws {
+        let queue = try harness.queue()
+        let p = harness.prefix
+        _ = try await queue.enqueue(
+            [.items("\(p)-a", count: 1, handler: "resize"), .items("\(p)-b", count: 1, handler: "resize"), .items("\(p)-c", count: 1, handler: "noop")],
+            nowMilliseconds: UnixTime.nowMilliseconds())
+        let result = try doctor()
+        #expect(result.status == 83, "\(result.stdout)")
+        let line = try #require(result.line("queue.default.handler.resize"), "\(result.stdout)")
+        #expect(line.hasPrefix("error") && line.contains("2 ready jobs for handler \"resize\"") && line.contains("no config file"), "\(line)")
+        #expect(result.line("queue.default.handler.noop") == nil, "a built-in handler is known")
+    }
+
     @Test("a dead letter, a lease past due and an old ready job are warnings, found in the one stats request")
     func queueWarnings() async throws {
         let queue = try harness.queue()
         let p = harness.prefix
         let now = UnixTime.nowMilliseconds()
-        _ = try await queue.enqueue([.items("\(p)-dead", count: 1), .items("\(p)-lost", count: 1)], nowMilliseconds: now)
-        let claim = try await queue.claim(queues: ["default"], batch: 2, lease: .milliseconds(1), nowMilliseconds: now)
+        _ = try await queue.enqueue([.items("\(p)-dead", count: 1, handler: "noop"), .items("\(p)-lost", count: 1, handler: "noop")], nowMilliseconds: now)
+        let claim = try await queue.claim(queues: ["default"], handlers: ["noop"], batch: 2, lease: .milliseconds(1), nowMilliseconds: now)
         #expect(claim.jobs.count == 2)
         let dead = try #require(claim.jobs.first { $0.id == "\(p)-dead" })
         _ = try await queue.acknowledge([.init(job: dead, outcome: .dead(reason: "test"))], nowMilliseconds: now)
         // An old low-priority job and a new high-priority one: the oldest is found behind the head of the set.
-        _ = try await queue.enqueue([.items("\(p)-old", count: 1)], nowMilliseconds: now - 2 * 3_600_000)
-        var urgent = JobSpec.items("\(p)-urgent", count: 1)
+        _ = try await queue.enqueue([.items("\(p)-old", count: 1, handler: "noop")], nowMilliseconds: now - 2 * 3_600_000)
+        var urgent = JobSpec.items("\(p)-urgent", count: 1, handler: "noop")
         urgent.priority = 90
         _ = try await queue.enqueue([urgent], nowMilliseconds: now)
         try await Task.sleep(for: .milliseconds(20))

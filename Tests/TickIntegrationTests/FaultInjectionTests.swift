@@ -135,7 +135,7 @@ struct FaultInjectionTests {
         let queue = try harness.queue()
         let ids = ["done", "retry", "dead", "release", "stale"].map { "\(harness.prefix)-\($0)" }
         #expect(try await queue.enqueue(ids.map { .items($0, count: 1) }, nowMilliseconds: UnixTime.nowMilliseconds()).allSatisfy { $0 })
-        let claim = try await queue.claim(queues: ["default"], batch: 5, lease: .seconds(30), nowMilliseconds: UnixTime.nowMilliseconds())
+        let claim = try await queue.claim(queues: ["default"], handlers: ["h"], batch: 5, lease: .seconds(30), nowMilliseconds: UnixTime.nowMilliseconds())
         let jobs = Dictionary(uniqueKeysWithValues: claim.jobs.map { ($0.id, $0) })
         let outcomes: [JobQueue.Outcome] = [.done, .retry(delayMilliseconds: 60_000, error: "e"), .dead(reason: "r"), .release]
         let acks = try zip(ids, outcomes).map { id, outcome in JobQueue.Acknowledgement(job: try #require(jobs[id]), outcome: outcome) }

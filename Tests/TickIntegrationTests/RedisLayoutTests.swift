@@ -32,24 +32,23 @@ struct RedisLayoutTests {
     func newerLayoutRefused() async throws {
         let queue = try harness.queue()
         #expect(try await queue.enqueue([JobSpec(id: "\(harness.prefix)-a", handler: "noop", work: .items([.null]))], nowMilliseconds: UnixTime.nowMilliseconds()) == [true])
-        try await setLayout("2")
+        let newer = QueueKeys.layoutVersion + 1
+        try await setLayout(String(newer))
         let run = try tick(["run"])
         #expect(run.status == 80, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains(#""exit_reason":"layout_mismatch""#))
-        #expect(run.stderr.contains("layout 2, written by a newer tick") && run.stderr.contains("upgrade tick"))
+        #expect(run.stderr.contains("layout \(newer), written by a newer tick") && run.stderr.contains("upgrade tick"))
         let enqueue = try tick(["enqueue", "--handler", "noop", "--item", "1"])
         #expect(enqueue.status == 80, "\(enqueue.stderr)")
         let migrate = try tick(["migrate"])
-        #expect(migrate.status == 80 && migrate.stderr.contains("newer than this tick's 1"), "\(migrate.stderr)")
+        #expect(migrate.status == 80 && migrate.stderr.contains("newer than this tick's \(QueueKeys.layoutVersion)"), "\(migrate.stderr)")
         let record = try await queue.record(of: "\(harness.prefix)-a")
         #expect(record["state"] == JobState.ready.rawValue && record["attempt"] == "0", "the refused claim leased nothing")
     }
 
-    @Test("a prefix never migrated reads as layout 1; tick migrate records the version and is idempotent")
+    @Test("tick migrate records the version and is idempotent")
     func migrateRecordsTheVersion() async throws {
         try await setLayout(nil)
-        let idle = try tick(["run"])
-        #expect(idle.status == 0 && idle.stdout.contains(#""exit_reason":"idle""#), "\(idle.stderr)")
         for _ in 0..<2 {
             let migrate = try tick(["migrate"])
             #expect(migrate.status == 0, "\(migrate.stderr)")
@@ -59,6 +58,36 @@ struct RedisLayoutTests {
         #expect(stored.string == String(QueueKeys.layoutVersion))
         let run = try tick(["run"])
         #expect(run.status == 0, "\(run.stderr)")
+    }
+
+    @Test("layout 1 (one ready set per queue, jobs without a handler field): refused until tick migrate moves its ready jobs to their handlers' sets; then they run")
+    func upgradeFromLayoutOne() async throws {
+        let client = try harness.client()
+        let p = harness.prefix
+        let now = UnixTime.nowMilliseconds()
+        // What tick 0.x (layout 1) wrote: the job hash without `handler`, its id in P:q:default:ready.
+        for n in 0..<3 {
+            let id = "\(p)-old\(n)"
+            let spec = JobSpec(id: id, handler: "noop", work: .items([.integer(Int64(n))])).json
+            let score = String(100 * 10_000_000_000_000 + now + Int64(n))
+            _ = try await client.send(RedisCommand("HSET", arguments: [
+                "\(p):job:\(id)", "spec", spec, "queue", "default", "attempt", "0", "fence", "0", "score", score, "max_attempts", "5",
+                "enqueued_at", String(now), "updated_at", String(now), "state", "ready",
+            ].map { RedisArgument($0) }))
+            _ = try await client.send(RedisCommand("ZADD", arguments: [RedisArgument("\(p):q:default:ready"), RedisArgument(score), RedisArgument(id)]))
+        }
+        _ = try await client.send(RedisCommand("SADD", RedisArgument("\(p):queues"), RedisArgument("default")))
+        try await setLayout(nil)
+        let refused = try tick(["run"])
+        #expect(refused.status == 80 && refused.stderr.contains("run `tick migrate` with this tick"), "\(refused.stderr)")
+        let migrate = try tick(["migrate"])
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        #expect(migrate.stdout.contains("applied redis layout upgrade: ready jobs by handler"))
+        #expect(migrate.stdout.contains("redis layout is now version \(QueueKeys.layoutVersion) under prefix \(p) (was 1)"))
+        let legacy = try await client.send(RedisCommand("EXISTS", RedisArgument("\(p):q:default:ready")))
+        #expect(legacy.int == 0, "the old ready set is gone")
+        let run = try tick(["run"])
+        #expect(run.status == 0 && run.stdout.contains(#""jobs_completed":3"#), "\(run.stdout) \(run.stderr)")
     }
 
     @Test("an older layout than the binary's asks for tick migrate")

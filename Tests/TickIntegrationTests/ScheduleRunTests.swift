@@ -18,7 +18,7 @@ struct ScheduleRunTests {
 
     func claim(_ queue: JobQueue, now: Int64, schedules: [Schedule]) async throws -> JobQueue.Claim {
         // Claims from a queue nothing is enqueued into: only the schedules' part of the script acts.
-        try await queue.claim(queues: ["untouched"], batch: 1, lease: .seconds(60), nowMilliseconds: now, schedules: schedules.map { $0.slots(nowMilliseconds: now) })
+        try await queue.claim(queues: ["untouched"], handlers: [], batch: 1, lease: .seconds(60), nowMilliseconds: now, schedules: schedules.map { $0.slots(nowMilliseconds: now) })
     }
 
     @Test("10 concurrent runs over the same minute enqueue each due slot once")
@@ -38,7 +38,7 @@ struct ScheduleRunTests {
         let slot = { (hour: Int) in (self.at(hour, 0, second: 0)) / 1000 }
         #expect(scheduled.sorted() == ["sched:h-all:\(slot(11))", "sched:h-all:\(slot(12))", "sched:h-all:\(slot(13))", "sched:h-skip:\(slot(13))"])
         #expect(claims.filter { !$0.scheduled.isEmpty }.count == 1, "one run enqueued them all; the other nine found nothing due")
-        let ready = try await harness.client().send(RedisCommand("ZRANGE", RedisArgument("\(harness.prefix):q:sched:ready"), RedisArgument(0), RedisArgument(-1)))
+        let ready = try await harness.client().send(RedisCommand("ZRANGE", RedisArgument(QueueKeys(prefix: harness.prefix).ready("sched", handler: "noop")), RedisArgument(0), RedisArgument(-1)))
         #expect((ready.array ?? []).count == 2 + 4, "10:00 twice, then 11-13 for all and 13 for skip: each slot one job")
         let record = try await queue.record(of: "sched:h-all:\(slot(12))")
         #expect(record["schedule"] == "h-all" && record["state"] == "ready")

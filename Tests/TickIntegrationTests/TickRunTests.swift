@@ -147,28 +147,36 @@ struct TickRunTests {
         #expect(reports.reduce(0) { $0 + $1.jobsDead } == 0)
     }
 
-    @Test("malformed job JSON and an unknown handler are dead-lettered with a reason; the run goes on")
+    @Test("malformed job JSON is dead-lettered with a reason; a job of an unknown handler is left ready, untouched; the run goes on")
     func badJobs() async throws {
         let harness = try RunnerHarness()
         let client = try harness.client()
         let queue = JobQueue(client: client, prefix: harness.prefix)
         let p = harness.prefix
+        let keys = QueueKeys(prefix: p)
         // A producer wrote garbage: bypass validation, as a buggy producer would.
         _ = try await client.pipeline([
-            RedisCommand("HSET", RedisArgument("\(p):job:broken"), "spec", "{not json", "queue", "default", "attempt", 0, "fence", 0, "score", 1, "max_attempts", 5),
-            RedisCommand("ZADD", RedisArgument("\(p):q:default:ready"), 1, "broken"),
-            RedisCommand("SADD", RedisArgument("\(p):queues"), "default"),
+            RedisCommand(
+                "HSET", RedisArgument(keys.job("broken")), "spec", "{not json", "queue", "default", "handler", "h", "attempt", 0, "fence", 0,
+                "score", 1, "max_attempts", 5),
+            RedisCommand("ZADD", RedisArgument(keys.ready("default", handler: "h")), 1, "broken"),
+            RedisCommand("SADD", RedisArgument(keys.handlers("default")), "h"),
+            RedisCommand("SADD", RedisArgument(keys.queues), "default"),
+            RedisCommand("SET", RedisArgument(keys.layout), RedisArgument(QueueKeys.layoutVersion)),
         ])
         _ = try await queue.enqueue([.items("\(p)-unknown", count: 1, handler: "nobody"), .items("\(p)-good", count: 2)], nowMilliseconds: UnixTime.nowMilliseconds())
         var registry = HandlerRegistry()
         registry.register("h", NoopHandler())
         let report = await try harness.runner(registry).run(RunOptions())
         #expect(report.exitCode == 0)
-        #expect(report.jobsDead == 2)
+        #expect(report.jobsDead == 1)
         #expect(report.jobsCompleted == 1)
+        #expect(report.jobsSkipped == 1)
         #expect(try await queue.record(of: "broken")["error"]?.hasPrefix("malformed job") == true)
-        #expect(try await queue.record(of: "\(p)-unknown")["error"]?.contains("unknown handler \"nobody\"") == true)
-        #expect(try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }?.dead == 2)
+        let unknown = try await queue.record(of: "\(p)-unknown")
+        #expect(unknown["state"] == "ready" && unknown["attempt"] == "0" && unknown["fence"] == "0", "\(unknown)")
+        let stats = try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }
+        #expect(stats?.dead == 1 && stats?.readyByHandler == ["nobody": 1])
     }
 
     @Test("a transient failure retries with backoff and resumes at that item; exhausted attempts dead-letter the job")
@@ -191,7 +199,7 @@ struct TickRunTests {
         #expect(first.jobsRetried == 1)
         let second = await runner.run(RunOptions())
         #expect(second.jobsDead == 1)
-        #expect(calls.withLock { $0 } == [0, 1, 1], "the second attempt resumes at item 1, skipping recorded item 0")
+        #expect(calls.withLock { $0 } == [0, 1, 2, 1], "items 0 and 2 finish while 1 fails; the second attempt runs item 1 alone")
         let record = try await queue.record(of: id)
         #expect(record["state"] == "dead")
         #expect(record["error"]?.contains("attempts exhausted (2 of 2)") == true)
@@ -247,7 +255,9 @@ struct TickRunTests {
         _ = try await queue.enqueue([.items("\(harness.prefix)-a", count: 1), .items("\(harness.prefix)-b", count: 1)], nowMilliseconds: UnixTime.nowMilliseconds())
         var logger = Logger(label: "t")
         logger.logLevel = .critical
-        let runner = TickRunner(queue: queue, registry: HandlerRegistry(), logger: logger) { timeout throws(PostgresError) in
+        var registry = HandlerRegistry()
+        registry.register("h", NoopHandler())
+        let runner = TickRunner(queue: queue, registry: registry, logger: logger) { timeout throws(PostgresError) in
             try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret("postgresql://tick:tick@127.0.0.1:9/none"), connectTimeout: timeout))
         }
         let report = await runner.run(RunOptions())

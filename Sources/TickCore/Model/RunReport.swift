@@ -25,6 +25,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var jobsLost: Int = 0
     /// Jobs this run enqueued for due schedule slots (inside its claim request).
     public var jobsScheduled: Int = 0
+    /// Ready jobs this run left alone because it has no handler for them (they stay ready, untouched).
+    public var jobsSkipped: Int = 0
     /// Time from the run's start to its first item handed to a handler (claim, connect, checkpoint load).
     public var firstItemMilliseconds: Double?
     public var redisRequests: Int = 0
@@ -47,7 +49,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         case runID = "run_id", trigger, startedAtUnixMilliseconds = "started_at_ms", durationMilliseconds = "duration_ms"
         case budgetMilliseconds = "budget_ms", claimed, itemsDone = "items_done", itemsFailed = "items_failed"
         case jobsCompleted = "jobs_completed", jobsRetried = "jobs_retried", jobsDead = "jobs_dead", jobsReleased = "jobs_released"
-        case jobsLost = "jobs_lost", jobsScheduled = "jobs_scheduled", firstItemMilliseconds = "first_item_ms", redisRequests = "redis_requests"
+        case jobsLost = "jobs_lost", jobsScheduled = "jobs_scheduled", jobsSkipped = "jobs_skipped", firstItemMilliseconds = "first_item_ms", redisRequests = "redis_requests"
         case redisCommands = "redis_commands", exitReason = "exit_reason", exitCode = "exit_code", error
     }
 
@@ -67,6 +69,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         try c.encode(jobsReleased, forKey: .jobsReleased)
         try c.encode(jobsLost, forKey: .jobsLost)
         try c.encode(jobsScheduled, forKey: .jobsScheduled)
+        try c.encode(jobsSkipped, forKey: .jobsSkipped)
         try c.encode(firstItemMilliseconds.map { ($0 * 100).rounded() / 100 }, forKey: .firstItemMilliseconds)
         try c.encode(redisRequests, forKey: .redisRequests)
         try c.encode(redisCommands, forKey: .redisCommands)

@@ -1,4 +1,5 @@
-/// The queue checks, from the counts the Redis check read: stale ready jobs, dead letters, expired leases.
+/// The queue checks, from the counts the Redis check read: stale ready jobs, dead letters, expired leases,
+/// ready jobs of handlers the config does not define.
 extension Doctor {
     /// Oldest ready job older than this (or 10 cron intervals, if longer) means runs are not keeping up.
     static let staleReadyAge: Int64 = 15 * 60 * 1000
@@ -10,6 +11,7 @@ extension Doctor {
         }
         let now = UnixTime.nowMilliseconds()
         let stale = max(Self.staleReadyAge, Int64(cost.cadenceMinutes * 10 * 60_000))
+        let handlers = configuredHandlers()
         for s in stats {
             let name = "queue.\(s.queue)"
             var message = "ready \(s.ready), delayed \(s.delayed), leased \(s.leased), dead \(s.dead)"
@@ -26,12 +28,32 @@ extension Doctor {
             if s.dead > 0 {
                 add("\(name).dead", .warning, "\(s.dead) dead-lettered job\(s.dead == 1 ? "" : "s"): read the reasons with tick dead list, then tick dead retry or purge")
             }
+            if let handlers { checkHandlers(of: s, known: handlers.names, source: handlers.source) }
             if s.expiredLeases > 0 {
                 add(
                     "\(name).leases", .warning,
                     "\(s.expiredLeases) lease\(s.expiredLeases == 1 ? "" : "s") past due: a run died or stalled; the next claim takes \(s.expiredLeases == 1 ? "it" : "them") back (dead-letters a job on its last attempt)")
             }
         }
+    }
+
+    /// An error per handler with ready jobs that a run reading this config would leave alone.
+    private mutating func checkHandlers(of stats: QueueStats, known: Set<String>, source: String) {
+        for (handler, ready) in stats.readyByHandler.sorted(by: { $0.key < $1.key }) where !known.contains(handler) {
+            let name = handler.isEmpty ? "(none: the job names no handler the script could read)" : "\"\(handler)\""
+            add(
+                "queue.\(stats.queue).handler.\(handler)", .error,
+                "\(ready) ready job\(ready == 1 ? "" : "s") for handler \(name), which \(source) does not define: runs leave them ready, untouched; add the handler there (or point TICK_CONFIG at the file that has it)")
+        }
+    }
+
+    /// The handlers a run here would have and the file they come from; `nil` when the config file is broken
+    /// (its own check says why).
+    private func configuredHandlers() -> (names: Set<String>, source: String)? {
+        let file: TickConfigFile?
+        do { file = try TickConfigFile.standard(configPath: configPath, environment: environment) } catch { return nil }
+        let names = Set(HandlerRegistry.standard(config: file, environment: environment, queue: nil).names)
+        return (names, file.map { "the config file \($0.path)" } ?? "the built-in handlers (no config file: no --config, TICK_CONFIG or ./tick.json)")
     }
 
     /// `42 s`, `5 min`, `3 h 20 min`, `2 d 4 h`.

@@ -22,7 +22,7 @@ extension QueueScripts {
         local bad = layout_error()
         if bad then return bad end
         local q, op = ARGV[2], ARGV[3]
-        local dead, ready = dead_key(q), ready_key(q)
+        local dead = dead_key(q)
         local ids = {}
         if #ARGV > 3 then
           for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
@@ -38,9 +38,9 @@ extension QueueScripts {
             else
               local score = redis.call('HGET', jk, 'score')
               if score then
-                redis.call('HSET', jk, 'state', ST.ready, 'attempt', 0)
+                redis.call('HSET', jk, 'attempt', 0)
                 redis.call('HDEL', jk, 'error')
-                redis.call('ZADD', ready, score, id)
+                make_ready(q, jk, id, score)
               end
             end
             changed = changed + 1

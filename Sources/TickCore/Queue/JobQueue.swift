@@ -47,12 +47,30 @@ public struct JobQueue: Sendable {
         public var deadLettered: [String]
         /// Jobs this claim enqueued for due schedule slots.
         public var scheduled: [String] = []
+        /// Ready jobs the claim left alone because the run cannot execute their handler.
+        public var skipped: [SkippedHandler] = []
 
         /// Makes a claim.
-        public init(jobs: [ClaimedJob], deadLettered: [String] = [], scheduled: [String] = []) {
+        public init(jobs: [ClaimedJob], deadLettered: [String] = [], scheduled: [String] = [], skipped: [SkippedHandler] = []) {
             self.jobs = jobs
             self.deadLettered = deadLettered
             self.scheduled = scheduled
+            self.skipped = skipped
+        }
+    }
+
+    /// Ready jobs of one queue whose handler the claiming run does not have.
+    public struct SkippedHandler: Sendable, Hashable {
+        public var queue: String
+        public var handler: String
+        /// Ready jobs waiting for that handler.
+        public var ready: Int
+
+        /// Makes a count.
+        public init(queue: String, handler: String, ready: Int) {
+            self.queue = queue
+            self.handler = handler
+            self.ready = ready
         }
     }
 
@@ -83,11 +101,11 @@ public struct JobQueue: Sendable {
     public func enqueue(_ jobs: [JobSpec], nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> [Bool] {
         guard !jobs.isEmpty else { return [] }
         var arguments: [RedisArgument] = [RedisArgument(prefix), RedisArgument(String(nowMilliseconds))]
-        arguments.reserveCapacity(2 + jobs.count * 6)
+        arguments.reserveCapacity(2 + jobs.count * 7)
         for job in jobs {
             arguments += [
                 RedisArgument(job.id), RedisArgument(job.queue), RedisArgument(job.priority),
-                RedisArgument(job.runAt.map { String($0) } ?? ""), RedisArgument(job.maxAttempts), RedisArgument(job.json),
+                RedisArgument(job.runAt.map { String($0) } ?? ""), RedisArgument(job.maxAttempts), RedisArgument(job.json), RedisArgument(job.handler),
             ]
         }
         let reply = try await client.eval(QueueScripts.enqueue, arguments: arguments, deadline: deadline)
@@ -99,6 +117,7 @@ public struct JobQueue: Sendable {
     /// leases, and leases ready jobs by priority, for `lease`.
     /// - Parameters:
     ///   - queues: the queues to claim from, in priority order.
+    ///   - handlers: the handlers the run can execute: ready jobs of others are counted in ``Claim/skipped``, never leased.
     ///   - batch: jobs at most.
     ///   - lease: how long the jobs stay leased to this run.
     ///   - nowMilliseconds: the caller's Unix time in milliseconds.
@@ -106,22 +125,25 @@ public struct JobQueue: Sendable {
     ///   - deadline: give up by then.
     /// - Throws: ``UpstashError``; ``UpstashError/isLayoutMismatch`` when the prefix holds another layout version.
     public func claim(
-        queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots] = [], deadline: ContinuousClock.Instant? = nil
+        queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots] = [],
+        deadline: ContinuousClock.Instant? = nil
     ) async throws(UpstashError) -> Claim {
         var arguments = [
             RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(batch), RedisArgument(Int(lease.milliseconds)),
             RedisArgument(Int(ScheduleSlots.firstSightingWindow.milliseconds)), RedisArgument(queues.count),
         ] + queues.map { RedisArgument($0) }
+        arguments += [RedisArgument(handlers.count)] + handlers.map { RedisArgument($0) }
         for schedule in schedules {
             arguments += [
                 RedisArgument(schedule.name), RedisArgument(schedule.catchUpAll ? "all" : "skip"), RedisArgument(schedule.jobTemplate),
-                RedisArgument(schedule.queue), RedisArgument(schedule.priority), RedisArgument(schedule.maxAttempts), RedisArgument(schedule.slots.count),
+                RedisArgument(schedule.queue), RedisArgument(schedule.handler), RedisArgument(schedule.priority), RedisArgument(schedule.maxAttempts),
+                RedisArgument(schedule.slots.count),
             ]
             arguments += schedule.slots.map { RedisArgument(String($0 * 1000)) }
         }
         let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
-        guard let parts = reply.array, parts.count == 3, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
-            flat.count % 5 == 0
+        guard let parts = reply.array, parts.count == 4, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
+            let skipped = parts[3].array, flat.count % 5 == 0, skipped.count % 3 == 0
         else {
             throw .protocolError(host: client.configuration.host, detail: "the claim script returned an unexpected shape", status: 200)
         }
@@ -132,7 +154,11 @@ public struct JobQueue: Sendable {
             else { continue }
             jobs.append(ClaimedJob(id: id, json: json, attempt: attempt, fence: Int64(fence), queue: queue))
         }
-        return Claim(jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string))
+        let skips = stride(from: 0, to: skipped.count, by: 3).compactMap { index -> SkippedHandler? in
+            guard let queue = skipped[index].string, let handler = skipped[index + 1].string, let ready = skipped[index + 2].int else { return nil }
+            return SkippedHandler(queue: queue, handler: handler, ready: ready)
+        }
+        return Claim(jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string), skipped: skips)
     }
 
     /// Ends the leases of many jobs in one request. Returns, per acknowledgement, whether it applied
@@ -177,6 +203,11 @@ public struct JobQueue: Sendable {
             guard let f = row.array, f.count >= 7, let name = f[0].string else { return nil }
             var stats = QueueStats(queue: name, ready: f[1].int ?? 0, delayed: f[2].int ?? 0, leased: f[3].int ?? 0, dead: f[4].int ?? 0, dueDelayed: f[5].int ?? 0, expiredLeases: f[6].int ?? 0)
             if f.count > 7, let oldest = f[7].int { stats.oldestReadyEnqueuedAt = Int64(oldest) }
+            if f.count > 8, let pairs = f[8].array {
+                for index in stride(from: 0, to: pairs.count - 1, by: 2) {
+                    if let handler = pairs[index].string, let count = pairs[index + 1].int { stats.readyByHandler[handler] = count }
+                }
+            }
             return stats
         }
     }
@@ -207,4 +238,6 @@ public struct QueueStats: Sendable, Hashable, Codable {
     /// When the oldest ready job was enqueued (Unix ms), `nil` when nothing is ready. A retried job keeps
     /// its first enqueue time.
     public var oldestReadyEnqueuedAt: Int64? = nil
+    /// Ready jobs per handler they name (handlers with none left out).
+    public var readyByHandler: [String: Int] = [:]
 }

@@ -7,8 +7,9 @@ public struct ScheduleSlots: Sendable, Hashable {
     public var catchUpAll: Bool
     /// The job's JSON with ``idPlaceholder`` for its id.
     public var jobTemplate: String
-    /// The job's queue, priority and attempts (stored beside its spec).
+    /// The job's queue, handler, priority and attempts (stored beside its spec).
     public var queue: String
+    public var handler: String
     public var priority: Int
     public var maxAttempts: Int
     /// Candidate slots, Unix seconds, ascending.
@@ -21,7 +22,8 @@ public struct ScheduleSlots: Sendable, Hashable {
     public static let firstSightingWindow: Duration = .seconds(60)
 
     /// Makes the slots of one schedule.
-    public init(name: String, catchUpAll: Bool, jobTemplate: String, queue: String, priority: Int, maxAttempts: Int, slots: [Int64]) {
+    public init(name: String, catchUpAll: Bool, jobTemplate: String, queue: String, handler: String, priority: Int, maxAttempts: Int, slots: [Int64]) {
+        self.handler = handler
         self.name = name
         self.catchUpAll = catchUpAll
         self.jobTemplate = jobTemplate

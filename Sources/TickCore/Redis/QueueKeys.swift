@@ -5,21 +5,28 @@
 ///
 /// | key | type | holds |
 /// |---|---|---|
-/// | `P:job:ID` | hash | a job: spec, state, attempt, fence, score, ... |
-/// | `P:q:QUEUE:ready` / `:delayed` / `:leased` / `:dead` | sorted set | the queue's jobs by priority, run-at, lease expiry, death time |
+/// | `P:job:ID` | hash | a job: spec, handler, state, attempt, fence, score, ... |
+/// | `P:q:QUEUE:ready:HANDLER` | sorted set | the queue's ready jobs for one handler, by priority then enqueue time |
+/// | `P:q:QUEUE:handlers` | set | the handlers with ready sets in the queue |
+/// | `P:q:QUEUE:delayed` / `:leased` / `:dead` | sorted set | the queue's jobs by run-at, lease expiry, death time |
 /// | `P:queues` | set | every queue name seen |
 /// | `P:schedules` | hash | schedule name → last slot enqueued (ms) |
 /// | `P:rate:NAME` | hash | an http handler's shared rate window |
 /// | `P:layout` | string | the layout version written by `tick migrate` |
 public struct QueueKeys: Sendable, Hashable {
     /// The layout this binary reads and writes. A prefix without a `P:layout` key is in layout 1 (written
-    /// before layouts had versions). Raise it when a change moves or reshapes keys, and add the step that
+    /// before layouts had versions) when it holds tick's data (`P:queues`), else it is new: the first script
+    /// that checks it records this version. Raise it when a change moves or reshapes keys, and add the step that
     /// upgrades the old layout to ``RedisLayout/upgrades``.
-    public static let layoutVersion = 1
+    ///
+    /// - 1: one ready set per queue (`P:q:QUEUE:ready`).
+    /// - 2: one ready set per queue and handler (`P:q:QUEUE:ready:HANDLER`, listed in `P:q:QUEUE:handlers`), so a
+    ///   claim reads only the sets of the handlers its run can execute.
+    public static let layoutVersion = 2
 
-    /// The sorted sets of one queue.
+    /// The sorted sets of one queue besides its ready sets.
     public enum QueueSet: String, Sendable, CaseIterable {
-        case ready, delayed, leased, dead
+        case delayed, leased, dead
     }
 
     /// Prefix of every key.
@@ -32,6 +39,12 @@ public struct QueueKeys: Sendable, Hashable {
     public func job(_ id: String) -> String { "\(prefix):\(Self.jobSegment):\(id)" }
     /// `P:q:QUEUE:SET`: one of a queue's sorted sets.
     public func queue(_ queue: String, _ set: QueueSet) -> String { "\(prefix):\(Self.queueSegment):\(queue):\(set.rawValue)" }
+    /// `P:q:QUEUE:ready:HANDLER`: the queue's ready jobs for one handler.
+    public func ready(_ queue: String, handler: String) -> String {
+        "\(prefix):\(Self.queueSegment):\(queue):\(Self.readySegment):\(handler)"
+    }
+    /// `P:q:QUEUE:handlers`: the handlers with ready sets in the queue.
+    public func handlers(_ queue: String) -> String { "\(prefix):\(Self.queueSegment):\(queue):\(Self.handlersSegment)" }
     /// `P:queues`: the set of queue names.
     public var queues: String { "\(prefix):\(Self.queuesSegment)" }
     /// `P:schedules`: the last slot enqueued per schedule.
@@ -44,6 +57,8 @@ public struct QueueKeys: Sendable, Hashable {
     private static let jobSegment = "job"
     private static let queueSegment = "q"
     private static let queuesSegment = "queues"
+    private static let readySegment = "ready"
+    private static let handlersSegment = "handlers"
     private static let schedulesSegment = "schedules"
     private static let rateSegment = "rate"
     private static let layoutSegment = "layout"
@@ -52,18 +67,30 @@ public struct QueueKeys: Sendable, Hashable {
     /// `TICKLAYOUT <found> <expected>`.
     public static let layoutErrorCode = "TICKLAYOUT"
 
-    /// Lua defining the same keys from `ARGV[1]`: `p`, `job_key(id)`, `ready_key(q)`, `delayed_key(q)`,
-    /// `leased_key(q)`, `dead_key(q)`, `queues_key`, `schedules_key`, `rate_key(name)`, `layout_key`, and
+    /// Lua defining the same keys from `ARGV[1]`: `p`, `job_key(id)`, `ready_key(q, handler)`,
+    /// `handlers_key(q)`, `delayed_key(q)`, `leased_key(q)`, `dead_key(q)`, `queues_key`, `schedules_key`,
+    /// `rate_key(name)`, `layout_key`, `legacy_ready_key(q)` (layout 1's ready set, for the upgrade and for
+    /// producers still running a copy of the enqueue script from before layouts had versions), and
     /// `layout_error()` (an error reply when the prefix holds another layout version, else `nil`: one `GET`
-    /// inside the script, no extra request).
+    /// inside the script, no extra request; on a new prefix it records this layout).
     public static let lua = """
         local p = ARGV[1]
         local function job_key(id) return p .. ':\(jobSegment):' .. id end
+        local function ready_key(q, h) return p .. ':\(queueSegment):' .. q .. ':\(readySegment):' .. h end
+        local function handlers_key(q) return p .. ':\(queueSegment):' .. q .. ':\(handlersSegment)' end
+        local function legacy_ready_key(q) return p .. ':\(queueSegment):' .. q .. ':\(readySegment)' end
         \(QueueSet.allCases.map { "local function \($0.rawValue)_key(q) return p .. ':\(queueSegment):' .. q .. ':\($0.rawValue)' end" }.joined(separator: "\n"))
         local queues_key, schedules_key, layout_key = p .. ':\(queuesSegment)', p .. ':\(schedulesSegment)', p .. ':\(layoutSegment)'
         local function rate_key(name) return p .. ':\(rateSegment):' .. name end
         local function layout_error()
-          local found = redis.call('GET', layout_key) or '1'
+          local found = redis.call('GET', layout_key)
+          if not found then
+            if redis.call('EXISTS', queues_key) == 0 then
+              redis.call('SET', layout_key, '\(layoutVersion)')
+              return nil
+            end
+            found = '1'
+          end
           if found ~= '\(layoutVersion)' then return redis.error_reply('\(layoutErrorCode) ' .. found .. ' \(layoutVersion)') end
           return nil
         end

@@ -16,6 +16,12 @@ final class ActiveJob {
     var cursorFinished = false
     /// Set when the job must start nothing more: its outcome (retry, dead) or a lost lease.
     var verdict: JobVerdict?
+    /// Items that failed this run and may succeed on a later attempt (index → reason), and the longest
+    /// `Retry-After` among them. They are not started again in this run.
+    private(set) var retryableFailures: [Int: String] = [:]
+    private(set) var retryAfter: Duration?
+    /// Items that failed for good this run (index → reason): the job ends dead once the run is over.
+    private(set) var permanentFailures: [Int: String] = [:]
 
     init(claimed: JobQueue.ClaimedJob, spec: JobSpec, entry: HandlerRegistry.Entry) {
         self.claimed = claimed
@@ -76,6 +82,38 @@ final class ActiveJob {
         CheckpointStore.JobStart(
             id: claimed.id, queue: claimed.queue, handler: spec.handler, fence: claimed.fence, itemsTotal: spec.itemCount,
             attempt: claimed.attempt, startCursor: cursor)
+    }
+
+    /// Notes an item's failure. Unless the job stops on failure (its handler's `stop_on_failure`, or a cursor
+    /// job, whose pages depend on each other), the job's other items go on.
+    func fail(item index: Int, reason: String, permanent: Bool, after: Duration? = nil) {
+        let stops: Bool
+        switch spec.work {
+        case .items: stops = entry.stopOnFailure
+        case .cursor: stops = true
+        }
+        if permanent { permanentFailures[index] = reason } else { retryableFailures[index] = reason }
+        if let after { retryAfter = max(retryAfter ?? .zero, after) }
+        if stops { stop(closingVerdict ?? .release) }
+    }
+
+    /// The verdict the job's failures call for, once nothing more runs: dead when an item failed for good,
+    /// a retry when one may succeed later, `nil` without failures.
+    var closingVerdict: JobVerdict? {
+        if !permanentFailures.isEmpty { return .dead(reason: Self.describe(permanentFailures, single: { "item \($0) failed: " })) }
+        if !retryableFailures.isEmpty { return .retry(reason: Self.describe(retryableFailures, single: { "item \($0): " }), after: retryAfter) }
+        return nil
+    }
+
+    /// Most characters of a reason listing several failed items.
+    static let maximumReasonLength = 4_000
+
+    /// `item 3: reason`, or `items 1, 3 failed: item 1: reason; item 3: reason` (cut to ``maximumReasonLength``).
+    private static func describe(_ failures: [Int: String], single: (Int) -> String) -> String {
+        let indexes = failures.keys.sorted()
+        if indexes.count == 1, let index = indexes.first { return single(index) + (failures[index] ?? "") }
+        let text = "items \(indexes.map(String.init).joined(separator: ", ")) failed: " + indexes.map { "item \($0): \(failures[$0] ?? "")" }.joined(separator: "; ")
+        return text.count > maximumReasonLength ? String(text.prefix(maximumReasonLength - 1)) + "…" : text
     }
 
     /// Stops the job with a verdict, unless it has one already.

@@ -97,10 +97,14 @@ struct Execution {
                 }
                 inFlight += fill(&group, stopping: stopping, inFlight: inFlight)
             }
-            if jobs.contains(where: { $0.verdict == nil && !$0.isComplete }) { stoppedEarly = true }
+            // Items left unstarted: the budget (or a signal) ended the run before the work did.
+            if jobs.contains(where: { $0.verdict == nil && $0.hasWorkToStart }) { stoppedEarly = true }
             group.cancelAll()
         }
-        for job in jobs where job.verdict == nil && !job.isComplete { job.stop(.release) }
+        // Failed items decide the job's outcome; anything else unfinished is handed back.
+        for job in jobs where job.verdict == nil {
+            if let closing = job.closingVerdict { job.stop(closing) } else if !job.isComplete { job.stop(.release) }
+        }
     }
 
     /// Starts items until the concurrency limit, the time left, or the work runs out.
@@ -182,10 +186,14 @@ struct Execution {
             record(failed: false, result: result, error: nil, next: .some(next))
         case .failed(let reason):
             record(failed: true, result: nil, error: reason)
-            job.stop(.dead(reason: "item \(index) failed: \(reason)"))
+            job.fail(item: index, reason: reason, permanent: true)
         case .retryLater(let reason, let after):
-            // Cut off by the run's deadline or a signal: hand the job back; the attempt does not count.
-            job.stop(stopping || Task.isCancelled ? .release : .retry(reason: "item \(index): \(reason)", after: after))
+            if stopping || Task.isCancelled {
+                // Cut off by the run's deadline or a signal: hand the job back; the attempt does not count.
+                job.stop(.release)
+            } else {
+                job.fail(item: index, reason: reason, permanent: false, after: after)
+            }
         }
     }
 

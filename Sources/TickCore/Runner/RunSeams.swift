@@ -1,9 +1,11 @@
 /// Where the lifecycle meets Redis: ``JobQueue`` over the Upstash REST API in production, an in-memory queue
 /// in the runner's unit tests (`TickTestSupport`).
 public protocol JobQueueing: Sendable {
-    /// Claims a batch in one request (see ``JobQueue/claim(queues:batch:lease:nowMilliseconds:schedules:deadline:)``).
+    /// Claims a batch in one request (see ``JobQueue/claim(queues:handlers:batch:lease:nowMilliseconds:schedules:deadline:)``):
+    /// only jobs of `handlers`; ready jobs of others are counted, never leased.
     func claim(
-        queues: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots], deadline: ContinuousClock.Instant?
+        queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots],
+        deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Claim
     /// Ends leases in one request; per acknowledgement whether it applied (`false`: the lease was taken over).
     func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool]

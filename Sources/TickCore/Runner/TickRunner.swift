@@ -57,7 +57,7 @@ public struct TickRunner: Sendable {
     public func run(_ options: RunOptions) async -> RunReport {
         var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
         // 1. Claim: one request.
-        guard let claim = await ClaimStep(queue: queue, schedules: schedules).run(&ledger) else { return await ledger.finish() }
+        guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names).run(&ledger) else { return await ledger.finish() }
         guard !claim.jobs.isEmpty else {
             ledger.report.exitReason = .idle
             return await ledger.finish()

@@ -64,7 +64,7 @@ public struct Schedule: Sendable, Hashable {
         case .all: all = true
         }
         return ScheduleSlots(
-            name: name, catchUpAll: all, jobTemplate: jobTemplate, queue: job.queue, priority: job.priority, maxAttempts: job.maxAttempts,
+            name: name, catchUpAll: all, jobTemplate: jobTemplate, queue: job.queue, handler: job.handler, priority: job.priority, maxAttempts: job.maxAttempts,
             slots: candidates(now: nowMilliseconds / 1000))
     }
 

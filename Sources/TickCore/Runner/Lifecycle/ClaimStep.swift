@@ -4,6 +4,8 @@ import Logging
 struct ClaimStep {
     let queue: any JobQueueing
     let schedules: [Schedule]
+    /// The handlers this run can execute: the claim leases jobs of these only.
+    let handlers: [String]
 
     /// The claim, or `nil` when Redis failed (the ledger then holds the failure).
     func run(_ ledger: inout RunLedger) async -> JobQueue.Claim? {
@@ -11,7 +13,7 @@ struct ClaimStep {
         let claim: JobQueue.Claim
         do {
             claim = try await queue.claim(
-                queues: ledger.options.queues, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
+                queues: ledger.options.queues, handlers: handlers, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
                 schedules: schedules.map { $0.slots(nowMilliseconds: now) }, deadline: ledger.workDeadline)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(claimFailure: error))
@@ -20,6 +22,13 @@ struct ClaimStep {
         ledger.report.claimed = claim.jobs.count
         ledger.report.jobsScheduled = claim.scheduled.count
         ledger.report.jobsDead += claim.deadLettered.count
+        ledger.report.jobsSkipped = claim.skipped.reduce(0) { $0 + $1.ready }
+        if !claim.skipped.isEmpty {
+            let names = claim.skipped.map { "\($0.handler.isEmpty ? "(none)" : $0.handler) in \($0.queue): \($0.ready)" }.joined(separator: ", ")
+            ledger.logger.warning(
+                "ready jobs left alone: this run has no handler for them; configure the handler in the config file this run reads (or run them where it is)",
+                metadata: ["handlers": "\(names)", "known": "\(handlers.joined(separator: ", "))"])
+        }
         for id in claim.scheduled { ledger.logger.info("scheduled job enqueued", metadata: ["job.id": "\(id)"]) }
         for id in claim.deadLettered {
             ledger.logger.warning("job dead-lettered: its last attempt's lease expired", metadata: ["job.id": "\(id)"])

@@ -1,0 +1,132 @@
+extension QueueScripts {
+    /// ARGV: prefix, now, batch, lease_ms, first_sighting_ms, number of queues, queue..., number of handlers,
+    /// handler... (those the claiming run can execute), then per schedule: name, catch_up (`skip` or `all`), job
+    /// template (JSON whose id is `@TICK_SCHEDULE_ID@`), queue, handler, priority, max_attempts, number of
+    /// slots, slot... (Unix ms, ascending).
+    ///
+    /// First the schedules: each slot after the schedule's last enqueued slot (`P:schedules`, a hash of name
+    /// to slot ms; a schedule never seen considers only slots after now - first_sighting_ms) and not after
+    /// now is enqueued as job `sched:<name>:<slot s>` unless that job exists (`skip`: only the latest such
+    /// slot), and the last slot is moved on. Then, for each queue in order: takes in jobs a pre-layout-2
+    /// enqueue script left in the old ready set, moves due delayed jobs to ready, takes back expired leases
+    /// (dead-lettering a job whose last attempt's lease expired), and leases ready jobs of the named handlers
+    /// by priority, then enqueue time, across their sets, until the batch is full. Ready jobs of other
+    /// handlers are counted, never touched.
+    /// Returns `{ {id, spec, attempt, fence, queue, ...}, {dead id, ...}, {scheduled id, ...},
+    /// {queue, handler, ready count, ...} }` (the last: ready jobs left for want of a handler).
+    public static let claim = script(
+        """
+        local bad = layout_error()
+        if bad then return bad end
+        local now, batch, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+        local first, nq = tonumber(ARGV[5]), tonumber(ARGV[6])
+        local nh = tonumber(ARGV[7 + nq])
+        local known = {}
+        for k = 1, nh do known[ARGV[7 + nq + k]] = true end
+        local out, dead, taken, scheduled, skipped = {}, {}, 0, {}, {}
+        local i = 8 + nq + nh
+        while i <= #ARGV do
+          local name, mode, template, sq, sh = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
+          local prio, maxa, n = tonumber(ARGV[i+5]), ARGV[i+6], tonumber(ARGV[i+7])
+          local last = tonumber(redis.call('HGET', schedules_key, name) or '') or (now - first)
+          local due = {}
+          for k = 1, n do
+            local slot = tonumber(ARGV[i + 7 + k])
+            if slot > last and slot <= now then due[#due + 1] = slot end
+          end
+          i = i + 8 + n
+          if #due > 0 then
+            if mode == 'skip' then due = {due[#due]} end
+            for _, slot in ipairs(due) do
+              local id = 'sched:' .. name .. ':' .. string.format('%.0f', math.floor(slot / 1000))
+              local jk = job_key(id)
+              if redis.call('EXISTS', jk) == 0 then
+                local spec = string.gsub(template, '@TICK_SCHEDULE_ID@', id, 1)
+                local score = string.format('%.0f', (100 - prio) * 1e13 + now)
+                redis.call('HSET', jk, 'spec', spec, 'queue', sq, 'handler', sh, 'attempt', 0, 'fence', 0, 'score', score,
+                  'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now, 'schedule', name, 'slot', string.format('%.0f', slot))
+                make_ready(sq, jk, id, score)
+                redis.call('SADD', queues_key, sq)
+                scheduled[#scheduled + 1] = id
+              end
+            end
+            redis.call('HSET', schedules_key, name, string.format('%.0f', due[#due]))
+          end
+        end
+        for qi = 7, 6 + nq do
+          local q = ARGV[qi]
+          local delayed, leased = delayed_key(q), leased_key(q)
+          local legacy = legacy_ready_key(q)
+          if redis.call('EXISTS', legacy) == 1 then
+            local rows = redis.call('ZRANGE', legacy, 0, 999, 'WITHSCORES')
+            for r = 1, #rows, 2 do
+              redis.call('ZREM', legacy, rows[r])
+              make_ready(q, job_key(rows[r]), rows[r], rows[r + 1])
+            end
+          end
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 1000)) do
+            local jk = job_key(id)
+            redis.call('ZREM', delayed, id)
+            local score = redis.call('HGET', jk, 'score')
+            if score then make_ready(q, jk, id, score) end
+          end
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', leased, '-inf', now, 'LIMIT', 0, 1000)) do
+            local jk = job_key(id)
+            redis.call('ZREM', leased, id)
+            local attempt = tonumber(redis.call('HGET', jk, 'attempt') or '0')
+            local maxa = tonumber(redis.call('HGET', jk, 'max_attempts') or '5')
+            if attempt >= maxa then
+              redis.call('HSET', jk, 'state', ST.dead, 'updated_at', now, 'error',
+                'lease expired on attempt ' .. attempt .. ' of ' .. maxa .. ': the run that held it died or stalled')
+              redis.call('ZADD', dead_key(q), now, id)
+              dead[#dead + 1] = id
+            else
+              local score = redis.call('HGET', jk, 'score')
+              if score then make_ready(q, jk, id, score) end
+            end
+          end
+          local heads = {}
+          for _, h in ipairs(redis.call('SMEMBERS', handlers_key(q))) do
+            if known[h] then
+              if taken < batch then
+                local rows = redis.call('ZRANGE', ready_key(q, h), 0, batch - taken - 1, 'WITHSCORES')
+                if #rows == 0 then redis.call('SREM', handlers_key(q), h) end
+                for r = 1, #rows, 2 do heads[#heads + 1] = {tonumber(rows[r + 1]), rows[r], h} end
+              end
+            else
+              local n = redis.call('ZCARD', ready_key(q, h))
+              if n == 0 then
+                redis.call('SREM', handlers_key(q), h)
+              else
+                skipped[#skipped + 1] = q
+                skipped[#skipped + 1] = h
+                skipped[#skipped + 1] = n
+              end
+            end
+          end
+          table.sort(heads, function(a, b)
+            if a[1] ~= b[1] then return a[1] < b[1] end
+            return a[2] < b[2]
+          end)
+          for k = 1, math.min(#heads, batch - taken) do
+            local id, h = heads[k][2], heads[k][3]
+            local jk = job_key(id)
+            redis.call('ZREM', ready_key(q, h), id)
+            local spec = redis.call('HGET', jk, 'spec')
+            if spec then
+              local attempt = redis.call('HINCRBY', jk, 'attempt', 1)
+              local fence = redis.call('HINCRBY', jk, 'fence', 1)
+              redis.call('HSET', jk, 'state', ST.leased, 'lease_until', now + lease, 'updated_at', now)
+              redis.call('ZADD', leased, now + lease, id)
+              out[#out + 1] = id
+              out[#out + 1] = spec
+              out[#out + 1] = attempt
+              out[#out + 1] = fence
+              out[#out + 1] = q
+              taken = taken + 1
+            end
+          end
+        end
+        return {out, dead, scheduled, skipped}
+        """)
+}
