@@ -93,6 +93,7 @@ struct TickServe: AsyncParsableCommand {
     }
 
     func validate() throws {
+        try FlagRange.check(dashboardCadence, 0.0167...1440, flag: "--dashboard-cadence", unit: "minutes")
         _ = try serveConfiguration(secret: nil)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickCLI
 import TickCore
 
 /// `tick stats --cost`: projected Upstash commands a month at the cron cadence and the real traffic.
@@ -18,6 +19,13 @@ struct CostInputs: ParsableArguments {
     var batch: Int = RunOptions.defaultBatch
     @Option(name: .long, help: "Cost projection: producers' enqueue requests a day (default: one per job).")
     var enqueueRequestsPerDay: Double?
+
+    func validate() throws {
+        try FlagRange.check(every, 0.0167...1440, flag: "--every", unit: "minutes")
+        try FlagRange.check(jobsPerDay, 0...1_000_000_000, flag: "--jobs-per-day")
+        try FlagRange.check(batch, 1...1000, flag: "--batch")
+        try FlagRange.check(enqueueRequestsPerDay, 0...1_000_000_000, flag: "--enqueue-requests-per-day")
+    }
 
     /// The flags as TickCore's assumptions.
     var assumptions: CostAssumptions {

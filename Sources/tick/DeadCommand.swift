@@ -30,6 +30,11 @@ struct DeadCommand: AsyncParsableCommand {
         var limit: Int = 20
         @Option(name: .long, help: "How many to skip.")
         var offset: Int = 0
+
+        func validate() throws {
+            try FlagRange.check(limit, 1...10_000, flag: "--limit")
+            try FlagRange.check(offset, 0...100_000_000, flag: "--offset")
+        }
         @Flag(name: .long, help: "Print JSON.")
         var json = false
 

@@ -27,6 +27,11 @@ struct DrainCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop starting runs after this many seconds.")
     var maxSeconds: Double?
 
+    func validate() throws {
+        try FlagRange.check(maxRuns, 1...100_000_000, flag: "--max-runs")
+        try FlagRange.check(maxSeconds, 0...31_536_000, flag: "--max-seconds", unit: "seconds")
+    }
+
     func run() async throws {
         try await reportingErrors {
             let options = try runOptions.options(trigger: .drain)

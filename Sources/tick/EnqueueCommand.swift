@@ -40,6 +40,14 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Jobs per request when reading JSON lines.")
     var chunk: Int = 500
 
+    func validate() throws {
+        try FlagRange.check(items, 0...100_000, flag: "--items")
+        try FlagRange.check(priority, 0...100, flag: "--priority")
+        try FlagRange.check(delay, 0...31_536_000, flag: "--delay", unit: "seconds")
+        try FlagRange.check(maxAttempts, 1...1000, flag: "--max-attempts")
+        try FlagRange.check(chunk, 1...10_000, flag: "--chunk")
+    }
+
     func run() async throws {
         try await reportingErrors {
             let services = TickEnvironment()

@@ -18,7 +18,7 @@ struct Tick: AsyncParsableCommand {
             Exit codes: 0 ok, 1 internal error, 64 usage, 65 bad input data, 69 Redis unreachable, \
             77 Redis token rejected, 78 bad configuration, 79 PostgreSQL unavailable, 80 schema or Redis layout of \
             another version (tick migrate), 81 Redis error, 82 tick cron: an endpoint failed, 83 tick doctor found an \
-            error, 130 interrupted.
+            error, 84 an Upstash limit (quota, size), 130 interrupted.
             """,
         version: TickVersion.current,
         subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, StatsCommand.self, JobCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, DoctorCommand.self, ServeCommand.self, CronCommand.self, SchedulesCommand.self],

@@ -21,7 +21,7 @@ struct RunnerFixture {
     }
 
     /// Options for a short run.
-    static func options(budget: Duration = .seconds(5), batch: Int = 10, concurrency: Int = 4) -> RunOptions {
+    static func options(budget: Duration = .seconds(120), batch: Int = 10, concurrency: Int = 4) -> RunOptions {
         var options = RunOptions()
         options.budget = budget
         options.batch = batch

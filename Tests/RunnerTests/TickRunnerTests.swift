@@ -62,7 +62,7 @@ import TickTestSupport
             }
         ])
         await fixture.enqueue("long", handler: "slow", items: 3)
-        let report = await fixture.runner.run(RunnerFixture.options(budget: .milliseconds(600)))
+        let report = await fixture.runner.run(RunnerFixture.options(budget: .seconds(3)))
         #expect(report.exitReason == .budget && report.exitCode == 0)
         #expect(report.itemsDone == 1 && report.jobsReleased == 1 && report.jobsRetried == 0)
         let record = try #require(await fixture.queue.record("long"))
@@ -180,6 +180,18 @@ import TickTestSupport
         #expect(fixture.checkpoints.jobs["s"]?.items.keys.sorted() == [0])
     }
 
+    @Test func aRetryAfterPausesTheJobsOtherItems() async throws {
+        let fixture = RunnerFixture(handlers: [
+            "limited": ClosureHandler { input, _ in
+                if case .item(0, _) = input { return .retryLater(reason: "429", after: .seconds(30)) }
+                return .done(result: nil)
+            }
+        ])
+        await fixture.enqueue("r", handler: "limited", items: 3)
+        let report = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
+        #expect(report.itemsDone == 0 && report.jobsRetried == 1, "the endpoint asked for a pause: no other item is sent")
+    }
+
     @Test func severalFailedItemsAreAllNamed() async throws {
         let fixture = RunnerFixture(handlers: [
             "odd": ClosureHandler { input, _ in
@@ -221,6 +233,8 @@ import TickTestSupport
         (UpstashError.unauthorized(host: "redis.test"), RunExitReason.redisAuth, 77),
         (UpstashError.redis(host: "redis.test", command: "EVAL", message: "WRONGTYPE", status: 400), RunExitReason.redisError, 81),
         (UpstashError.redis(host: "redis.test", command: "EVAL", message: "TICKLAYOUT 2 1", status: 400), RunExitReason.layoutMismatch, 80),
+        (UpstashError.redis(host: "redis.test", command: "EVAL", message: "ERR max daily request limit exceeded", status: 400), RunExitReason.upstashLimit, 84),
+        (UpstashError.redis(host: "redis.test", command: "EVAL", message: "ERR max request size exceeded", status: 400), RunExitReason.upstashLimit, 84),
     ])
     func claimFailureEndsTheRunWithItsReason(error: UpstashError, reason: RunExitReason, code: Int) async {
         let fixture = RunnerFixture()

@@ -71,13 +71,18 @@ struct CLITests {
     @Test("dead list shows the reason; retry puts a job back; purge --all needs --yes")
     func deadLetters() throws {
         let p = harness.prefix
-        _ = try tick(["enqueue", "--handler", "nobody", "--items", "1", "--id", "\(p)-d1"])
-        _ = try tick(["enqueue", "--handler", "nobody", "--items", "1", "--id", "\(p)-d2"])
-        let run = try tick(["run"])
-        #expect(run.summary["jobs_dead"] as? Int == 2)
+        // A handler whose command rejects its input for good (exit 65, EX_DATAERR).
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("tick-dead-\(p).json")
+        try #"{"handlers": {"reject": {"kind": "exec", "command": ["sh", "-c", "echo bad input >&2; exit 65"]}}}"#.write(
+            to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        _ = try tick(["enqueue", "--handler", "reject", "--items", "1", "--id", "\(p)-d1"])
+        _ = try tick(["enqueue", "--handler", "reject", "--items", "1", "--id", "\(p)-d2"])
+        let run = try tick(["run", "--config", config.path])
+        #expect(run.summary["jobs_dead"] as? Int == 2, "\(run.stdout) \(run.stderr)")
         let list = try tick(["dead", "list", "--json"])
         #expect(list.summary["total"] as? Int == 2)
-        #expect(list.stdout.contains(#"unknown handler \"nobody\""#))
+        #expect(list.stdout.contains("item 0 failed") && list.stdout.contains("bad input"), "\(list.stdout)")
         let retry = try tick(["dead", "retry", "\(p)-d1"])
         #expect(retry.stdout.contains("1 job back to ready"))
         let record = try tick(["job", "\(p)-d1"])

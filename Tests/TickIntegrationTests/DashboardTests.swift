@@ -32,19 +32,21 @@ struct DashboardTests {
 
     // MARK: - Seeding
 
-    /// Dead-letters `ids` on `queue` by claiming them with no handler registered for them.
+    /// Dead-letters `ids` on `queue` by running them with a handler that fails each item for good.
     func deadLetter(_ ids: [String], queue: String) async throws {
-        let jobs = ids.map { JobSpec(id: $0, handler: "missing-handler", queue: queue, work: .items([.integer(1)])) }
+        let jobs = ids.map { JobSpec(id: $0, handler: "doomed", queue: queue, work: .items([.integer(1)])) }
         _ = try await harness.queue().enqueue(jobs, nowMilliseconds: UnixTime.nowMilliseconds())
         var options = RunOptions()
         options.queues = [queue]
         options.batch = 50
-        let report = try await harness.runner(HandlerRegistry()).run(options)
+        var registry = HandlerRegistry()
+        registry.register("doomed", ScriptedHandler { _, _ in .failed(reason: "seeded dead letter: bad input") })
+        let report = try await harness.runner(registry).run(options)
         #expect(report.jobsDead == ids.count, "\(report.jsonLine)")
     }
 
-    /// Runs `id` (120 items) partly: items 0–36 done, item 37 fails permanently (which ends the job's attempt),
-    /// items 38–119 never run.
+    /// Runs `id` (120 items) partly: items 0–36 done, item 37 fails permanently (which, with `stop_on_failure`,
+    /// ends the job's attempt), items 38–119 never run.
     func runPartly(_ id: String, queue: String) async throws {
         _ = try await harness.queue().enqueue(
             [JobSpec(id: id, handler: "part", queue: queue, work: .items((0..<120).map { .integer(Int64($0)) }))],
@@ -56,7 +58,7 @@ struct DashboardTests {
             if index < 37 { return .done(result: .object(["ok": .integer(Int64(index))])) }
             do { try await Task.sleep(for: .seconds(30)) } catch { return .retryLater(reason: "budget ran out", after: nil) }
             return .done(result: nil)
-        })
+        }, stopOnFailure: true)
         var options = RunOptions()
         options.queues = [queue]
         // Item 37's failure ends the job's attempt, so items 38 and later never start: a generous budget costs

@@ -113,16 +113,15 @@ struct HTTPHandlerTests {
         let id = "\(harness.prefix)-s\(code)"
         let (report, record) = try await runOne(.items(id, count: 3, handler: "hook"), handlers: hook("\(endpoint.url)/status/\(code)"), harness: harness)
         #expect(record["state"] == state, "\(report.jsonLine)")
-        #expect(endpoint.requests.count == 1, "the job stops at its first failed item")
+        #expect(endpoint.requests.count == 3, "a failed item does not stop the job's other items")
         let error = record["error"] ?? ""
         #expect(error.contains("HTTP \(code)"), "\(error)")
         if code >= 400 { #expect(error.contains("status \(code) body"), "\(error)") }
         #expect(state == "dead" ? report.jobsDead == 1 : report.jobsRetried == 1)
-        // A permanent failure records the failed item (and nothing after it); a retry records nothing, so the
-        // item runs again.
+        // A permanent failure records each failed item; a retry records none, so the items run again.
         let recorded = try harness.items()[id] ?? [:]
         if state == "dead" {
-            #expect(recorded.keys.sorted() == [0] && recorded[0]?.state == "failed", "\(recorded)")
+            #expect(recorded.keys.sorted() == [0, 1, 2] && recorded.values.allSatisfy { $0.state == "failed" }, "\(recorded)")
         } else {
             #expect(recorded.isEmpty, "\(recorded)")
         }

@@ -173,8 +173,9 @@ def test_python_example_enqueues_with_the_sdk_and_tick_runs_the_jobs(tick, produ
     generated = results[2]["id"]
     assert generated and json.loads(redis.hget(f"{prefix}:job:{generated}", "spec"))["id"] == generated
     assert redis.hget(f"{prefix}:job:{jobs[0]['id']}", "max_attempts") == "3"
-    # Priority 100 sorts first among the ready jobs.
-    assert redis.zrange(f"{prefix}:q:default:ready", 0, 0) == [jobs[1]["id"]]
+    # Priority 100 sorts first among the ready jobs of their handler, in the handler's ready set.
+    assert redis.zrange(f"{prefix}:q:default:ready:noop", 0, 0) == [jobs[1]["id"]]
+    assert redis.hget(f"{prefix}:job:{jobs[1]['id']}", "handler") == "noop"
 
     report = tick_run(tick, prefix)
     assert (report["claimed"], report["jobs_completed"]) == (3, 3), report
@@ -249,7 +250,7 @@ def test_a_rejected_token_is_named(run_node, producer, base_env, prefix):
 
 
 def test_a_redis_error_is_passed_on(run_node, producer, redis, prefix, ids):
-    redis.set(f"{prefix}:queues", "not a set")  # the script's SADD then fails with WRONGTYPE
+    redis.set(f"{prefix}:q:default:handlers", "not a set")  # the script's SADD then fails with WRONGTYPE
     job = {"id": ids("wrongtype"), "handler": "noop", "items": [1]}
 
     done = run_node(json.dumps(job), prefix=prefix)

@@ -29,6 +29,9 @@ public enum TickExitCode: Int32, Sendable, CaseIterable {
     case cronEndpointFailed = 82
     /// `tick doctor` found at least one check in error (warnings alone exit 0).
     case checksFailed = 83
+    /// An Upstash limit stopped the command: the request quota (daily or monthly), the request or record size,
+    /// or the concurrent connections. Nothing claimed is lost; the message names the limit and what to do.
+    case upstashLimit = 84
     /// The run was interrupted by SIGINT or SIGTERM after handing its work back.
     case interrupted = 130
 }

@@ -14,6 +14,8 @@ public enum RunExitReason: String, Sendable, Codable, CaseIterable {
     case redisError = "redis_error"
     /// The Upstash REST endpoint could not be reached or kept failing.
     case redisUnavailable = "redis_unavailable"
+    /// An Upstash limit (request quota, request or record size, connections) refused a request.
+    case upstashLimit = "upstash_limit"
     /// The keys under the prefix are in another layout version than this binary's: run `tick migrate`.
     case layoutMismatch = "layout_mismatch"
     /// PostgreSQL could not be reached or failed a statement: the claimed jobs were handed back.

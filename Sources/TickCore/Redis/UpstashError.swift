@@ -15,6 +15,7 @@ public struct UpstashError: TickError, Equatable {
         case protocolError
         case unsupportedArgument
         case layoutMismatch
+        case limit
     }
 
     private let code: Code
@@ -38,6 +39,7 @@ public struct UpstashError: TickError, Equatable {
         switch code {
         case .invalidConfiguration, .unsupportedArgument: .config
         case .layoutMismatch: .schemaMismatch
+        case .limit: .upstashLimit
         case .unauthorized: .redisAuth
         case .redisError, .transactionAborted: .redisError
         case .unreachable, .timedOut, .serverError, .rateLimited, .protocolError: .redisUnavailable
@@ -50,6 +52,8 @@ public struct UpstashError: TickError, Equatable {
     public var isUnauthorized: Bool { code == .unauthorized }
     /// Whether Redis itself rejected the command.
     public var isRedisError: Bool { code == .redisError }
+    /// Whether an Upstash limit refused the request (quota, size, connections): exit code 84.
+    public var isLimit: Bool { code == .limit }
     /// Whether a script refused the prefix because its keys are in another layout version (``QueueKeys/layoutVersion``).
     public var isLayoutMismatch: Bool { code == .layoutMismatch }
     /// Whether a `/multi-exec` transaction was discarded as a whole.
@@ -75,7 +79,24 @@ public struct UpstashError: TickError, Equatable {
     /// Redis rejected a command (exit 81), or a script refused another layout (exit 80).
     public static func redis(host: String, command: String, message: String, status: Int) -> UpstashError {
         if let mismatch = layoutMismatch(message) { return mismatch }
+        if let limit = limit(host: host, message: message, status: status) { return limit }
         return .init(.redisError, "Redis at \(host) rejected \(command): \(message)", status: status, redisMessage: message)
+    }
+
+    /// Upstash's limit errors, by the text of its `ERR max ... exceeded` replies, with what to do about each.
+    static let limits: [(text: String, advice: String)] = [
+        ("max daily request limit exceeded", "the database's daily request limit is used up; it resets at 00:00 UTC, or raise the limit in the Upstash console (pay-as-you-go has none)"),
+        ("max requests limit exceeded", "the database's request limit for the month is used up: upgrade the plan or wait for the next month; check tick stats --cost for what tick uses"),
+        ("max request size exceeded", "one request was larger than Upstash allows (10 MB on free and pay-as-you-go): lower --batch or --chunk, or store large payloads elsewhere and pass a reference"),
+        ("max single record size exceeded", "a job or key is larger than Upstash's record size limit: store large payloads elsewhere and pass a reference"),
+        ("max concurrent connections exceeded", "too many connections to the database at once: run fewer ticks at the same time (--max-concurrent-ticks, fewer overlapping crons)"),
+    ]
+
+    /// The limit error of an Upstash `ERR max ... exceeded` message, or `nil` for any other.
+    static func limit(host: String, message: String, status: Int) -> UpstashError? {
+        let lower = message.lowercased()
+        guard let limit = limits.first(where: { lower.contains($0.text) }) else { return nil }
+        return .init(.limit, "Upstash at \(host) refused the request (\(limit.text)): \(limit.advice); nothing claimed is lost: the next run picks it up", status: status, redisMessage: message)
     }
 
     /// The error of a script's `TICKLAYOUT <found> <expected>` reply, or `nil` for any other message.
@@ -92,7 +113,8 @@ public struct UpstashError: TickError, Equatable {
     }
 
     static func transactionAborted(host: String, message: String, status: Int) -> UpstashError {
-        .init(.transactionAborted, "Redis at \(host) discarded the whole transaction: \(message)", status: status, redisMessage: message)
+        if let limit = limit(host: host, message: message, status: status) { return limit }
+        return .init(.transactionAborted, "Redis at \(host) discarded the whole transaction: \(message)", status: status, redisMessage: message)
     }
 
     static func server(host: String, status: Int, detail: String, attempts: Int) -> UpstashError {

@@ -84,12 +84,13 @@ final class ActiveJob {
             attempt: claimed.attempt, startCursor: cursor)
     }
 
-    /// Notes an item's failure. Unless the job stops on failure (its handler's `stop_on_failure`, or a cursor
-    /// job, whose pages depend on each other), the job's other items go on.
+    /// Notes an item's failure. The job's other items go on, unless the job stops on failure: its handler's
+    /// `stop_on_failure`, a cursor job (its pages depend on each other), or a retry with a `Retry-After` (the
+    /// endpoint asked for a pause, so the job's other calls wait too).
     func fail(item index: Int, reason: String, permanent: Bool, after: Duration? = nil) {
         let stops: Bool
         switch spec.work {
-        case .items: stops = entry.stopOnFailure
+        case .items: stops = entry.stopOnFailure || after != nil
         case .cursor: stops = true
         }
         if permanent { permanentFailures[index] = reason } else { retryableFailures[index] = reason }

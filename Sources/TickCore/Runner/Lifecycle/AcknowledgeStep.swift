@@ -12,7 +12,7 @@ struct AcknowledgeStep {
         do {
             applied = try await queue.acknowledge(acknowledgements, nowMilliseconds: ledger.clock.unixMilliseconds, deadline: ledger.budgetEnd)
         } catch {
-            _ = await ledger.fail(error, reason: error.isLayoutMismatch ? .layoutMismatch : .redisUnavailable)
+            _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return false
         }
         for (acknowledgement, ok) in zip(acknowledgements, applied) {

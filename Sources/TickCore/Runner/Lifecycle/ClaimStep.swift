@@ -16,7 +16,7 @@ struct ClaimStep {
                 queues: ledger.options.queues, handlers: handlers, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
                 schedules: schedules.map { $0.slots(nowMilliseconds: now) }, deadline: ledger.workDeadline)
         } catch {
-            _ = await ledger.fail(error, reason: RunExitReason(claimFailure: error))
+            _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return nil
         }
         ledger.report.claimed = claim.jobs.count
@@ -38,10 +38,12 @@ struct ClaimStep {
 }
 
 extension RunExitReason {
-    /// The reason a failed claim ends a run with.
-    init(claimFailure error: UpstashError) {
+    /// The reason a Redis failure (of the claim or the acknowledgement) ends a run with.
+    init(redisFailure error: UpstashError) {
         if error.isLayoutMismatch {
             self = .layoutMismatch
+        } else if error.isLimit {
+            self = .upstashLimit
         } else if error.isUnauthorized {
             self = .redisAuth
         } else if error.isRedisError {
