@@ -75,8 +75,9 @@ public struct TickEnvironment: Sendable {
     ) throws -> TickRunner {
         let queue = try queue(prefix: prefix)
         let file = try configFile(config)
-        try file?.checkHandlers(environment: variables)
+        // Logged first, so a run that stops at a handler check still says which file it read.
         logConfigFile(file, logger: logger)
+        try file?.checkHandlers(environment: variables)
         let connector = try postgresConnector(applicationName: applicationName)
         let checkpoints: PostgresCheckpoints
         if let cache {
