@@ -31,7 +31,10 @@ struct ConfigFileTests {
             }
             """#
         )
-        let resize = ExecHandler.Configuration(command: ["./bin/resize", "--fast"], environment: ["MODE": "fast"], killGrace: .milliseconds(500))
+        #expect(config.warnings.map(\.key) == ["later"], "an unknown top-level key is a warning, not an error")
+        // A relative program is resolved against the config file's folder (here: the working directory).
+        let program = FileManager.default.currentDirectoryPath + "/bin/resize"
+        let resize = ExecHandler.Configuration(command: [program, "--fast"], environment: ["MODE": "fast"], killGrace: .milliseconds(500))
         #expect(config.handlers["resize"] == .init(kind: .exec(resize), itemTimeout: .milliseconds(30000)))
         #expect(config.handlers["noop"] == .init(kind: .noop))
         #expect(config.handlers["mail.send:v2"] == .init(kind: .exec(.init(command: ["sendmail"]))))
@@ -50,8 +53,8 @@ struct ConfigFileTests {
     }
 
     @Test(arguments: [
-        ("{\"handlers\": ", "tick.json: not valid JSON: check for a missing comma, quote or brace"),
-        ("", "tick.json: not valid JSON: check for a missing comma, quote or brace"),
+        ("{\"handlers\": ", "tick.json:1:14: not valid JSON: expected a value, found the end of the file"),
+        ("", "tick.json:1:1: not valid JSON: expected a value, found the end of the file"),
         ("[1]", #"tick.json: the top level must be a JSON object, like {"handlers": {...}}"#),
         (#"{"handlers": []}"#, #"tick.json: "handlers" must be an object from handler name to settings, like {"resize": {"kind": "exec", "command": ["./bin/resize"]}}"#),
         (#"{"handlers": {"resize": {"kind": "exec"}}}"#, #"tick.json: handler "resize": "command" must be a non-empty array of strings"#),
@@ -62,8 +65,8 @@ struct ConfigFileTests {
         (#"{"handlers": {"resize": {"command": ["./x"]}}}"#, #"tick.json: handler "resize": "kind" is required: "exec", "http" or "noop""#),
         (#"{"handlers": {"resize": {"kind": "shell", "command": ["./x"]}}}"#, #"tick.json: handler "resize": unknown kind "shell": use "exec", "http" or "noop""#),
         (#"{"handlers": {"resize": "./x"}}"#, #"tick.json: handler "resize": must be an object, like {"kind": "exec", "command": ["./bin/work"]}"#),
-        (#"{"handlers": {"resize": {"kind": "exec", "comand": ["./x"]}}}"#, #"tick.json: handler "resize": unknown key "comand" (an exec handler takes "command", "env", "kill_grace_ms", "kind", "timeout_ms")"#),
-        (#"{"handlers": {"n": {"kind": "noop", "command": ["./x"]}}}"#, #"tick.json: handler "n": unknown key "command" (a noop handler takes "kind", "timeout_ms")"#),
+        (#"{"handlers": {"resize": {"kind": "exec", "comand": ["./x"]}}}"#, #"tick.json: handler "resize": unknown key "comand" (an exec handler takes "command", "env", "kill_grace_ms", "kind", "permanent_exit_codes", "stop_on_failure", "timeout_ms")"#),
+        (#"{"handlers": {"n": {"kind": "noop", "command": ["./x"]}}}"#, #"tick.json: handler "n": unknown key "command" (a noop handler takes "kind", "stop_on_failure", "timeout_ms")"#),
         (#"{"handlers": {"bad name": {"kind": "noop"}}}"#, #"tick.json: handler name "bad name" is invalid: use 1–64 letters, digits, ".", "_", "-" or ":""#),
         (#"{"handlers": {"": {"kind": "noop"}}}"#, #"tick.json: handler name "" is invalid: use 1–64 letters, digits, ".", "_", "-" or ":""#),
         (#"{"handlers": {"resize": {"kind": "exec", "command": ["./x"], "timeout_ms": 0}}}"#, #"tick.json: handler "resize": "timeout_ms" must be a whole number of milliseconds from 1 to 86400000"#),
@@ -107,7 +110,7 @@ struct ConfigFileTests {
         do {
             _ = try TickConfigFile.load(path: path)
         } catch {
-            #expect(error.description == "\(path): not valid JSON: check for a missing comma, quote or brace")
+            #expect(error.description == "\(path):1:2: not valid JSON: expected a key in double quotes, found \"o\"")
             #expect(!error.isMissingFile)
         }
     }

@@ -169,23 +169,47 @@ struct ExecHandlerTests {
         #expect(outcome == .retryLater(reason: "exit 75: rate limited, try again", after: nil))
     }
 
-    @Test func otherExitFailsWithTheStderrTail() async {
+    @Test func otherExitRetriesLaterWithTheStderrTail() async {
         // 100 KB of noise, then the line that matters: the reason keeps the last KiB only.
         let script = "i=0; while [ $i -lt 2000 ]; do echo 'noise noise noise noise noise noise noise' >&2; i=$((i+1)); done; echo 'boom: disk full' >&2; exit 3"
         let outcome = await shell(script).handle(item(), context: context())
-        guard case .failed(let reason) = outcome else {
+        guard case .retryLater(let reason, nil) = outcome else {
             Issue.record("unexpected outcome \(outcome)")
             return
         }
         #expect(reason.hasPrefix("exit 3: "))
         #expect(reason.hasSuffix("boom: disk full"))
         #expect(reason.utf8.count <= 1024 + 8)
-        #expect(await shell("exit 3").handle(item(), context: context()) == .failed(reason: "exit 3"))
+        #expect(await shell("exit 3").handle(item(), context: context()) == .retryLater(reason: "exit 3", after: nil))
     }
 
-    @Test func deathBySignalFails() async {
+    @Test func exit1IsACrashAndRetriesLater() async {
+        let outcome = await shell("echo 'Traceback: KeyError' >&2; exit 1").handle(item(), context: context())
+        #expect(outcome == .retryLater(reason: "exit 1: Traceback: KeyError", after: nil))
+    }
+
+    @Test func exit65FailsForGood() async {
+        let outcome = await shell("echo 'bad input: no id' >&2; exit 65").handle(item(), context: context())
+        #expect(outcome == .failed(reason: "exit 65: bad input: no id"))
+    }
+
+    @Test func configuredPermanentCodeFailsForGood() async {
+        let configuration = ExecHandler.Configuration(command: ["/bin/sh", "-c", "echo 'usage' >&2; exit 2"], permanentExitCodes: [65, 2])
+        let handler = ExecHandler(configuration, inheritedEnvironment: Self.inherited)
+        #expect(await handler.handle(item(), context: context()) == .failed(reason: "exit 2: usage"))
+        #expect(await shell("exit 2").handle(item(), context: context()) == .retryLater(reason: "exit 2", after: nil), "not permanent by default")
+    }
+
+    @Test func exit75RetriesEvenWhenListedAsPermanent() async {
+        let configuration = ExecHandler.Configuration(command: ["/bin/sh", "-c", "exit 75"], permanentExitCodes: [65, 75])
+        #expect(!configuration.isPermanent(75) && configuration.isPermanent(65) && !configuration.isPermanent(1))
+        let handler = ExecHandler(configuration, inheritedEnvironment: Self.inherited)
+        #expect(await handler.handle(item(), context: context()) == .retryLater(reason: "exit 75", after: nil))
+    }
+
+    @Test func deathBySignalRetriesLater() async {
         let outcome = await shell("echo 'about to crash' >&2; kill -SEGV $$").handle(item(), context: context())
-        #expect(outcome == .failed(reason: "killed by signal 11: about to crash"))
+        #expect(outcome == .retryLater(reason: "killed by signal 11: about to crash", after: nil))
     }
 
     @Test func missingExecutableFails() async throws {

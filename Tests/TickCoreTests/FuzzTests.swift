@@ -109,7 +109,9 @@ struct FuzzTests {
                 _ = try TickConfigFile.parse(bytes: input, path: "fuzz.json", environment: ["V": "v"])
             } catch {
                 #expect(error.exitCode == .config)
-                #expect(error.description.hasPrefix("fuzz.json: "), "\(error.description)")
+                // "fuzz.json: …", or "fuzz.json:LINE:COLUMN: …" for a JSON syntax mistake.
+                let located = error.line.map { "fuzz.json:\($0):\(error.column ?? 0): " } ?? "fuzz.json: "
+                #expect(error.description.hasPrefix(located), "\(error.description)")
             }
         }
     }

@@ -31,16 +31,17 @@ extension TickConfigFile {
         for name in handlers.keys.sorted() {
             guard let entry = handlers[name] else { continue }
             let timeout = entry.itemTimeout ?? Self.defaultItemTimeout
+            let stop = entry.stopOnFailure
             switch entry.kind {
             case .exec(let configuration):
-                registry.register(name, ExecHandler(configuration, inheritedEnvironment: environment), itemTimeout: timeout)
+                registry.register(name, ExecHandler(configuration, inheritedEnvironment: environment), itemTimeout: timeout, stopOnFailure: stop)
             case .noop:
-                registry.register(name, NoopHandler(), itemTimeout: timeout)
+                registry.register(name, NoopHandler(), itemTimeout: timeout, stopOnFailure: stop)
             case .http(let configuration):
                 let shared = driver ?? CurlMultiDriver()
                 driver = shared
                 let handler = HTTPHandler(configuration, name: name, rateWindows: queue?.rateWindows, driver: shared)
-                registry.register(name, handler, itemTimeout: timeout, concurrencyLimit: configuration.concurrency)
+                registry.register(name, handler, itemTimeout: timeout, concurrencyLimit: configuration.concurrency, stopOnFailure: stop)
             }
         }
     }

@@ -26,10 +26,14 @@ import Darwin
 ///     ``NoopHandler``).
 ///   - `timeout_ms`: the per-item timeout when a job sets none, 1 to 86 400 000; default 60 000
 ///     (``defaultItemTimeout``).
+///   - `stop_on_failure`: `true` when a failed item should stop the job's other items; default `false`.
 ///   - `exec` only: `command` (required), a non-empty array of strings: the program and its arguments, no
-///     shell; `env`, an object of string values added to the command's environment (names like
-///     `[A-Za-z_][A-Za-z0-9_]*`, not tick's own `TICK_*` item variables); `kill_grace_ms`, the time between
-///     SIGTERM and SIGKILL when an item times out, 0 to 600 000, default 2 000.
+///     shell; a program with a `/` that does not start with one (`./bin/work`, `bin/work`) is relative to
+///     the config file's folder, a bare name is looked up in `PATH`; `env`, an object of string values added
+///     to the command's environment (names like `[A-Za-z_][A-Za-z0-9_]*`, not tick's own `TICK_*` item
+///     variables); `kill_grace_ms`, the time between SIGTERM and SIGKILL when an item times out, 0 to
+///     600 000, default 2 000; `permanent_exit_codes`, exit statuses (1–255, not 75) that dead-letter the job
+///     at once besides 65 (`EX_DATAERR`); every other non-zero exit is retried.
 ///   - `http` only: `url` (required, `https://` or `http://`), `method` (`POST`, `PUT`, `PATCH`), `headers`,
 ///     `signing_key` (required unless `"unsigned": true`), `signature_ttl_s`, `concurrency`, `rate`
 ///     (`{"requests": N, "period_ms": M}`), `max_result_bytes`, `ca_bundle`. `${NAME}` in `url`, header
@@ -40,8 +44,11 @@ import Darwin
 ///   `UTC`), `catch_up` (`"skip"`, the default, or `"all"`), `max_catch_up` (with `all`: 1 to 1000, default 24),
 ///   `job` (required: a job as `tick enqueue` takes it, without `id` and `run_at`).
 ///
-/// Other top-level keys are ignored (later versions add some); unknown keys inside a handler are errors, so
-/// a typo does not pass silently. Every problem is a ``ConfigFileError`` (exit code 78).
+/// The text must be strict JSON (no trailing comma, comment or duplicate key); a mistake is reported with
+/// its line and column. An unknown top-level key is not an error, so a config written for a newer version
+/// still runs: it is a ``warnings`` entry naming the closest known key, logged by each run and an error in
+/// `tick doctor`. Unknown keys inside a handler or schedule are errors, so a typo does not pass silently.
+/// Every problem is a ``ConfigFileError`` (exit code 78).
 public struct TickConfigFile: Sendable, Hashable {
     /// One configured handler.
     public struct Handler: Sendable, Hashable {
@@ -59,14 +66,19 @@ public struct TickConfigFile: Sendable, Hashable {
         public var kind: Kind
         /// The per-item timeout (`timeout_ms`), or `nil` for ``TickConfigFile/defaultItemTimeout``.
         public var itemTimeout: Duration?
+        /// `stop_on_failure`: whether a failed item stops the job's other items
+        /// (``HandlerRegistry/Entry/stopOnFailure``). Defaults to `false`.
+        public var stopOnFailure: Bool
 
         /// Makes a handler entry.
         /// - Parameters:
         ///   - kind: what runs.
         ///   - itemTimeout: the per-item timeout; `nil` for the default.
-        public init(kind: Kind, itemTimeout: Duration? = nil) {
+        ///   - stopOnFailure: whether a failed item stops the job's other items.
+        public init(kind: Kind, itemTimeout: Duration? = nil, stopOnFailure: Bool = false) {
             self.kind = kind
             self.itemTimeout = itemTimeout
+            self.stopOnFailure = stopOnFailure
         }
     }
 
@@ -83,6 +95,11 @@ public struct TickConfigFile: Sendable, Hashable {
 
     /// The file it was read from, as given (used in error messages).
     public var path: String
+    /// The absolute path of the folder the file is in: relative `exec` commands are resolved against it.
+    public var folder: String
+    /// Problems that do not stop a run: unknown top-level keys, each with the closest known key. A run logs
+    /// them as warnings; `tick doctor` reports them as errors.
+    public var warnings: [ConfigFileWarning] = []
     /// Handlers by name.
     public var handlers: [String: Handler]
     /// Recurring jobs by name (`schedules`), sorted by name.
@@ -94,6 +111,7 @@ public struct TickConfigFile: Sendable, Hashable {
     ///   - handlers: handlers by name.
     public init(path: String = TickConfigFile.defaultPath, handlers: [String: Handler] = [:]) {
         self.path = path
+        self.folder = Self.folder(of: path)
         self.handlers = handlers
     }
 
@@ -113,23 +131,19 @@ public struct TickConfigFile: Sendable, Hashable {
     ///   - environment: the variables `${NAME}` in an `http` handler's settings refer to.
     /// - Throws: ``ConfigFileError`` naming the file, the handler and the key at fault.
     public static func parse(bytes: [UInt8], path: String = TickConfigFile.defaultPath, environment: [String: String] = [:]) throws(ConfigFileError) -> TickConfigFile {
-        let root: JSONValue
-        do {
-            root = try JSONValue(parsing: bytes)
-        } catch {
-            throw ConfigFileError(.invalidJSON, path: path, "\(path): not valid JSON: check for a missing comma, quote or brace")
-        }
+        let root = try syntax(bytes, path: path)
         guard case .object(let top) = root else {
             throw ConfigFileError(.invalidValue, path: path, #"\#(path): the top level must be a JSON object, like {"handlers": {...}}"#)
         }
         var config = TickConfigFile(path: path)
+        config.warnings = unknownTopLevelKeys(in: top, path: path)
         switch top["handlers"] {
         case nil:
             break
         case .object(let entries)?:
             for name in entries.keys.sorted() {
                 guard let settings = entries[name] else { continue }
-                config.handlers[name] = try parseHandler(name: name, settings, path: path, environment: environment)
+                config.handlers[name] = try parseHandler(name: name, settings, path: path, folder: config.folder, environment: environment)
             }
         case _?:
             throw ConfigFileError(.invalidValue, path: path, #"\#(path): "handlers" must be an object from handler name to settings, like {"resize": {"kind": "exec", "command": ["./bin/resize"]}}"#)
@@ -140,10 +154,12 @@ public struct TickConfigFile: Sendable, Hashable {
 
     // MARK: - Handlers
 
-    private static let execKeys: Set<String> = ["kind", "command", "env", "timeout_ms", "kill_grace_ms"]
-    private static let noopKeys: Set<String> = ["kind", "timeout_ms"]
+    private static let execKeys: Set<String> = ["kind", "command", "env", "timeout_ms", "kill_grace_ms", "permanent_exit_codes", "stop_on_failure"]
+    private static let noopKeys: Set<String> = ["kind", "timeout_ms", "stop_on_failure"]
 
-    private static func parseHandler(name: String, _ settings: JSONValue, path: String, environment: [String: String]) throws(ConfigFileError) -> Handler {
+    private static func parseHandler(
+        name: String, _ settings: JSONValue, path: String, folder: String, environment: [String: String]
+    ) throws(ConfigFileError) -> Handler {
         guard isValidHandlerName(name) else {
             throw ConfigFileError(.invalidName, path: path, handler: name, #"\#(path): handler name \#(quoted(name)) is invalid: use 1–\#(maximumHandlerNameLength) letters, digits, ".", "_", "-" or ":""#)
         }
@@ -179,56 +195,19 @@ public struct TickConfigFile: Sendable, Hashable {
             }
             timeout = .milliseconds(milliseconds)
         }
-        if kindName == "http" {
-            let fields = HTTPFields(members: members, path: path, handler: name, environment: environment)
-            return Handler(kind: .http(try fields.configuration()), itemTimeout: timeout)
+        var stopOnFailure = false
+        switch members["stop_on_failure"] {
+        case nil: break
+        case .bool(let value)?: stopOnFailure = value
+        case _?: throw failure(#""stop_on_failure" must be true or false"#)
         }
-        guard kindName == "exec" else { return Handler(kind: .noop, itemTimeout: timeout) }
-        return Handler(kind: .exec(try parseExec(members, failure: failure)), itemTimeout: timeout)
-    }
-
-    /// The `command`, `env` and `kill_grace_ms` of an exec handler.
-    private static func parseExec(_ members: [String: JSONValue], failure: (String) -> ConfigFileError) throws(ConfigFileError) -> ExecHandler.Configuration {
-        guard case .array(let parts)? = members["command"], !parts.isEmpty else {
-            throw failure(#""command" must be a non-empty array of strings"#)
+        let kind: Handler.Kind
+        switch kindName {
+        case "http": kind = .http(try HTTPFields(members: members, path: path, handler: name, environment: environment).configuration())
+        case "exec": kind = .exec(try parseExec(members, folder: folder, failure: failure))
+        default: kind = .noop
         }
-        var command: [String] = []
-        for part in parts {
-            guard case .string(let text) = part else { throw failure(#""command" must be a non-empty array of strings"#) }
-            command.append(text)
-        }
-        guard let program = command.first, !program.isEmpty else {
-            throw failure(#""command" must start with the program to run, not an empty string"#)
-        }
-        if program.contains("\u{0}") || command.contains(where: { $0.contains("\u{0}") }) {
-            throw failure(#""command" must not contain NUL characters"#)
-        }
-
-        var configuration = ExecHandler.Configuration(command: command)
-        if let value = members["env"] {
-            guard case .object(let variables) = value else {
-                throw failure(#""env" must be an object of string values, like {"MODE": "fast"}"#)
-            }
-            for key in variables.keys.sorted() {
-                guard isValidVariableName(key) else {
-                    throw failure(#""env" name \#(quoted(key)) is invalid: use letters, digits and "_", not starting with a digit"#)
-                }
-                guard !ExecHandler.itemEnvironmentVariables.contains(key) else {
-                    throw failure(#""env" must not set \#(key): tick sets it for each item"#)
-                }
-                guard case .string(let text)? = variables[key], !text.contains("\u{0}") else {
-                    throw failure(#""env" value of \#(key) must be a string (quote numbers, like "8")"#)
-                }
-                configuration.environment[key] = text
-            }
-        }
-        if let value = members["kill_grace_ms"] {
-            guard let milliseconds = value.intValue, (0...maximumKillGraceMilliseconds).contains(milliseconds) else {
-                throw failure(#""kill_grace_ms" must be a whole number of milliseconds from 0 to \#(maximumKillGraceMilliseconds)"#)
-            }
-            configuration.killGrace = .milliseconds(milliseconds)
-        }
-        return configuration
+        return Handler(kind: kind, itemTimeout: timeout, stopOnFailure: stopOnFailure)
     }
 
     /// Whether `name` is 1–64 ASCII letters, digits, `.`, `_`, `-` or `:`.
@@ -277,6 +256,7 @@ public struct ConfigFileError: TickError, Equatable {
         case invalidValue
         case invalidName
         case unknownKey
+        case unusableCommand
     }
 
     let code: Code
@@ -284,13 +264,19 @@ public struct ConfigFileError: TickError, Equatable {
     public let path: String
     /// The handler at fault, if any.
     public let handler: String?
+    /// The line of a JSON syntax mistake (from 1), if that is the problem.
+    public let line: Int?
+    /// The column of a JSON syntax mistake (from 1, in characters), if that is the problem.
+    public let column: Int?
     /// The sentence shown to the user.
     public let message: String
 
-    init(_ code: Code, path: String, handler: String? = nil, _ message: String) {
+    init(_ code: Code, path: String, handler: String? = nil, line: Int? = nil, column: Int? = nil, _ message: String) {
         self.code = code
         self.path = path
         self.handler = handler
+        self.line = line
+        self.column = column
         self.message = message
     }
 

@@ -67,12 +67,17 @@ public struct TickEnvironment: Sendable {
     ///   - logger: where runs log.
     ///   - applicationName: `application_name` of the PostgreSQL connections.
     ///   - cache: keeps one PostgreSQL connection across this process's runs (`tick drain`).
-    /// - Throws: a ``TickError`` (``UpstashError``, ``ConfigFileError``, ``PostgresError``; exit code 78).
+    /// - Throws: a ``TickError`` (``UpstashError``, ``ConfigFileError``, ``PostgresError``; exit code 78),
+    ///   also when a handler cannot run (``TickConfigFile/checkHandlers(environment:)``), before any Redis
+    ///   request.
     public func runner(
         prefix: String, config: String?, logger: Logger, applicationName: String? = nil, cache: PostgresConnectionCache? = nil
     ) throws -> TickRunner {
         let queue = try queue(prefix: prefix)
         let file = try configFile(config)
+        // Logged first, so a run that stops at a handler check still says which file it read.
+        logConfigFile(file, logger: logger)
+        try file?.checkHandlers(environment: variables)
         let connector = try postgresConnector(applicationName: applicationName)
         let checkpoints: PostgresCheckpoints
         if let cache {
@@ -81,5 +86,21 @@ public struct TickEnvironment: Sendable {
             checkpoints = PostgresCheckpoints(connect: connector)
         }
         return TickRunner(queue: queue, checkpoints: checkpoints, registry: registry(file, queue: queue), schedules: file?.schedules ?? [], logger: logger)
+    }
+
+    /// Logs, once, which config file was read (info) and each unknown top-level key in it (warning).
+    func logConfigFile(_ file: TickConfigFile?, logger: Logger) {
+        guard let file else {
+            logger.info("config file read", metadata: ["config.path": "none: only built-in handlers"])
+            return
+        }
+        let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        let absolute = file.path.hasPrefix("/") ? file.path : (file.folder == "/" ? "/" : file.folder + "/") + name
+        logger.info("config file read", metadata: ["config.path": "\(absolute)", "config.handlers": "\(file.handlers.count)"])
+        for warning in file.warnings {
+            var metadata: Logger.Metadata = ["config.path": "\(absolute)", "config.key": "\(warning.key)"]
+            if let suggestion = warning.suggestion { metadata["config.suggestion"] = "\(suggestion)" }
+            logger.warning("\(warning.description)", metadata: metadata)
+        }
     }
 }

@@ -29,8 +29,12 @@ import Logging
 /// **Outcome.**
 /// - exit 0: done. Standard output, if not blank, is the result: its JSON value, or (when it is not JSON)
 ///   its text as a JSON string. For a page, standard output must be `{"next": "<cursor>" | null, "result": ...}`.
-/// - exit 75 (`EX_TEMPFAIL`): retry later, with the tail of standard error as the reason.
-/// - any other exit, or death by a signal: failed, with the tail of standard error.
+/// - exit 65 (`EX_DATAERR`: the input is bad), or another status in ``Configuration/permanentExitCodes``:
+///   failed for good (the job is dead-lettered), with the exit status and the tail of standard error.
+/// - exit 75 (`EX_TEMPFAIL`), any other non-zero exit, or death by a signal (a crash, the OOM killer):
+///   retry later with the job's backoff until its `max_attempts`, with the same kind of reason.
+/// - the program cannot be started because it is missing or not executable: failed (tick checks commands
+///   before a run claims anything, so this happens only when one is removed while tick runs).
 /// - the item's deadline passes: SIGTERM to the process group, SIGKILL after ``Configuration/killGrace``,
 ///   then retry later. Cancellation (the run's deadline, or SIGTERM to tick) does the same.
 /// - more than ``Configuration/stdoutLimit`` bytes of standard output: failed (the rest is read and
@@ -157,12 +161,11 @@ public struct ExecHandler: JobHandler {
                 return .failed(reason: "stdout exceeded \(Self.size(configuration.stdoutLimit))")
             }
             return Self.success(stdout: report.stdout, input: input)
-        case .exited(Self.temporaryFailureStatus):
-            return .retryLater(reason: Self.reason("exit \(Self.temporaryFailureStatus)", stderr: report.stderrTail), after: nil)
         case .exited(let status):
-            return .failed(reason: Self.reason("exit \(status)", stderr: report.stderrTail))
+            let reason = Self.reason("exit \(status)", stderr: report.stderrTail)
+            return configuration.isPermanent(status) ? .failed(reason: reason) : .retryLater(reason: reason, after: nil)
         case .signaled(let signal):
-            return .failed(reason: Self.reason("killed by signal \(signal)", stderr: report.stderrTail))
+            return .retryLater(reason: Self.reason("killed by signal \(signal)", stderr: report.stderrTail), after: nil)
         case .notStarted(let code):
             let reason = "cannot start \(executable): \(ChildProcessErrno(errno: code).text)"
             // A missing or unusable program stays so; running out of processes or descriptors does not.

@@ -1,4 +1,5 @@
-/// The config file check: it parses, its handlers build, and every schedule names a configured handler.
+/// The config file check: it parses, has no unknown top-level key, its handlers can run (commands exist and
+/// are executable, URLs are usable), and every schedule names a configured handler.
 extension Doctor {
     mutating func checkConfigFile() {
         let file: TickConfigFile?
@@ -13,6 +14,9 @@ extension Doctor {
             return
         }
         let registry = HandlerRegistry.standard(config: file, environment: environment, queue: nil)
+        // An unknown top-level key only warns in a run (a newer config during a rolling deploy), but doctor
+        // is where a typo like "handler" must be found.
+        let unusable = file.unusableHandlers(environment: environment)
         let handlers = file.handlers.keys.sorted().map { name -> String in
             let kind: String
             switch file.handlers[name]?.kind {
@@ -23,7 +27,14 @@ extension Doctor {
             return "\(name) (\(kind))"
         }
         let scheduleText = file.schedules.isEmpty ? "no schedules" : "schedules \(file.schedules.map(\.name).joined(separator: ", "))"
-        add("config", .ok, "\(file.path) is valid: handlers \(handlers.isEmpty ? "none" : handlers.joined(separator: ", ")); \(scheduleText)")
+        let summary = "handlers \(handlers.isEmpty ? "none" : handlers.joined(separator: ", ")); \(scheduleText)"
+        if file.warnings.isEmpty, unusable.isEmpty {
+            add("config", .ok, "\(file.path) is valid: \(summary)")
+        } else {
+            add("config", .error, "\(file.path) has problems (the config.* lines below): \(summary)")
+        }
+        for warning in file.warnings { add("config.key.\(warning.key)", .error, warning.description) }
+        for problem in unusable { add("config.handler.\(problem.handler ?? "")", .error, problem.description) }
         let known = Set(registry.names)
         for schedule in file.schedules where !known.contains(schedule.job.handler) {
             add(
