@@ -39,7 +39,7 @@ extension Doctor {
         for schedule in file.schedules where !known.contains(schedule.job.handler) {
             add(
                 "config.schedule.\(schedule.name)", .warning,
-                "schedule \(schedule.name) enqueues jobs for handler \(schedule.job.handler), which is not configured: they will be dead-lettered; add the handler to \(file.path)")
+                "schedule \(schedule.name) enqueues jobs for handler \(schedule.job.handler), which is not configured: they will wait, ready, until a run that has it claims them; add the handler to \(file.path)")
         }
     }
 }
