@@ -81,22 +81,23 @@ struct EnqueueCommand: AsyncParsableCommand {
                 let checked = try JobSpec(json: Array(spec.json.utf8))  // the same validation as a producer's JSON
                 jobs.append(checked)
             }
-            var enqueued = 0
+            var enqueued: [String] = []
             var duplicates: [String] = []
             var start = 0
             while start < jobs.count {
                 let slice = Array(jobs[start..<min(jobs.count, start + max(1, chunk))])
                 let results = try await jobQueue.enqueue(slice, nowMilliseconds: UnixTime.nowMilliseconds())
                 for (job, ok) in zip(slice, results) {
-                    if ok { enqueued += 1 } else { duplicates.append(job.id) }
+                    if ok { enqueued.append(job.id) } else { duplicates.append(job.id) }
                 }
                 start += slice.count
             }
-            for id in duplicates.prefix(20) { printError("duplicate id, not enqueued again: \(id)") }
+            Self.reportDuplicates(duplicates)
             let usage = await jobQueue.client.usage
             let summary: JSONValue = .object([
-                "enqueued": .integer(Int64(enqueued)), "duplicates": .integer(Int64(duplicates.count)), "invalid": .integer(Int64(invalid)),
-                "ids": .array(jobs.prefix(1).map { .string($0.id) }), "redis_requests": .integer(Int64(usage.requests)),
+                "enqueued": .integer(Int64(enqueued.count)), "duplicates": .integer(Int64(duplicates.count)), "invalid": .integer(Int64(invalid)),
+                "ids": .array(enqueued.map { .string($0) }),
+                "duplicate_ids": .array(duplicates.map { .string($0) }), "redis_requests": .integer(Int64(usage.requests)),
                 "redis_commands": .integer(Int64(usage.commands)),
             ])
             print(summary.serialized)
@@ -104,7 +105,16 @@ struct EnqueueCommand: AsyncParsableCommand {
         }
     }
 
-    /// The lines of a file or stdin, as bytes.
+    /// Says which ids were duplicates (a warning, not an error: the jobs exist): the first 20 by name, then
+    /// how many more; every one is in the summary's `duplicate_ids`.
+    static func reportDuplicates(_ duplicates: [String]) {
+        for id in duplicates.prefix(20) { printWarning("duplicate id, not enqueued again: \(id)") }
+        if duplicates.count > 20 {
+            printWarning("and \(duplicates.count - 20) more duplicate ids, not enqueued again (all in the summary's duplicate_ids)")
+        }
+    }
+
+    /// The lines of a file or stdin, as bytes, blank ones included (so error messages give true line numbers).
     static func lines(_ path: String) throws -> [[UInt8]] {
         let fd = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard fd >= 0 else { throw InputError("cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -117,7 +127,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             if n == 0 { break }
             data.append(contentsOf: buffer[..<n])
         }
-        return data.split(separator: 0x0A, omittingEmptySubsequences: true).map(Array.init)
+        return data.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
     }
 }
 

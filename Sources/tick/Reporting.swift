@@ -33,3 +33,9 @@ func printError(_ message: String) {
     var line = Array("tick: error: \(message)\n".utf8)
     _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
+
+/// Writes `tick: warning: <message>` to stderr.
+func printWarning(_ message: String) {
+    var line = Array("tick: warning: \(message)\n".utf8)
+    _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}

@@ -129,4 +129,61 @@ struct CLITests {
         #expect(record.stdout.contains(#""state":"ready""#), "the claimed job was handed back, not lost")
         #expect(record.stdout.contains(#""attempt":"0""#), "a release does not count as an attempt")
     }
+
+    @Test("enqueue: every enqueued id and every duplicate in the summary; 20 duplicates named, the rest counted; true line numbers after blank lines")
+    func enqueueReports() throws {
+        let p = harness.prefix
+        let first = (0..<25).map { #"{"id":"\#(p)-dup\#($0)","handler":"noop","items":[1]}"# }
+        let once = try tick(["enqueue", "--file", "-"], stdin: first.joined(separator: "\n"))
+        #expect(once.status == 0 && (once.summary["ids"] as? [String])?.count == 25, "\(once.stdout)")
+        let again = try tick(["enqueue", "--file", "-"], stdin: (first + [#"{"id":"\#(p)-new","handler":"noop","items":[1]}"#]).joined(separator: "\n"))
+        #expect(again.summary["ids"] as? [String] == ["\(p)-new"])
+        #expect((again.summary["duplicate_ids"] as? [String])?.count == 25)
+        let named = again.stderr.split(separator: "\n").filter { $0.contains("duplicate id, not enqueued again:") }
+        #expect(named.count == 20, "\(again.stderr)")
+        #expect(again.stderr.contains("and 5 more duplicate ids") && again.stderr.contains("tick: warning:"), "\(again.stderr)")
+
+        let blank = try tick(["enqueue", "--file", "-"], stdin: "\n\n" + #"{"handler":"noop","items":"nope"}"# + "\n")
+        #expect(blank.status == 65 && blank.stderr.contains("line 3:"), "\(blank.stderr)")
+    }
+
+    @Test("--log-level debug and trace add the run's steps")
+    func logLevels() throws {
+        let p = harness.prefix
+        _ = try tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-log"])
+        let debug = try tick(["run", "--log-level", "debug"])
+        #expect(debug.status == 0)
+        for message in ["\"claimed\"", "\"job started\"", "\"committed\"", "\"acknowledged\""] {
+            #expect(debug.stderr.contains(message), "\(message) missing: \(debug.stderr)")
+        }
+        #expect(!debug.stderr.contains("\"item finished\""), "items are logged at trace only")
+        _ = try tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-trace"])
+        let trace = try tick(["run", "--log-level", "trace"])
+        #expect(trace.stderr.contains("\"item finished\""), "\(trace.stderr)")
+    }
+
+    @Test("tick job against a database without tick's tables: exit 80, run tick migrate")
+    func jobWithoutSchema() throws {
+        let empty = try Self.emptyDatabase()
+        _ = try tick(["enqueue", "--handler", "noop", "--items", "1", "--id", "\(harness.prefix)-noschema"])
+        let job = try tick(["job", "\(harness.prefix)-noschema"], environment: ["DATABASE_URL": empty])
+        #expect(job.status == 80, "\(job.stdout) \(job.stderr)")
+        #expect(job.stderr.contains("tick migrate"), "\(job.stderr)")
+        let cost = try tick(["stats", "--cost"], environment: ["DATABASE_URL": empty])
+        #expect(cost.status == 80, "\(cost.stdout) \(cost.stderr)")
+    }
+
+    /// A database beside the test database with no tables at all (created once).
+    static func emptyDatabase() throws -> String {
+        let base = try TestEnvironment.databaseURL()
+        guard let slash = base.lastIndex(of: "/") else { return base }
+        let admin = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(base)))
+        defer { admin.close() }
+        if try admin.query("SELECT 1 FROM pg_database WHERE datname = 'tick_empty_test'").isEmpty {
+            do { try admin.query("CREATE DATABASE tick_empty_test") } catch {
+                if error.sqlState != "42P04", error.sqlState != "23505" { throw error }
+            }
+        }
+        return String(base[..<slash]) + "/tick_empty_test"
+    }
 }

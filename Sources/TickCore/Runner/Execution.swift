@@ -170,6 +170,12 @@ struct Execution {
             case .item(let i, _): i
             case .page(let n, _): n
             }
+        logger.trace(
+            "item finished",
+            metadata: [
+                "job.id": "\(job.claimed.id)", "item": "\(index)", "outcome": "\(Self.label(outcome))",
+                "ms": "\(Int(elapsed.milliseconds))",
+            ])
         func record(failed: Bool, result: JSONValue?, error: String?, next: String?? = nil) {
             buffer.append(.init(jobID: job.claimed.id, fence: job.claimed.fence, index: index, failed: failed, result: result?.serialized, error: error, attempt: job.claimed.attempt, nextCursor: next))
         }
@@ -214,13 +220,32 @@ struct Execution {
     /// Commits buffered records and final job states in one statement; returns jobs whose lease was lost.
     mutating func flush(finals: [CheckpointStore.FinalState]) throws(PostgresError) -> Set<String> {
         guard !buffer.isEmpty || !finals.isEmpty else { return [] }
+        let started = clock.now
         let refused = try store.record(items: buffer, finals: finals, runID: runID)
+        logger.debug(
+            "committed",
+            metadata: [
+                "items": "\(buffer.count)", "final_states": "\(finals.count)", "refused": "\(refused.count)",
+                "ms": "\(Int(started.duration(to: clock.now).milliseconds))",
+            ])
         for record in buffer where !refused.contains(record.jobID) {
             if record.failed { itemsFailed += 1 } else { itemsDone += 1 }
         }
         for job in jobs where refused.contains(job.claimed.id) { job.verdict = .lost }
         buffer.removeAll(keepingCapacity: true)
         return refused
+    }
+}
+
+extension Execution {
+    /// A short label of an outcome, for logs.
+    static func label(_ outcome: HandlerOutcome) -> String {
+        switch outcome {
+        case .done: "done"
+        case .page: "page"
+        case .failed: "failed"
+        case .retryLater: "retry_later"
+        }
     }
 }
 

@@ -103,7 +103,8 @@ public final class PostgresConnection: @unchecked Sendable {
                 if PQstatus(open) != CONNECTION_OK {
                     throw .connectionClosed(endpoint, reason: redactor(message))
                 }
-                throw .queryFailed(endpoint, sqlState: sqlState, message: redactor(message))
+                throw .queryFailed(
+                    endpoint, sqlState: sqlState, message: redactor(message), missingTickTable: sqlState == "42P01" && message.contains("\"tick_"))
             }
         }
     }

@@ -207,7 +207,12 @@ extension PostgresError {
             endpoint: endpoint)
     }
 
-    static func queryFailed(_ endpoint: PostgresEndpoint, sqlState: String?, message: String) -> PostgresError {
+    /// - Parameter missingTickTable: the statement failed because one of tick's own tables does not exist: the
+    ///   schema was never migrated (exit 80, "run tick migrate"), decided on the server's unredacted message.
+    static func queryFailed(_ endpoint: PostgresEndpoint, sqlState: String?, message: String, missingTickTable: Bool = false) -> PostgresError {
+        if missingTickTable {
+            return schemaTooOld(endpoint, current: 0, expected: Migrations.tick.latestVersion)
+        }
         var advice = ""
         // undefined_table, undefined_column, undefined_function: the schema is probably not migrated.
         if let sqlState, ["42P01", "42703", "42883"].contains(sqlState) {

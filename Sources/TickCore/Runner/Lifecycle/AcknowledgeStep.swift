@@ -15,6 +15,7 @@ struct AcknowledgeStep {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return false
         }
+        ledger.logger.debug("acknowledged", metadata: ["jobs": "\(acknowledgements.count)", "applied": "\(applied.filter { $0 }.count)"])
         for (acknowledgement, ok) in zip(acknowledgements, applied) {
             guard ok else {
                 ledger.report.jobsLost += 1

@@ -19,6 +19,13 @@ struct ClaimStep {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return nil
         }
+        ledger.logger.debug(
+            "claimed",
+            metadata: [
+                "jobs": "\(claim.jobs.count)", "queues": "\(ledger.options.queues.joined(separator: ","))", "batch": "\(ledger.options.batch)",
+                "scheduled": "\(claim.scheduled.count)", "dead_lettered": "\(claim.deadLettered.count)",
+                "ms": "\(Int(ledger.start.duration(to: ledger.clock.now).milliseconds))",
+            ])
         ledger.report.claimed = claim.jobs.count
         ledger.report.jobsScheduled = claim.scheduled.count
         ledger.report.jobsDead += claim.deadLettered.count

@@ -38,6 +38,12 @@ struct StartStep {
             let loaded = try store.begin(active.map(\.start))
             for job in active {
                 if let checkpoint = loaded[job.claimed.id] { job.resume(from: checkpoint) } else { job.stop(.lost) }
+                ledger.logger.debug(
+                    "job started",
+                    metadata: [
+                        "job.id": "\(job.claimed.id)", "handler": "\(job.spec.handler)", "attempt": "\(job.claimed.attempt)",
+                        "items.done_before": "\(job.done.count)", "lease": "\(loaded[job.claimed.id] == nil ? "lost" : "held")",
+                    ])
             }
             return Started(store: store, runID: runID, active: active, rejected: rejected)
         } catch {
