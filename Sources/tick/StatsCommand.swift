@@ -27,7 +27,7 @@ struct StatsCommand: AsyncParsableCommand {
                     .object([
                         "queue": .string(s.queue), "ready": .integer(Int64(s.ready)), "delayed": .integer(Int64(s.delayed)),
                         "leased": .integer(Int64(s.leased)), "dead": .integer(Int64(s.dead)), "due_delayed": .integer(Int64(s.dueDelayed)),
-                        "expired_leases": .integer(Int64(s.expiredLeases)),
+                        "expired_leases": .integer(Int64(s.expiredLeases)), "paused": .bool(s.paused),
                         "oldest_ready_enqueued_at": s.oldestReadyEnqueuedAt.map { .integer($0) } ?? .null,
                     ])
                 }).serialized)
@@ -35,7 +35,9 @@ struct StatsCommand: AsyncParsableCommand {
             }
             print("queue                 ready  delayed   leased     dead")
             for s in stats {
-                print(s.queue.padded(20), String(s.ready).leftPadded(7), String(s.delayed).leftPadded(8), String(s.leased).leftPadded(8), String(s.dead).leftPadded(8))
+                print(
+                    s.queue.padded(20), String(s.ready).leftPadded(7), String(s.delayed).leftPadded(8), String(s.leased).leftPadded(8),
+                    String(s.dead).leftPadded(8), s.paused ? "  paused" : "")
             }
             if stats.isEmpty { print("(no queues yet)") }
         }

@@ -16,10 +16,14 @@ extension Doctor {
             let name = "queue.\(s.queue)"
             var message = "ready \(s.ready), delayed \(s.delayed), leased \(s.leased), dead \(s.dead)"
             var level = DoctorCheck.Level.ok
+            if s.paused {
+                level = .warning
+                message = "paused (tick pause): runs lease nothing from it; tick resume \(s.queue) to resume; " + message
+            }
             if let oldest = s.oldestReadyEnqueuedAt {
                 let age = max(0, now - oldest)
                 message += "; oldest ready job enqueued \(Self.age(age)) ago"
-                if age > stale {
+                if age > stale, !s.paused {
                     level = .warning
                     message += ": runs are not keeping up or not running; check the cron, raise --batch, or run tick drain"
                 }

@@ -49,9 +49,12 @@ public struct JobQueue: Sendable {
         public var scheduled: [String] = []
         /// Ready jobs the claim left alone because the run cannot execute their handler.
         public var skipped: [SkippedHandler] = []
+        /// The queues asked for that are paused (nothing was leased from them).
+        public var paused: [String] = []
 
         /// Makes a claim.
-        public init(jobs: [ClaimedJob], deadLettered: [String] = [], scheduled: [String] = [], skipped: [SkippedHandler] = []) {
+        public init(jobs: [ClaimedJob], deadLettered: [String] = [], scheduled: [String] = [], skipped: [SkippedHandler] = [], paused: [String] = []) {
+            self.paused = paused
             self.jobs = jobs
             self.deadLettered = deadLettered
             self.scheduled = scheduled
@@ -142,7 +145,7 @@ public struct JobQueue: Sendable {
             arguments += schedule.slots.map { RedisArgument(String($0 * 1000)) }
         }
         let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
-        guard let parts = reply.array, parts.count == 4, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
+        guard let parts = reply.array, parts.count == 5, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
             let skipped = parts[3].array, flat.count % 5 == 0, skipped.count % 3 == 0
         else {
             throw .protocolError(host: client.configuration.host, detail: "the claim script returned an unexpected shape", status: 200)
@@ -158,7 +161,9 @@ public struct JobQueue: Sendable {
             guard let queue = skipped[index].string, let handler = skipped[index + 1].string, let ready = skipped[index + 2].int else { return nil }
             return SkippedHandler(queue: queue, handler: handler, ready: ready)
         }
-        return Claim(jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string), skipped: skips)
+        return Claim(
+            jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string), skipped: skips,
+            paused: (parts[4].array ?? []).compactMap(\.string))
     }
 
     /// Ends the leases of many jobs in one request. Returns, per acknowledgement, whether it applied
@@ -203,6 +208,7 @@ public struct JobQueue: Sendable {
             guard let f = row.array, f.count >= 7, let name = f[0].string else { return nil }
             var stats = QueueStats(queue: name, ready: f[1].int ?? 0, delayed: f[2].int ?? 0, leased: f[3].int ?? 0, dead: f[4].int ?? 0, dueDelayed: f[5].int ?? 0, expiredLeases: f[6].int ?? 0)
             if f.count > 7, let oldest = f[7].int { stats.oldestReadyEnqueuedAt = Int64(oldest) }
+            if f.count > 9 { stats.paused = f[9].int == 1 }
             if f.count > 8, let pairs = f[8].array {
                 for index in stride(from: 0, to: pairs.count - 1, by: 2) {
                     if let handler = pairs[index].string, let count = pairs[index + 1].int { stats.readyByHandler[handler] = count }
@@ -240,4 +246,6 @@ public struct QueueStats: Sendable, Hashable, Codable {
     public var oldestReadyEnqueuedAt: Int64? = nil
     /// Ready jobs per handler they name (handlers with none left out).
     public var readyByHandler: [String: Int] = [:]
+    /// Whether the queue is paused (`tick pause`): runs lease nothing from it.
+    public var paused = false
 }

@@ -11,9 +11,11 @@ extension QueueScripts {
     /// enqueue script left in the old ready set, moves due delayed jobs to ready, takes back expired leases
     /// (dead-lettering a job whose last attempt's lease expired), and leases ready jobs of the named handlers
     /// by priority, then enqueue time, across their sets, until the batch is full. Ready jobs of other
-    /// handlers are counted, never touched.
+    /// handlers are counted, never touched. A paused queue (`P:paused`: its name, or `*`) gets its
+    /// bookkeeping (due delayed jobs, expired leases) but leases nothing.
     /// Returns `{ {id, spec, attempt, fence, queue, ...}, {dead id, ...}, {scheduled id, ...},
-    /// {queue, handler, ready count, ...} }` (the last: ready jobs left for want of a handler).
+    /// {queue, handler, ready count, ...}, {paused queue, ...} }` (ready jobs left for want of a handler; the
+    /// queues asked for that are paused).
     public static let claim = script(
         """
         local bad = layout_error()
@@ -53,8 +55,12 @@ extension QueueScripts {
             redis.call('HSET', schedules_key, name, string.format('%.0f', due[#due]))
           end
         end
+        local paused, pausedOut = {}, {}
+        for _, name in ipairs(redis.call('SMEMBERS', paused_key)) do paused[name] = true end
         for qi = 7, 6 + nq do
           local q = ARGV[qi]
+          local isPaused = paused[q] or paused['*']
+          if isPaused then pausedOut[#pausedOut + 1] = q end
           local delayed, leased = delayed_key(q), leased_key(q)
           local legacy = legacy_ready_key(q)
           if redis.call('EXISTS', legacy) == 1 then
@@ -88,7 +94,7 @@ extension QueueScripts {
           local heads = {}
           for _, h in ipairs(redis.call('SMEMBERS', handlers_key(q))) do
             if known[h] then
-              if taken < batch then
+              if taken < batch and not isPaused then
                 local rows = redis.call('ZRANGE', ready_key(q, h), 0, batch - taken - 1, 'WITHSCORES')
                 if #rows == 0 then redis.call('SREM', handlers_key(q), h) end
                 for r = 1, #rows, 2 do heads[#heads + 1] = {tonumber(rows[r + 1]), rows[r], h} end
@@ -127,6 +133,6 @@ extension QueueScripts {
             end
           end
         end
-        return {out, dead, scheduled, skipped}
+        return {out, dead, scheduled, skipped, pausedOut}
         """)
 }

@@ -110,7 +110,7 @@ public enum QueueScripts: Sendable {
         """)
 
     /// ARGV: prefix, now. Returns per known queue `{queue, ready, delayed, leased, dead, due delayed, expired leases,
-    /// oldest ready enqueued_at (ms, or false when nothing is ready), {handler, ready count, ...}}`.
+    /// oldest ready enqueued_at (ms, or false when nothing is ready), {handler, ready count, ...}, paused (1 or 0)}`.
     ///
     /// A ready job's score is `(100 - priority) * 1e13 + enqueued_at`, so the oldest ready job is the head of
     /// one of the priority bands of one handler's set: the script visits the head of each non-empty band (one
@@ -121,6 +121,8 @@ public enum QueueScripts: Sendable {
         local out = {}
         local queues = redis.call('SMEMBERS', queues_key)
         table.sort(queues)
+        local paused = {}
+        for _, name in ipairs(redis.call('SMEMBERS', paused_key)) do paused[name] = true end
         for _, q in ipairs(queues) do
           local oldest, ready, byHandler = false, 0, {}
           local handlers = redis.call('SMEMBERS', handlers_key(q))
@@ -145,7 +147,8 @@ public enum QueueScripts: Sendable {
           end
           out[#out + 1] = {q, ready, redis.call('ZCARD', delayed_key(q)),
             redis.call('ZCARD', leased_key(q)), redis.call('ZCARD', dead_key(q)),
-            redis.call('ZCOUNT', delayed_key(q), '-inf', now), redis.call('ZCOUNT', leased_key(q), '-inf', now), oldest, byHandler}
+            redis.call('ZCOUNT', delayed_key(q), '-inf', now), redis.call('ZCOUNT', leased_key(q), '-inf', now), oldest, byHandler,
+            (paused[q] or paused['*']) and 1 or 0}
         end
         return out
         """)

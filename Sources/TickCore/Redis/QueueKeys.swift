@@ -13,6 +13,7 @@
 /// | `P:schedules` | hash | schedule name → last slot enqueued (ms) |
 /// | `P:rate:NAME` | hash | an http handler's shared rate window |
 /// | `P:layout` | string | the layout version written by `tick migrate` |
+/// | `P:paused` | set | paused queues (`*`: every queue) |
 public struct QueueKeys: Sendable, Hashable {
     /// The layout this binary reads and writes. A prefix without a `P:layout` key is in layout 1 (written
     /// before layouts had versions) when it holds tick's data (`P:queues`), else it is new: the first script
@@ -53,6 +54,10 @@ public struct QueueKeys: Sendable, Hashable {
     public func rate(_ name: String) -> String { "\(prefix):\(Self.rateSegment):\(name)" }
     /// `P:layout`: the layout version.
     public var layout: String { "\(prefix):\(Self.layoutSegment)" }
+    /// `P:paused`: the paused queues; the member ``allQueues`` pauses every queue.
+    public var paused: String { "\(prefix):\(Self.pausedSegment)" }
+    /// The member of `P:paused` that pauses every queue, present and future.
+    public static let allQueues = "*"
 
     private static let jobSegment = "job"
     private static let queueSegment = "q"
@@ -62,6 +67,7 @@ public struct QueueKeys: Sendable, Hashable {
     private static let schedulesSegment = "schedules"
     private static let rateSegment = "rate"
     private static let layoutSegment = "layout"
+    private static let pausedSegment = "paused"
 
     /// The first word of the error a script answers when the prefix holds another layout:
     /// `TICKLAYOUT <found> <expected>`.
@@ -82,6 +88,7 @@ public struct QueueKeys: Sendable, Hashable {
         \(QueueSet.allCases.map { "local function \($0.rawValue)_key(q) return p .. ':\(queueSegment):' .. q .. ':\($0.rawValue)' end" }.joined(separator: "\n"))
         local queues_key, schedules_key, layout_key = p .. ':\(queuesSegment)', p .. ':\(schedulesSegment)', p .. ':\(layoutSegment)'
         local function rate_key(name) return p .. ':\(rateSegment):' .. name end
+        local paused_key = p .. ':\(pausedSegment)'
         local function layout_error()
           local found = redis.call('GET', layout_key)
           if not found then

@@ -21,7 +21,7 @@ extension DashboardResponder {
             "hasQueues": !stats.isEmpty,
             "queues": stats.map { s -> [String: Any] in
                 [
-                    "name": s.queue, "ready": s.ready, "delayed": s.delayed, "leased": s.leased, "dead": s.dead,
+                    "name": s.queue, "paused": s.paused, "ready": s.ready, "delayed": s.delayed, "leased": s.leased, "dead": s.dead,
                     "dueDelayed": s.dueDelayed > 0 ? s.dueDelayed : false, "expiredLeases": s.expiredLeases > 0 ? s.expiredLeases : false,
                     "deadHref": "\(base)/dead?queue=\(DashboardForm.encode(s.queue))",
                 ]

@@ -24,6 +24,7 @@ struct ClaimStep {
             metadata: [
                 "jobs": "\(claim.jobs.count)", "queues": "\(ledger.options.queues.joined(separator: ","))", "batch": "\(ledger.options.batch)",
                 "scheduled": "\(claim.scheduled.count)", "dead_lettered": "\(claim.deadLettered.count)",
+                "paused": "\(claim.paused.joined(separator: ","))",
                 "ms": "\(Int(ledger.start.duration(to: ledger.clock.now).milliseconds))",
             ])
         ledger.report.claimed = claim.jobs.count

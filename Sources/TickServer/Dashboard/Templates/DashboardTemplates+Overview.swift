@@ -11,7 +11,7 @@ extension DashboardTemplates {
             <tbody>
             {{#queues}}
             <tr data-queue="{{name}}">
-              <td>{{name}}</td>
+              <td>{{name}}{{#paused}} <span class="badge" data-paused="1">paused</span>{{/paused}}</td>
               <td class="num" data-count="ready">{{ready}}</td>
               <td class="num" data-count="delayed">{{delayed}}{{#dueDelayed}} <span class="hint">({{dueDelayed}} due)</span>{{/dueDelayed}}</td>
               <td class="num" data-count="leased">{{leased}}{{#expiredLeases}} <span class="hint">({{expiredLeases}} expired)</span>{{/expiredLeases}}</td>
