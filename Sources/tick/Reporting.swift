@@ -39,3 +39,9 @@ func printWarning(_ message: String) {
     var line = Array("tick: warning: \(message)\n".utf8)
     _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
+
+/// Writes `tick: note: <message>` to stderr (information, not a problem).
+func printNote(_ message: String) {
+    var line = Array("tick: note: \(message)\n".utf8)
+    _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
