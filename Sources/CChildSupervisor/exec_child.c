@@ -12,6 +12,8 @@
 #define TICK_SIGNAL_COUNT 65
 #endif
 
+/// Every disposition to its default (the caller's ignored ones would survive `execve`), then no signal
+/// blocked; in this order, so that a signal is never delivered to a handler of the caller's.
 static void reset_signals(void) {
     struct sigaction defaults;
     memset(&defaults, 0, sizeof defaults);

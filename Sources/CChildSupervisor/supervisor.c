@@ -18,12 +18,6 @@
 #include <sys/syscall.h>
 #endif
 
-#if defined(NSIG)
-#define TICK_SIGNAL_COUNT NSIG
-#else
-#define TICK_SIGNAL_COUNT 65
-#endif
-
 /// Write end of the supervisor's SIGCHLD self-pipe (its own copy of this variable, after the fork).
 static int child_signal_fd = -1;
 
@@ -44,18 +38,15 @@ static void set_disposition(int number, void (*handler)(int)) {
     (void)sigaction(number, &action, NULL);
 }
 
-/// No handler of the caller's (its code must not run here); ignore what would stop the supervisor early.
+/// No handler of the caller's may run here (its code is not async-signal-safe): every signal but SIGCHLD
+/// is blocked, so none is delivered (SIGKILL and SIGSTOP aside), and SIGCHLD wakes the loop. Blocking takes two
+/// system calls where resetting every disposition takes one per signal; the child resets them before exec.
 static void take_signals(void) {
-    for (int number = 1; number < TICK_SIGNAL_COUNT; number++) {
-        if (number == SIGKILL || number == SIGSTOP) continue;
-        set_disposition(number, SIG_DFL);
-    }
-    const int ignored[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE};
-    for (size_t index = 0; index < sizeof ignored / sizeof ignored[0]; index++) set_disposition(ignored[index], SIG_IGN);
     set_disposition(SIGCHLD, on_child_signal);
-    sigset_t none;
-    sigemptyset(&none);
-    (void)sigprocmask(SIG_SETMASK, &none, NULL);
+    sigset_t all_but_child;
+    sigfillset(&all_but_child);
+    sigdelset(&all_but_child, SIGCHLD);
+    (void)sigprocmask(SIG_SETMASK, &all_but_child, NULL);
 }
 
 static void close_range_from(int first, int last) {

@@ -47,7 +47,7 @@ typedef struct tick_supervisor_plan {
 /// blocked), reports `STARTED` or `NOT_STARTED`, reports `EXITED` or `SIGNALED` when the child ends, and
 /// on end of file on the lifeline kills the child's process group, reaps the child and exits 0.
 ///
-/// The supervisor itself ignores SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGPIPE, keeps no descriptor but
+/// The supervisor itself blocks every signal but SIGCHLD (only SIGKILL stops it early), keeps no descriptor but
 /// the plan's (its standard streams are /dev/null), and stays in the caller's process group.
 /// @return the supervisor's pid, or -1 with `errno` set (the fork failed).
 pid_t tick_supervisor_start(const tick_supervisor_plan *plan);

@@ -40,6 +40,8 @@ struct ChildProcessRun {
     /// How the child ended, as its supervisor reported it.
     private var ending: ChildProcess.Ending?
     private var report = ChildProcess.Report(ending: .skipped)
+    /// The supervisor of the child, released but not yet reaped.
+    private var releasedSupervisor: ChildSupervisor?
 
     init(request: ChildProcess.Request, wake: ChildWakeSignal) {
         self.request = request
@@ -87,8 +89,15 @@ struct ChildProcessRun {
         closeDescriptor(&stdoutFD)
         closeDescriptor(&stderrFD)
         supervisor.release()
+        releasedSupervisor = supervisor
         report.ending = ending ?? .statusLost
         return report
+    }
+
+    /// Reaps the child's supervisor, if there was one. Called after ``run()``'s report is handed over, so
+    /// that the item does not wait for the supervisor's exit.
+    func reapSupervisor() {
+        releasedSupervisor?.reap()
     }
 
     // MARK: - The loop

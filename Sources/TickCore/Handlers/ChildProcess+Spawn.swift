@@ -114,5 +114,6 @@ extension ChildProcess {
     private static func abandon(_ spawned: Spawned) {
         for fd in [spawned.stdin, spawned.stdout, spawned.stderr] { close(fd) }
         spawned.supervisor.release()
+        spawned.supervisor.reap()
     }
 }

@@ -86,6 +86,7 @@ enum ChildProcess {
                 let started = DetachedThread.start {
                     var run = ChildProcessRun(request: request, wake: wake)
                     continuation.resume(returning: run.run())
+                    run.reapSupervisor()
                 }
                 if let failure = started {
                     continuation.resume(returning: Report(ending: .notStarted(errno: failure)))

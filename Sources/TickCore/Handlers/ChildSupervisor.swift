@@ -13,7 +13,8 @@ import CChildSupervisor
 /// tick holds the lifeline's write end (close-on-exec) for as long as the child may live. When tick dies for
 /// any reason, SIGKILL included, the kernel closes it, and the supervisor SIGKILLs the group at once: the item
 /// runs again in a later run, so a grace period would only let its side effect race the retry. When the child
-/// ends normally, tick sweeps the group, then ``release()`` closes the lifeline and reaps the supervisor.
+/// ends normally, tick sweeps the group, then ``release()`` closes the lifeline, and ``reap()`` (after the
+/// item's report is handed over, off its critical path) waits for the supervisor's exit.
 ///
 /// The supervisor keeps the child unreaped until the lifeline closes, so the child's pid keeps naming its
 /// process group for every `kill(-pid, …)` tick sends (SIGTERM at a deadline, SIGKILL after the grace).
@@ -58,10 +59,14 @@ struct ChildSupervisor: Sendable {
     }
 
     /// Closes the lifeline (the supervisor kills what is left of the group, reaps the child and exits) and
-    /// reaps the supervisor. Call once, after the last signal to the child's group.
+    /// the report pipe. Call once, after the last signal to the child's group.
     func release() {
         close(lifeline)
         close(reports)
+    }
+
+    /// Waits for the supervisor to exit, after ``release()``, and reaps it.
+    func reap() {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
