@@ -32,11 +32,15 @@ let package = Package(
         // SHA-256 / HMAC for signed HTTP deliveries; libcurl loads libcrypto anyway.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
+        // The supervisor between tick and each exec child: a forked copy of the worker running only
+        // async-signal-safe C, which kills the child's process group when tick dies (docs/architecture.md).
+        .target(name: "CChildSupervisor"),
+
         // All of tick's logic. No ArgumentParser, no SwiftNIO: the cron path stays small and starts fast.
         .target(
             name: "TickCore",
             dependencies: [
-                "CCurl", "CLibPQ", "CCrypto",
+                "CCurl", "CLibPQ", "CCrypto", "CChildSupervisor",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

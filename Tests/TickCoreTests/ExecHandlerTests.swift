@@ -220,6 +220,23 @@ struct ExecHandlerTests {
         #expect(outcome == .failed(reason: "cannot start \(path): No such file or directory"))
     }
 
+    /// The command's supervisor (its parent) passes the status on: an exit status and a signal stay apart.
+    @Test func exit137AndSIGKILLAreToldApart() async {
+        #expect(await shell("exit 137").handle(item(), context: context()) == .failed(reason: "exit 137"))
+        #expect(await shell("kill -KILL $$").handle(item(), context: context()) == .failed(reason: "killed by signal 9"))
+    }
+
+    /// A name without `/` is looked up in the worker's `PATH` (as `posix_spawnp` did); a file that is not
+    /// executable fails for good with the system's reason.
+    @Test func commandNameIsFoundInPATHAndANonExecutableFileFails() async throws {
+        let found = ExecHandler(.init(command: ["printf", "found"]), inheritedEnvironment: Self.inherited)
+        #expect(await found.handle(item(), context: context()) == .done(result: .string("found")))
+        let path = try temporaryDirectory().appendingPathComponent("not-executable").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o644]))
+        let denied = ExecHandler(.init(command: [path]), inheritedEnvironment: Self.inherited)
+        #expect(await denied.handle(item(), context: context()) == .failed(reason: "cannot start \(path): Permission denied"))
+    }
+
     // MARK: - Deadlines and cancellation
 
     @Test func timeoutStopsTheChildAndRetries() async {

@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// The blocking part of a ``ChildProcess`` run, on its dedicated thread: spawn, pump stdin/stdout/stderr
-/// with `poll()`, stop the child at the deadline or on cancellation, sweep its process group, reap it.
+/// with `poll()`, stop the child at the deadline or on cancellation, sweep its process group, and release its
+/// ``ChildSupervisor`` (which reports the child's end through a pipe and reaps it).
 struct ChildProcessRun {
     /// Where the child is in its life.
     private enum Phase: Equatable {
@@ -19,8 +20,8 @@ struct ChildProcessRun {
         case killed
     }
 
-    /// Upper bound of one `poll()` wait while output pipes are open, so the loop notices the child's exit
-    /// even when a grandchild keeps the pipes open.
+    /// Upper bound of one `poll()` wait. The supervisor's report wakes the loop when the child exits; the
+    /// bound keeps deadlines and the kill grace checked whatever happens to the pipes.
     private static let pollCeiling: Duration = .milliseconds(50)
     /// Bytes read or written per system call.
     private static let chunkSize = 64 * 1024
@@ -36,7 +37,11 @@ struct ChildProcessRun {
     private var wakeConsumed = false
     private var phase = Phase.running
     private var exitedAt: ContinuousClock.Instant?
+    /// How the child ended, as its supervisor reported it.
+    private var ending: ChildProcess.Ending?
     private var report = ChildProcess.Report(ending: .skipped)
+    /// The supervisor of the child, released but not yet reaped.
+    private var releasedSupervisor: ChildSupervisor?
 
     init(request: ChildProcess.Request, wake: ChildWakeSignal) {
         self.request = request
@@ -62,9 +67,11 @@ struct ChildProcessRun {
             return report
         }
         let pid: pid_t
+        let supervisor: ChildSupervisor
         switch ChildProcess.spawn(argv: request.argv, environment: request.environment) {
         case .success(let spawned):
             pid = spawned.pid
+            supervisor = spawned.supervisor
             stdinFD = spawned.stdin
             stdoutFD = spawned.stdout
             stderrFD = spawned.stderr
@@ -73,23 +80,30 @@ struct ChildProcessRun {
             return report
         }
         if request.stdin.isEmpty { closeStdin() }
-        pump(pid: pid)
+        pump(pid: pid, supervisor: supervisor)
 
-        // The leader is a zombie (not yet reaped), so its pid still names the group: kill whatever it left
-        // behind in the group, then reap it.
+        // The leader is a zombie (its supervisor reaps it only on release), so its pid still names the group:
+        // kill whatever it left behind in the group, then let the supervisor reap it and exit.
         kill(-pid, SIGKILL)
         closeDescriptor(&stdinFD)
         closeDescriptor(&stdoutFD)
         closeDescriptor(&stderrFD)
-        report.ending = reap(pid: pid)
+        supervisor.release()
+        releasedSupervisor = supervisor
+        report.ending = ending ?? .statusLost
         return report
+    }
+
+    /// Reaps the child's supervisor, if there was one. Called after ``run()``'s report is handed over, so
+    /// that the item does not wait for the supervisor's exit.
+    func reapSupervisor() {
+        releasedSupervisor?.reap()
     }
 
     // MARK: - The loop
 
-    private mutating func pump(pid: pid_t) {
+    private mutating func pump(pid: pid_t, supervisor: ChildSupervisor) {
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
-        var exitCheckInterval: Duration = .milliseconds(1)
         while true {
             let now = clock.now
             if exitedAt == nil {
@@ -106,7 +120,7 @@ struct ChildProcessRun {
                 case .terminating, .killed:
                     break
                 }
-                if Self.hasExited(pid: pid) { exitedAt = now }
+                if childHasEnded(supervisor) { exitedAt = now }
             }
             let outputOpen = stdoutFD >= 0 || stderrFD >= 0
             if let exitedAt, !outputOpen || now >= exitedAt + request.outputLinger { return }
@@ -123,17 +137,13 @@ struct ChildProcessRun {
                 }
             }
             var wait = Self.pollCeiling
-            if !outputOpen && exitedAt == nil {
-                // Output closed but the child still runs (or is about to be a zombie): back off from 1 ms.
-                wait = exitCheckInterval
-                exitCheckInterval = min(exitCheckInterval * 2, Self.pollCeiling)
-            }
             if let until { wait = min(wait, max(.zero, until - now)) }
 
             var fds: [pollfd] = []
             if stdinFD >= 0 { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
             if stdoutFD >= 0 { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
             if stderrFD >= 0 { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
+            if exitedAt == nil { fds.append(pollfd(fd: supervisor.reports, events: Int16(POLLIN), revents: 0)) }
             if phase == .running && !wakeConsumed {
                 fds.append(pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0))
             }
@@ -214,27 +224,17 @@ struct ChildProcessRun {
 
     // MARK: - Process status
 
-    /// Whether the child has ended, without reaping it (`WNOWAIT`), so its pid keeps naming its group.
-    private static func hasExited(pid: pid_t) -> Bool {
-        var info = siginfo_t()
-        let status = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
-        if status != 0 { return errno == ECHILD }  // reaped by someone else (SIGCHLD ignored)
-        #if canImport(Darwin)
-        return info.si_pid == pid
-        #else
-        return info._sifields._kill.si_pid == pid
-        #endif
-    }
-
-    private func reap(pid: pid_t) -> ChildProcess.Ending {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return .statusLost }
+    /// Whether the supervisor reported the child's end (or is gone), read without blocking.
+    private mutating func childHasEnded(_ supervisor: ChildSupervisor) -> Bool {
+        switch supervisor.receive() {
+        case .message(.ended(let how)):
+            ending = how
+            return true
+        case .closed:
+            return true  // the supervisor was killed by someone else: the status is lost
+        case .message(.started), .message(.notStarted), .nothing:
+            return false
         }
-        // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros, not imported into Swift.
-        let signal = status & 0x7f
-        if signal == 0 { return .exited((status >> 8) & 0xff) }
-        return .signaled(signal)
     }
 
     private static func milliseconds(roundingUp duration: Duration) -> Int32 {

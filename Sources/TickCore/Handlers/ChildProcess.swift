@@ -7,8 +7,9 @@ import Darwin
 #endif
 import Synchronization
 
-/// One run of a child process, as ``ExecHandler`` needs it: spawned with `posix_spawn` in its own process
-/// group, fed `stdin`, its output read with `poll()`, stopped at a deadline or on cancellation, then reaped.
+/// One run of a child process, as ``ExecHandler`` needs it: started in its own process group by a
+/// ``ChildSupervisor`` (which kills the group if tick dies), fed `stdin`, its output read with `poll()`,
+/// stopped at a deadline or on cancellation, then reaped.
 ///
 /// The blocking work (poll, waitpid) runs on a dedicated thread per child, never on Swift's cooperative
 /// pool, which is as wide as the CPU count: many children in flight must not starve other tasks.
@@ -40,11 +41,11 @@ enum ChildProcess {
         case exited(Int32)
         /// A signal killed it.
         case signaled(Int32)
-        /// It could not be started (`errno` from `pipe`, `pthread_create` or `posix_spawn`).
+        /// It could not be started (`errno` from `pipe`, `pthread_create`, `fork` or `execve`).
         case notStarted(errno: Int32)
         /// It was never started: the deadline had passed or the task was cancelled first.
         case skipped
-        /// It ended, but its status was taken by someone else (SIGCHLD set to SIG_IGN reaps children).
+        /// It ended, but how is unknown: its supervisor was killed by someone else before reporting it.
         case statusLost
     }
 
@@ -85,6 +86,7 @@ enum ChildProcess {
                 let started = DetachedThread.start {
                     var run = ChildProcessRun(request: request, wake: wake)
                     continuation.resume(returning: run.run())
+                    run.reapSupervisor()
                 }
                 if let failure = started {
                     continuation.resume(returning: Report(ending: .notStarted(errno: failure)))

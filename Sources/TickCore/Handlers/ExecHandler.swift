@@ -41,6 +41,17 @@ import Logging
 ///   discarded, so memory stays bounded).
 ///
 /// When the command exits, anything it left running in its process group is killed.
+///
+/// **Children die with their run.** Each command's parent is a small supervisor (the `CChildSupervisor`
+/// target: a forked copy of the worker running only async-signal-safe C, so it needs no extra binary and works
+/// the same in `tick run`, `tick drain`, `tick-serve` and any program linking TickCore). The worker holds the
+/// write end of a lifeline pipe to it; when the worker dies for any reason, SIGKILL included, the kernel closes
+/// that end and the supervisor SIGKILLs the command's whole process group, grandchildren included, at once (no
+/// grace: the item runs again in a later run, and its side effect must not race that retry). While the worker
+/// lives, the supervisor only reports the command's exit status; timeouts, the kill grace and the results
+/// are the worker's, as above. `PR_SET_PDEATHSIG` is no substitute: `posix_spawn` cannot set it, it reaches
+/// only the direct child, and it fires when the spawning thread exits. Cost: a `fork` per item (about a
+/// millisecond of CPU with a `/bin/true` command; docs/architecture.md has the figures).
 public struct ExecHandler: JobHandler {
     /// tick's own secrets, never passed to a command: `UPSTASH_REDIS_REST_TOKEN`, `CRON_SECRET`,
     /// `TICK_DASHBOARD_TOKEN`. Pass one explicitly through ``Configuration/environment`` if a command needs it.
