@@ -186,7 +186,9 @@ public struct ExecHandler: JobHandler {
             // Only when the deadline passed or the task was cancelled before the start: handled above.
             return .retryLater(reason: "not started", after: nil)
         case .statusLost:
-            return .failed(reason: Self.reason("exit status lost (is SIGCHLD ignored?)", stderr: report.stderrTail))
+            // The child's supervisor died before it reported (something killed it): the item's fate is
+            // unknown, so it runs again.
+            return .retryLater(reason: Self.reason("exit status lost: the child's supervisor was killed", stderr: report.stderrTail), after: nil)
         }
     }
 
