@@ -13,7 +13,9 @@ import Glibc
 @Suite("Children die with their run", .serialized)
 struct ChildLifelineTests {
     /// How long the child and the grandchild sleep before each appends its marker line.
-    static let itemSleepSeconds = 3
+    /// Long enough that a loaded test process (the whole suite runs in parallel on 2 cores) still finds the
+    /// item's processes running when it kills tick; the test then waits this long for late side effects.
+    static let itemSleepSeconds = 12
 
     /// One item's files: its config, its two pid files and the marker file.
     struct ItemFiles {

@@ -34,6 +34,7 @@ local function leased_key(q) return p .. ':q:' .. q .. ':leased' end
 local function dead_key(q) return p .. ':q:' .. q .. ':dead' end
 local queues_key, schedules_key, layout_key = p .. ':queues', p .. ':schedules', p .. ':layout'
 local function rate_key(name) return p .. ':rate:' .. name end
+local paused_key = p .. ':paused'
 local function layout_error()
   local found = redis.call('GET', layout_key)
   if not found then
