@@ -112,4 +112,35 @@ struct ConfigCheckTests {
         record = try await harness.queue().record(of: id)
         #expect(record["state"] == "done", "\(record)")
     }
+
+    @Test("an exec command crashing on item 1 of 4: items 0, 2 and 3 finish in the same run; item 1 finishes on the next attempt")
+    func crashedItemDoesNotStopTheOthers() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try write(
+            "bin/work",
+            """
+            #!/bin/sh
+            d="$(dirname "$0")"
+            echo "$TICK_ITEM_INDEX" >> "$d/runs"
+            if [ "$TICK_ITEM_INDEX" = 1 ] && [ ! -e "$d/crashed" ]; then touch "$d/crashed"; echo 'item 1 crashes' >&2; exit 1; fi
+            exit 0
+            """, executable: true)
+        let config = try write("tick.json", #"{"handlers": {"work": {"kind": "exec", "command": ["bin/work"]}}}"#)
+        let id = "\(harness.prefix)-four"
+        let job = #"{"id": "\#(id)", "handler": "work", "items": [0, 1, 2, 3], "backoff": {"base_ms": 1000, "max_ms": 1000}}"#
+        #expect(try tick(["enqueue", "--file", "-", "--log-format", "json"], stdin: job + "\n").status == 0)
+
+        let first = try tick(["run", "--config", config, "--log-format", "json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try harness.items()[id].map { $0.filter { $0.value.state == "done" }.keys.sorted() } == [0, 2, 3])
+        let record = try await harness.queue().record(of: id)
+        #expect(record["state"] == "delayed" && record["error"]?.contains("item 1: exit 1: item 1 crashes") == true, "\(record)")
+
+        try await Task.sleep(for: .milliseconds(1200))
+        let second = try tick(["run", "--config", config, "--log-format", "json"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try await harness.queue().record(of: id)["state"] == "done")
+        let runs = try String(contentsOf: directory.appendingPathComponent("bin/runs"), encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(runs.sorted() == ["0", "1", "1", "2", "3"], "each item once, item 1 twice: \(runs)")
+    }
 }

@@ -47,3 +47,15 @@ struct UpstashLimitTests {
         #expect(enqueue.stderr.contains("record size"), "\(enqueue.stderr)")
     }
 }
+
+extension UpstashLimitTests {
+    @Test("tick doctor shows a used-up quota as an error naming the limit")
+    func doctorShowsALimit() throws {
+        let endpoint = try ScriptedHTTPServer(replies: [.status(400, body: #"{"error":"ERR max daily request limit exceeded"}"#)])
+        defer { endpoint.stop() }
+        let doctor = try tick(["doctor", "--jobs-per-day", "10"], endpoint: endpoint)
+        #expect(doctor.status == 83, "\(doctor.stdout)")
+        let line = doctor.stdout.split(separator: "\n").first { $0.hasPrefix("error") && $0.contains("daily request limit") }
+        #expect(line != nil, "\(doctor.stdout)")
+    }
+}
