@@ -104,6 +104,8 @@ public struct TickConfigFile: Sendable, Hashable {
     public var handlers: [String: Handler]
     /// Recurring jobs by name (`schedules`), sorted by name.
     public var schedules: [Schedule] = []
+    /// How long finished work is kept (`retention`); the defaults when the file has none.
+    public var retention = Retention()
 
     /// Makes a configuration in code.
     /// - Parameters:
@@ -149,6 +151,7 @@ public struct TickConfigFile: Sendable, Hashable {
             throw ConfigFileError(.invalidValue, path: path, #"\#(path): "handlers" must be an object from handler name to settings, like {"resize": {"kind": "exec", "command": ["./bin/resize"]}}"#)
         }
         if let schedules = top["schedules"] { config.schedules = try parseSchedules(schedules, path: path) }
+        if let retention = top["retention"] { config.retention = try parseRetention(retention, path: path) }
         return config
     }
 

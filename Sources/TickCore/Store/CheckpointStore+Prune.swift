@@ -1,0 +1,72 @@
+/// Retention in PostgreSQL: removes what is finished and old, in bounded batches, and never the checkpoint of
+/// a job that is still queued (ready, delayed, leased, retrying, released or dead: it must resume).
+extension CheckpointStore {
+    /// What one prune statement removed (or, for a dry run, would remove).
+    public struct Pruned: Sendable, Equatable {
+        public var jobs = 0
+        public var items = 0
+        public var runs = 0
+
+        /// Nothing removed.
+        public init(jobs: Int = 0, items: Int = 0, runs: Int = 0) {
+            self.jobs = jobs
+            self.items = items
+            self.runs = runs
+        }
+    }
+
+    /// Removes up to `limit` jobs that finished (`done`) more than `age` ago, with their item records, in one
+    /// statement; with `dryRun`, counts them all instead.
+    public func pruneFinishedJobs(olderThan age: Duration, limit: Int, dryRun: Bool) throws(PostgresError) -> Pruned {
+        let old = "state = '\(CheckpointState.done.rawValue)' AND updated_at < now() - make_interval(secs => $1)"
+        let sql =
+            dryRun
+            ? """
+            SELECT count(*) AS jobs, coalesce(sum((SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id)), 0) AS items
+            FROM tick_jobs j WHERE \(old)
+            """
+            : """
+            WITH doomed AS (SELECT job_id FROM tick_jobs WHERE \(old) LIMIT $2),
+              items AS (DELETE FROM tick_items WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
+              jobs AS (DELETE FROM tick_jobs WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1)
+            SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM items) AS items
+            """
+        let parameters: [PostgresParameter] = dryRun ? [.double(age.milliseconds / 1000)] : [.double(age.milliseconds / 1000), .int(limit)]
+        let row = try connection.query(sql, parameters).first
+        return Pruned(jobs: try row?.int("jobs") ?? 0, items: try row?.int("items") ?? 0)
+    }
+
+    /// Removes the checkpoints (and item records) of `ids` whose state is `dead`: jobs whose dead letter was just
+    /// removed from Redis, so nothing can resume them. With `dryRun`, counts them.
+    public func pruneDeadJobs(_ ids: [String], dryRun: Bool) throws(PostgresError) -> Pruned {
+        guard !ids.isEmpty else { return Pruned() }
+        let dead = "job_id = ANY($1::text[]) AND state = '\(CheckpointState.dead.rawValue)'"
+        let sql =
+            dryRun
+            ? "SELECT count(*) AS jobs, coalesce(sum((SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id)), 0) AS items FROM tick_jobs j WHERE \(dead)"
+            : """
+            WITH doomed AS (SELECT job_id FROM tick_jobs WHERE \(dead)),
+              items AS (DELETE FROM tick_items WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
+              jobs AS (DELETE FROM tick_jobs WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1)
+            SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM items) AS items
+            """
+        let row = try connection.query(sql, [PostgresArray.text(ids)]).first
+        return Pruned(jobs: try row?.int("jobs") ?? 0, items: try row?.int("items") ?? 0)
+    }
+
+    /// Removes up to `limit` runs that started more than `age` ago (oldest first, by `tick_runs_started_at_idx`);
+    /// with `dryRun`, counts them all.
+    public func pruneRuns(olderThan age: Duration, limit: Int, dryRun: Bool) throws(PostgresError) -> Pruned {
+        let old = "started_at < now() - make_interval(secs => $1)"
+        let sql =
+            dryRun
+            ? "SELECT count(*) AS runs FROM tick_runs WHERE \(old)"
+            : """
+            WITH doomed AS (SELECT run_id FROM tick_runs WHERE \(old) ORDER BY started_at LIMIT $2),
+              runs AS (DELETE FROM tick_runs WHERE run_id IN (SELECT run_id FROM doomed) RETURNING 1)
+            SELECT count(*) AS runs FROM runs
+            """
+        let parameters: [PostgresParameter] = dryRun ? [.double(age.milliseconds / 1000)] : [.double(age.milliseconds / 1000), .int(limit)]
+        return Pruned(runs: try connection.query(sql, parameters).first?.int("runs") ?? 0)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import TickCore
+
+/// `tick prune` against the real services, in a database of its own: exactly what is past its age goes, and every
+/// checkpoint a queued job needs stays (a pruned-around job still resumes without redoing its items).
+@Suite("retention", .serialized)
+struct PruneTests {
+    let harness: RunnerHarness
+    let databaseURL: String
+    let environment: [String: String]
+
+    init() throws {
+        harness = try RunnerHarness()
+        databaseURL = try Self.database()
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = databaseURL
+        environment["TICK_PREFIX"] = harness.prefix
+        environment.removeValue(forKey: "TICK_CONFIG")
+        self.environment = environment
+    }
+
+    /// `tick_prune_test`, emptied and migrated: pruning is global, so no other suite may share it.
+    static func database() throws -> String {
+        let base = try TestEnvironment.databaseURL()
+        guard let slash = base.lastIndex(of: "/") else { return base }
+        let admin = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(base)))
+        defer { admin.close() }
+        if try admin.query("SELECT 1 FROM pg_database WHERE datname = 'tick_prune_test'").isEmpty {
+            try admin.query("CREATE DATABASE tick_prune_test")
+        }
+        let url = String(base[..<slash]) + "/tick_prune_test"
+        let connection = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url)))
+        defer { connection.close() }
+        try Migrations.tick.apply(on: connection)
+        try connection.query("TRUNCATE tick_items, tick_jobs, tick_runs")
+        return url
+    }
+
+    func tick(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String, summary: [String: Any]) {
+        let output = try runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
+        let line = output.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        return (output.status, output.stdout, output.stderr, (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:])
+    }
+
+    func sql(_ text: String, _ parameters: [PostgresParameter] = []) throws -> PostgresResult {
+        let connection = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(databaseURL)))
+        defer { connection.close() }
+        return try connection.query(text, parameters)
+    }
+
+    func jobRows() throws -> Set<String> {
+        Set(try sql("SELECT job_id FROM tick_jobs").compactMap { try $0.string("job_id") })
+    }
+
+    @Test("past their age: a finished job and its items, a run, a dead letter and its checkpoint; kept: a recent finished job, an old unfinished one, a retried dead job's checkpoint")
+    func prune() async throws {
+        let p = harness.prefix
+        let queue = try harness.queue()
+        let day: Int64 = 86_400_000
+        let now = UnixTime.nowMilliseconds()
+        let (old, recent, resumable, expired, retried) = ("\(p)-old", "\(p)-recent", "\(p)-resumable", "\(p)-expired", "\(p)-retried")
+        // Two finished jobs (one aged 8 days), recorded by a real run.
+        _ = try await queue.enqueue([.items(old, count: 3, handler: "noop"), .items(recent, count: 1, handler: "noop")], nowMilliseconds: now)
+        #expect(try tick(["run"]).summary["jobs_completed"] as? Int == 2)
+        _ = try sql("UPDATE tick_jobs SET updated_at = now() - interval '8 days' WHERE job_id = $1", [.text(old)])
+        // An unfinished job (2 of 4 items done, released 40 days ago): its checkpoint must survive.
+        _ = try await queue.enqueue([.items(resumable, count: 4, handler: "noop")], nowMilliseconds: now)
+        _ = try sql(
+            """
+            INSERT INTO tick_jobs (job_id, queue, handler, fence, items_total, attempt, state, updated_at)
+            VALUES ($1, 'default', 'noop', 1, 4, 1, 'released', now() - interval '40 days')
+            """, [.text(resumable)])
+        _ = try sql("INSERT INTO tick_items (job_id, item_index, state, fence, attempt) VALUES ($1, 0, 'done', 1, 1), ($1, 1, 'done', 1, 1)", [.text(resumable)])
+        // Two dead letters from 31 days ago, each with a dead checkpoint; one is then retried (queued again).
+        _ = try await queue.enqueue([.items(expired, count: 1, handler: "dead"), .items(retried, count: 1, handler: "dead")], nowMilliseconds: now)
+        let claim = try await queue.claim(queues: ["default"], handlers: ["dead"], batch: 2, lease: .seconds(60), nowMilliseconds: now)
+        _ = try await queue.acknowledge(claim.jobs.map { .init(job: $0, outcome: .dead(reason: "test")) }, nowMilliseconds: now - 31 * day)
+        for id in [expired, retried] {
+            _ = try sql(
+                "INSERT INTO tick_jobs (job_id, queue, handler, fence, items_total, attempt, state, updated_at) VALUES ($1, 'default', 'dead', 1, 1, 1, 'dead', now() - interval '31 days')",
+                [.text(id)])
+        }
+        #expect(try await queue.retryDead(queue: "default", ids: [retried]) == 1)
+        _ = try sql("INSERT INTO tick_runs (trigger, started_at, budget_ms, claimed) VALUES ('cron', now() - interval '31 days', 1000, 1)")
+
+        let dry = try tick(["prune", "--dry-run", "--json"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.summary["finished_jobs"] as? Int == 1 && dry.summary["finished_items"] as? Int == 3, "\(dry.stdout)")
+        #expect(dry.summary["runs"] as? Int == 1 && dry.summary["dead_letters"] as? Int == 1, "\(dry.stdout)")
+        #expect(try jobRows().contains(old), "a dry run removes nothing")
+
+        let pruned = try tick(["prune", "--json"])
+        #expect(pruned.status == 0, "\(pruned.stderr)")
+        #expect(pruned.summary["finished_jobs"] as? Int == 1 && pruned.summary["runs"] as? Int == 1, "\(pruned.stdout)")
+        #expect(pruned.summary["dead_letters"] as? Int == 1 && pruned.summary["dead_checkpoints"] as? Int == 1, "\(pruned.stdout)")
+        let rows = try jobRows()
+        #expect(!rows.contains(old) && !rows.contains(expired), "\(rows)")
+        #expect(rows.isSuperset(of: [recent, resumable, retried]), "\(rows)")
+        #expect(try sql("SELECT count(*) AS n FROM tick_items WHERE job_id = $1", [.text(old)]).first?.int("n") == 0)
+        #expect(try await queue.record(of: expired).isEmpty, "the dead letter left Redis")
+        #expect(try sql("SELECT count(*) AS n FROM tick_runs WHERE started_at < now() - interval '30 days'").first?.int("n") == 0)
+
+        // The job pruned around resumes: only its two unfinished items run.
+        let resumed = try tick(["run"])
+        #expect(resumed.summary["jobs_completed"] as? Int == 1 && resumed.summary["items_done"] as? Int == 2, "\(resumed.stdout)")
+        #expect(resumed.summary["jobs_skipped"] as? Int == 1, "the retried dead job waits for its handler")
+        let text = try tick(["prune"])
+        #expect(text.stdout.contains("finished jobs  removed 0") && text.stdout.contains("dead letters   removed 0"), "\(text.stdout)")
+    }
+}
