@@ -49,3 +49,50 @@ extension QueueScripts {
         return changed
         """)
 }
+
+extension QueueScripts {
+    /// ARGV: prefix, op (`count`, `retry` or `purge`), queue (`` for every queue), needle (lower case, `` for
+    /// any reason), cutoff (Unix ms: only jobs that died before it; `` for any age), scan cap. Visits the newest
+    /// dead jobs of each queue up to the cap and acts on those whose reason contains the needle and that died
+    /// before the cutoff. Returns `{matched, acted, scanned, total dead in the queues visited}`.
+    public static let deadFilter = script(
+        """
+        local op, only, needle, cutoff, cap = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+        if op ~= 'count' then
+          local bad = layout_error()
+          if bad then return bad end
+        end
+        local queues = {only}
+        if only == '' then queues = redis.call('SMEMBERS', queues_key) end
+        local matched, acted, scanned, total = 0, 0, 0, 0
+        for _, q in ipairs(queues) do
+          local dead = dead_key(q)
+          total = total + redis.call('ZCARD', dead)
+          local upper = '+inf'
+          if cutoff ~= '' then upper = '(' .. cutoff end
+          local ids = redis.call('ZREVRANGEBYSCORE', dead, upper, '-inf', 'LIMIT', 0, cap)
+          for _, id in ipairs(ids) do
+            scanned = scanned + 1
+            local jk = job_key(id)
+            local reason = string.lower(redis.call('HGET', jk, 'error') or '')
+            if needle == '' or string.find(reason, needle, 1, true) then
+              matched = matched + 1
+              if op ~= 'count' and redis.call('ZREM', dead, id) == 1 then
+                if op == 'purge' then
+                  redis.call('DEL', jk)
+                else
+                  local score = redis.call('HGET', jk, 'score')
+                  if score then
+                    redis.call('HSET', jk, 'attempt', 0)
+                    redis.call('HDEL', jk, 'error')
+                    make_ready(q, jk, id, score)
+                  end
+                end
+                acted = acted + 1
+              end
+            end
+          end
+        end
+        return {matched, acted, scanned, total}
+        """)
+}

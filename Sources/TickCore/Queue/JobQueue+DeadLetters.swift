@@ -43,3 +43,55 @@ extension JobQueue {
         return reply.int ?? 0
     }
 }
+
+extension JobQueue {
+    /// Which dead jobs a bulk action selects: reason text, age, queue.
+    public struct DeadFilter: Sendable, Hashable {
+        /// Only jobs whose reason contains this (case-insensitive); `nil` for any reason.
+        public var reasonContains: String?
+        /// Only jobs that died before this (Unix ms); `nil` for any age.
+        public var diedBefore: Int64?
+        /// Only this queue; `nil` for every queue.
+        public var queue: String?
+
+        /// A filter; every field optional.
+        public init(reasonContains: String? = nil, diedBefore: Int64? = nil, queue: String? = nil) {
+            self.reasonContains = reasonContains
+            self.diedBefore = diedBefore
+            self.queue = queue
+        }
+    }
+
+    /// What a bulk action found and did.
+    public struct DeadFilterResult: Sendable, Hashable {
+        public var matched: Int
+        public var acted: Int
+        /// Dead jobs visited, and dead jobs in the queues visited (more than ``scanCap`` per queue: run again).
+        public var scanned: Int
+        public var total: Int
+    }
+
+    /// Dead jobs visited per queue and request, newest first.
+    public static let scanCap = 10_000
+
+    /// The action of a bulk dead-letter request.
+    public enum DeadAction: String, Sendable {
+        case count, retry, purge
+    }
+
+    /// Counts, retries or purges the dead jobs `filter` selects, in one request.
+    public func deadLetters(_ action: DeadAction, matching filter: DeadFilter) async throws(UpstashError) -> DeadFilterResult {
+        let arguments = [
+            RedisArgument(prefix), RedisArgument(action.rawValue), RedisArgument(filter.queue ?? ""),
+            RedisArgument((filter.reasonContains ?? "").lowercased()), RedisArgument(filter.diedBefore.map { String($0) } ?? ""),
+            RedisArgument(Self.scanCap),
+        ]
+        let reply = try await client.eval(QueueScripts.deadFilter, arguments: arguments, idempotent: true)
+        guard let parts = reply.array, parts.count == 4, let matched = parts[0].int, let acted = parts[1].int, let scanned = parts[2].int,
+            let total = parts[3].int
+        else {
+            throw .protocolError(host: client.configuration.host, detail: "the dead-letter filter script returned an unexpected shape", status: 200)
+        }
+        return DeadFilterResult(matched: matched, acted: acted, scanned: scanned, total: total)
+    }
+}
