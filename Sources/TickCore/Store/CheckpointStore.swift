@@ -260,3 +260,22 @@ extension CheckpointStore {
             itemsFailed: try row.int("failed") ?? 0, lastFailure: failure)
     }
 }
+
+extension CheckpointStore {
+    /// Items done and in all (when known) of each job of `ids` that a run has started, in one statement.
+    public func progress(of ids: [String]) throws(PostgresError) -> [String: (done: Int, total: Int?)] {
+        guard !ids.isEmpty else { return [:] }
+        let result = try connection.query(
+            """
+            SELECT j.job_id, j.items_total,
+              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.done.rawValue)') AS done
+            FROM tick_jobs j WHERE j.job_id = ANY($1::text[])
+            """, [PostgresArray.text(ids)])
+        var progress: [String: (done: Int, total: Int?)] = [:]
+        for row in result {
+            guard let id = try row.string("job_id") else { continue }
+            progress[id] = (try row.int("done") ?? 0, try row.int("items_total"))
+        }
+        return progress
+    }
+}
