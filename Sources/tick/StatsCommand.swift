@@ -2,6 +2,10 @@ import ArgumentParser
 import TickCLI
 import TickCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `tick stats`: counts per queue, in one Redis request.
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Ready, delayed, leased and dead jobs per queue (one Redis request); --cost projects Upstash commands a month.")
@@ -53,6 +57,14 @@ struct JobCommand: AsyncParsableCommand {
     @OptionGroup var queueOptions: QueueOptions
     @Argument(help: "The job's id.")
     var id: String
+    @Flag(name: .long, help: "Print JSON (the default when stdout is not a terminal).")
+    var json = false
+    @Flag(name: .long, help: "Print the human-readable form (the default on a terminal).")
+    var text = false
+
+    func validate() throws {
+        if json && text { throw ValidationError("--json or --text, not both") }
+    }
 
     func run() async throws {
         try await reportingErrors {
@@ -82,7 +94,8 @@ struct JobCommand: AsyncParsableCommand {
             guard !record.isEmpty || output["checkpoint"].map({ $0 != .null }) == true else {
                 throw InputError("no job \(id) in Redis or PostgreSQL (finished jobs stay in Redis for 24 h)")
             }
-            print(JSONValue.object(output).serialized)
+            let human = text || (!json && isatty(STDOUT_FILENO) == 1)
+            print(human ? JobText.render(id: id, output) : JSONValue.object(output).serialized)
         }
     }
 }

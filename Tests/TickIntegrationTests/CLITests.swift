@@ -60,6 +60,9 @@ struct CLITests {
 
         let job = try tick(["job", "\(p)-3"])
         #expect(job.status == 0)
+        let human = try tick(["job", "\(p)-3", "--text"])
+        #expect(human.stdout.contains("items       [####################] 3/3 done, 0 failed"), "\(human.stdout)")
+        #expect(human.stdout.contains("redis       done · attempt 1/5"), "\(human.stdout)")
         let shown = job.summary
         #expect((shown["redis"] as? [String: Any])?["state"] as? String == "done")
         let checkpoint = shown["checkpoint"] as? [String: Any]
