@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// Durations given as a whole number and a unit (`30s`, `15m`, `1h`, `7d`), as `tick runs --since` takes them.
-public enum DurationFlag {
+public enum DurationFlag: Sendable {
     /// Seconds in each unit a duration flag accepts.
     static let units: [Character: Int] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
 
