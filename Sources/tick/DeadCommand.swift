@@ -67,14 +67,19 @@ struct DeadCommand: AsyncParsableCommand {
 
         var isSet: Bool { reasonMatch != nil || olderThan != nil || allQueues }
 
+        /// `--older-than`: 1 s to 400 days.
+        static func age(_ text: String) throws -> Duration {
+            .seconds(try DurationFlag.seconds(text, flag: "--older-than", range: 1...(400 * 86_400)))
+        }
+
         func validate() throws {
-            if let olderThan { _ = try AgeFlag.parse(olderThan, flag: "--older-than") }
+            if let olderThan { _ = try Self.age(olderThan) }
             if let reasonMatch, reasonMatch.isEmpty { throw ValidationError("--reason-match must not be empty") }
         }
 
         /// The filter these flags give, for `queue` unless `--all-queues`.
         func filter(queue: String) throws -> JobQueue.DeadFilter {
-            let age = try olderThan.map { try AgeFlag.parse($0, flag: "--older-than") }
+            let age = try olderThan.map(Self.age)
             return JobQueue.DeadFilter(
                 reasonContains: reasonMatch, diedBefore: age.map { UnixTime.nowMilliseconds() - Int64($0.milliseconds) },
                 queue: allQueues ? nil : queue)

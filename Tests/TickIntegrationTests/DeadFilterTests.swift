@@ -59,7 +59,7 @@ struct DeadFilterTests {
         #expect(try await harness.queue().record(of: "\(p)-bad")["state"] == "dead", "a job that does not match stays")
 
         let bad = try tick(["dead", "retry", "--older-than", "5x"])
-        #expect(bad.status == 64 && bad.stderr.contains("--older-than must be a whole number and a unit"), "\(bad.stderr)")
+        #expect(bad.status == 64 && bad.stderr.contains("--older-than must be a whole number followed by s, m, h or d"), "\(bad.stderr)")
         let both = try tick(["dead", "retry", "some-id", "--reason-match", "x"])
         #expect(both.status == 64 && both.stderr.contains("one of them"), "\(both.stderr)")
     }
