@@ -45,6 +45,7 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         var openError: PostgresError?
         var failRecordAt: Int?
         var recordError: PostgresError?
+        var prunes = 0
     }
 
     private let state = Mutex(State())
@@ -129,6 +130,15 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         }
         return try result.get()
     }
+
+    /// Counts the calls; the fake keeps no ages, so it removes nothing.
+    public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> CheckpointStore.Pruned {
+        state.withLock { $0.prunes += 1 }
+        return CheckpointStore.Pruned()
+    }
+
+    /// How often a run pruned.
+    public var prunes: Int { state.withLock { $0.prunes } }
 
     public func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError) {
         state.withLock { $0.runs[runID] = .some(report) }

@@ -269,6 +269,17 @@ import TickTestSupport
         #expect(report.itemsDone == 2 && report.jobsCompleted == 1)
     }
 
+    @Test func runsThatClaimedWorkPruneOnTheirCadenceIdleRunsNever() async {
+        let fixture = RunnerFixture()
+        var runner = fixture.runner
+        runner.retention = Retention()
+        runner.pruneEveryRuns = 2
+        _ = await runner.run(RunnerFixture.options())
+        #expect(fixture.checkpoints.prunes == 0, "idle: no store, no prune")
+        for n in 0..<4 { await fixture.enqueue("j\(n)") ; _ = await runner.run(RunnerFixture.options()) }
+        #expect(fixture.checkpoints.prunes == 2, "runs 2 and 4 of 4 prune")
+    }
+
     @Test func schedulesTravelInTheClaim() async throws {
         var fixture = RunnerFixture()
         let job = JobSpec(id: "ignored", handler: "noop", work: .items([.null]))

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 import TickCore
 
@@ -107,5 +108,36 @@ struct PruneTests {
         #expect(resumed.summary["jobs_skipped"] as? Int == 1, "the retried dead job waits for its handler")
         let text = try tick(["prune"])
         #expect(text.stdout.contains("finished jobs  removed 0") && text.stdout.contains("dead letters   removed 0"), "\(text.stdout)")
+    }
+
+    @Test("a run prunes a bounded batch after its acknowledgement, on its cadence; the figure printed is the prune's own time")
+    func runsPrune() async throws {
+        let p = harness.prefix
+        let queue = try harness.queue()
+        let now = UnixTime.nowMilliseconds()
+        _ = try await queue.enqueue([.items("\(p)-aged", count: 2, handler: "noop")], nowMilliseconds: now)
+        #expect(try tick(["run"]).summary["jobs_completed"] as? Int == 1)
+        _ = try sql("UPDATE tick_jobs SET updated_at = now() - interval '8 days' WHERE job_id = $1", [.text("\(p)-aged")])
+        _ = try sql("INSERT INTO tick_runs (trigger, started_at, budget_ms, claimed) VALUES ('cron', now() - interval '40 days', 1000, 1)")
+
+        var registry = HandlerRegistry()
+        registry.register("noop", NoopHandler())
+        let url = databaseURL
+        var runner = TickRunner(queue: queue, registry: registry, logger: .init(label: "prune-test")) { timeout throws(PostgresError) in
+            try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url), connectTimeout: timeout))
+        }
+        runner.retention = Retention()
+        runner.pruneEveryRuns = 1
+        _ = try await queue.enqueue([.items("\(p)-next", count: 1, handler: "noop")], nowMilliseconds: now)
+        let started = ContinuousClock.now
+        let report = await runner.run(RunOptions())
+        let runTime = started.duration(to: .now)
+        #expect(report.jobsCompleted == 1)
+        #expect(!(try jobRows()).contains("\(p)-aged"), "the aged finished job went with the run")
+        #expect(try sql("SELECT count(*) AS n FROM tick_runs WHERE started_at < now() - interval '30 days'").first?.int("n") == 0)
+        #expect(try jobRows().contains("\(p)-next"), "the job the run finished stays")
+        let idle = await runner.run(RunOptions())
+        #expect(idle.exitReason == .idle && idle.redisRequests == 1, "an idle run opens no connection, so it prunes nothing")
+        print("automatic prune: a run with one job and a prune batch took \(Int(runTime.milliseconds)) ms in all")
     }
 }

@@ -85,7 +85,9 @@ public struct TickEnvironment: Sendable {
         } else {
             checkpoints = PostgresCheckpoints(connect: connector)
         }
-        return TickRunner(queue: queue, checkpoints: checkpoints, registry: registry(file, queue: queue), schedules: file?.schedules ?? [], logger: logger)
+        var runner = TickRunner(queue: queue, checkpoints: checkpoints, registry: registry(file, queue: queue), schedules: file?.schedules ?? [], logger: logger)
+        runner.retention = file?.retention ?? Retention()
+        return runner
     }
 
     /// Logs, once, which config file was read (info) and each unknown top-level key in it (warning).

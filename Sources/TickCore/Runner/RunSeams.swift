@@ -24,6 +24,9 @@ public protocol CheckpointRecording {
     func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> Set<String>
     /// Records the run's end.
     func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError)
+    /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`: the automatic
+    /// part of retention, done by a run after its acknowledgement.
+    func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> CheckpointStore.Pruned
 }
 
 /// Opens the checkpoint store of one run (a PostgreSQL connection) and takes it back after the run.
@@ -38,7 +41,13 @@ extension JobQueue: JobQueueing {
     public func usage() async -> RedisUsage { await client.usage }
 }
 
-extension CheckpointStore: CheckpointRecording {}
+extension CheckpointStore: CheckpointRecording {
+    public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned {
+        var pruned = try pruneFinishedJobs(olderThan: retention.finishedJobs, limit: limit, dryRun: false)
+        pruned.runs = try pruneRuns(olderThan: retention.runs, limit: limit, dryRun: false).runs
+        return pruned
+    }
+}
 
 /// Checkpoints in PostgreSQL: connects per run (or hands out a kept connection, `tick drain`) and closes or keeps it after.
 public struct PostgresCheckpoints: CheckpointConnecting {

@@ -20,6 +20,17 @@ public struct TickRunner: Sendable {
     public let schedules: [Schedule]
     /// The clocks the run reads.
     public let clock: any TickClock
+    /// What runs prune after their acknowledgement (`nil`: nothing; `tick prune` does it by hand).
+    public var retention: Retention?
+    /// Runs that claimed work prune once every this many (by run id): 60, about hourly at one run a minute.
+    public var pruneEveryRuns = TickRunner.defaultPruneEveryRuns
+    /// Rows of each kind one automatic prune removes at most.
+    public var pruneLimit = TickRunner.defaultPruneLimit
+
+    /// 60 runs.
+    public static let defaultPruneEveryRuns = 60
+    /// 500 rows.
+    public static let defaultPruneLimit = 500
     /// Where the run logs.
     public let logger: Logger
 
@@ -77,6 +88,11 @@ public struct TickRunner: Sendable {
         guard await AcknowledgeStep(queue: queue).run(started.rejected + acknowledgements, &ledger) else { return await ledger.finish() }
         if let postgresFailure { return await ledger.fail(postgresFailure, reason: .postgresUnavailable) }
         // 7. Report.
-        return await ReportStep().run(store: started.store, runID: started.runID, stoppedEarly: execution.stoppedEarly, &ledger)
+        let report = await ReportStep().run(store: started.store, runID: started.runID, stoppedEarly: execution.stoppedEarly, &ledger)
+        // 8. Retention, after the work is acknowledged and recorded: never an idle run, never before the work.
+        if let retention, pruneEveryRuns > 0, started.runID % Int64(pruneEveryRuns) == 0 {
+            PruneStep(retention: retention, limit: pruneLimit).run(store: started.store, ledger.logger, clock: clock)
+        }
+        return report
     }
 }
