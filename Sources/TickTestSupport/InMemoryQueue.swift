@@ -80,11 +80,11 @@ public actor InMemoryQueue: JobQueueing {
             records[id] = record
         }
         var jobs: [JobQueue.ClaimedJob] = []
-        var skipped: [String: Int] = [:]
+        var skipped: [QueueAndHandler: Int] = [:]
         for id in order {
             guard var record = records[id], record.state == .ready, queues.contains(record.queue) else { continue }
             guard handlers.contains(record.handler) else {
-                skipped[record.queue + "\u{0}" + record.handler, default: 0] += 1
+                skipped[QueueAndHandler(queue: record.queue, handler: record.handler), default: 0] += 1
                 continue
             }
             guard jobs.count < batch else { continue }
@@ -95,10 +95,8 @@ public actor InMemoryQueue: JobQueueing {
             records[id] = record
             jobs.append(JobQueue.ClaimedJob(id: id, json: record.json, attempt: record.attempt, fence: record.fence, queue: record.queue))
         }
-        let skips = skipped.keys.sorted().map { key in
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-            return JobQueue.SkippedHandler(queue: parts[0], handler: parts.count > 1 ? parts[1] : "", ready: skipped[key] ?? 0)
-        }
+        let skips = skipped.map { JobQueue.SkippedHandler(queue: $0.key.queue, handler: $0.key.handler, ready: $0.value) }
+            .sorted { ($0.queue, $0.handler) < ($1.queue, $1.handler) }
         return JobQueue.Claim(jobs: jobs, deadLettered: dead, skipped: skips)
     }
 
@@ -144,4 +142,10 @@ public actor InMemoryQueue: JobQueueing {
     public func failAcknowledgements(with error: UpstashError?) { acknowledgeError = error }
     /// A job's record.
     public func record(_ id: String) -> Record? { records[id] }
+}
+
+/// A queue and a handler, as the claim counts the ready jobs it leaves alone.
+private struct QueueAndHandler: Hashable {
+    var queue: String
+    var handler: String
 }

@@ -56,11 +56,12 @@ struct ResumeCommand: AsyncParsableCommand {
             let queue = try environment.queue(prefix: environment.prefix(queueOptions.prefix))
             let resumed = try await queue.resume(all ? nil : queues)
             if all {
-                print("every queue resumed (\(resumed) pause\(resumed == 1 ? "" : "s") lifted)")
+                print("every queue resumed (\(resumed.count) pause\(resumed.count == 1 ? "" : "s") lifted)")
                 return
             }
-            print("resumed: \(queues.joined(separator: ", "))\(resumed < queues.count ? " (\(queues.count - resumed) were not paused)" : "")")
-            if try await queue.pausedQueues().contains(QueueKeys.allQueues) {
+            let unpaused = queues.count - resumed.count
+            print("resumed: \(queues.joined(separator: ", "))\(unpaused > 0 ? " (\(unpaused) were not paused)" : "")")
+            if resumed.allStillPaused {
                 printWarning("every queue is still paused by tick pause --all: run tick resume --all to lift it")
             }
         }

@@ -29,19 +29,16 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 }
 
 /// Writes `tick: error: <message>` to stderr.
-func printError(_ message: String) {
-    var line = Array("tick: error: \(message)\n".utf8)
-    _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-}
+func printError(_ message: String) { printStderr("error", message) }
 
 /// Writes `tick: warning: <message>` to stderr.
-func printWarning(_ message: String) {
-    var line = Array("tick: warning: \(message)\n".utf8)
-    _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-}
+func printWarning(_ message: String) { printStderr("warning", message) }
 
 /// Writes `tick: note: <message>` to stderr (information, not a problem).
-func printNote(_ message: String) {
-    var line = Array("tick: note: \(message)\n".utf8)
+func printNote(_ message: String) { printStderr("note", message) }
+
+/// Writes `tick: <kind>: <message>` to stderr, unbuffered.
+private func printStderr(_ kind: String, _ message: String) {
+    var line = Array("tick: \(kind): \(message)\n".utf8)
     _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

@@ -21,11 +21,7 @@ struct CLITests {
 
     init() throws {
         harness = try RunnerHarness()
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = harness.databaseURL
-        environment["TICK_PREFIX"] = harness.prefix
-        environment.removeValue(forKey: "TICK_CONFIG")
-        self.environment = environment
+        environment = harness.binaryEnvironment()
     }
 
     func tick(_ arguments: [String], environment overrides: [String: String] = [:], stdin: String? = nil) throws -> Result {
@@ -167,26 +163,14 @@ struct CLITests {
 
     @Test("tick job against a database without tick's tables: exit 80, run tick migrate")
     func jobWithoutSchema() throws {
-        let empty = try Self.emptyDatabase()
+        let scratch = try ScratchDatabase(prefix: harness.prefix)
+        defer { scratch.drop() }
+        let empty = scratch.url
         _ = try tick(["enqueue", "--handler", "noop", "--items", "1", "--id", "\(harness.prefix)-noschema"])
         let job = try tick(["job", "\(harness.prefix)-noschema"], environment: ["DATABASE_URL": empty])
         #expect(job.status == 80, "\(job.stdout) \(job.stderr)")
         #expect(job.stderr.contains("tick migrate"), "\(job.stderr)")
         let cost = try tick(["stats", "--cost"], environment: ["DATABASE_URL": empty])
         #expect(cost.status == 80, "\(cost.stdout) \(cost.stderr)")
-    }
-
-    /// A database beside the test database with no tables at all (created once).
-    static func emptyDatabase() throws -> String {
-        let base = try TestEnvironment.databaseURL()
-        guard let slash = base.lastIndex(of: "/") else { return base }
-        let admin = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(base)))
-        defer { admin.close() }
-        if try admin.query("SELECT 1 FROM pg_database WHERE datname = 'tick_empty_test'").isEmpty {
-            do { try admin.query("CREATE DATABASE tick_empty_test") } catch {
-                if error.sqlState != "42P04", error.sqlState != "23505" { throw error }
-            }
-        }
-        return String(base[..<slash]) + "/tick_empty_test"
     }
 }

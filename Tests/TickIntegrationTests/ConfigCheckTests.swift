@@ -13,11 +13,7 @@ struct ConfigCheckTests {
 
     init() throws {
         harness = try RunnerHarness()
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = harness.databaseURL
-        environment["TICK_PREFIX"] = harness.prefix
-        for name in ["TICK_CONFIG", "DATABASE_URL_DIRECT", "CRON_SECRET"] { environment.removeValue(forKey: name) }
-        self.environment = environment
+        environment = harness.binaryEnvironment(removing: ["DATABASE_URL_DIRECT", "CRON_SECRET"])
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("config-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }

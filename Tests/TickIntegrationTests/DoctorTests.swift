@@ -24,11 +24,7 @@ struct DoctorTests {
 
     init() throws {
         harness = try RunnerHarness()
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = harness.databaseURL
-        environment["TICK_PREFIX"] = harness.prefix
-        for name in ["TICK_CONFIG", "DATABASE_URL_DIRECT", "CRON_SECRET"] { environment.removeValue(forKey: name) }
-        self.environment = environment
+        environment = harness.binaryEnvironment(removing: ["DATABASE_URL_DIRECT", "CRON_SECRET"])
     }
 
     /// Runs the built binary in a fresh temporary directory (no tick.json, no vercel.json).

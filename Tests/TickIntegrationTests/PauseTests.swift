@@ -10,11 +10,7 @@ struct PauseTests {
 
     init() throws {
         harness = try RunnerHarness()
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = harness.databaseURL
-        environment["TICK_PREFIX"] = harness.prefix
-        environment.removeValue(forKey: "TICK_CONFIG")
-        self.environment = environment
+        environment = harness.binaryEnvironment()
     }
 
     func tick(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String, summary: [String: Any]) {

@@ -8,34 +8,18 @@ import TickCore
 @Suite("retention", .serialized)
 struct PruneTests {
     let harness: RunnerHarness
-    let databaseURL: String
+    /// A database of this test's own (dropped at its end): pruning is global, so no other test may share it.
+    let scratch: ScratchDatabase
     let environment: [String: String]
+    var databaseURL: String { scratch.url }
 
     init() throws {
         harness = try RunnerHarness()
-        databaseURL = try Self.database()
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = databaseURL
-        environment["TICK_PREFIX"] = harness.prefix
-        environment.removeValue(forKey: "TICK_CONFIG")
+        scratch = try ScratchDatabase(prefix: harness.prefix)
+        try scratch.migrate()
+        var environment = harness.binaryEnvironment()
+        environment["DATABASE_URL"] = scratch.url
         self.environment = environment
-    }
-
-    /// `tick_prune_test`, emptied and migrated: pruning is global, so no other suite may share it.
-    static func database() throws -> String {
-        let base = try TestEnvironment.databaseURL()
-        guard let slash = base.lastIndex(of: "/") else { return base }
-        let admin = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(base)))
-        defer { admin.close() }
-        if try admin.query("SELECT 1 FROM pg_database WHERE datname = 'tick_prune_test'").isEmpty {
-            try admin.query("CREATE DATABASE tick_prune_test")
-        }
-        let url = String(base[..<slash]) + "/tick_prune_test"
-        let connection = try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url)))
-        defer { connection.close() }
-        try Migrations.tick.apply(on: connection)
-        try connection.query("TRUNCATE tick_items, tick_jobs, tick_runs")
-        return url
     }
 
     func tick(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String, summary: [String: Any]) {
@@ -56,6 +40,7 @@ struct PruneTests {
 
     @Test("past their age: a finished job and its items, a run, a dead letter and its checkpoint; kept: a recent finished job, an old unfinished one, a retried dead job's checkpoint")
     func prune() async throws {
+        defer { scratch.drop() }
         let p = harness.prefix
         let queue = try harness.queue()
         let day: Int64 = 86_400_000
@@ -112,6 +97,7 @@ struct PruneTests {
 
     @Test("a run prunes a bounded batch after its acknowledgement, on its cadence; the figure printed is the prune's own time")
     func runsPrune() async throws {
+        defer { scratch.drop() }
         let p = harness.prefix
         let queue = try harness.queue()
         let now = UnixTime.nowMilliseconds()

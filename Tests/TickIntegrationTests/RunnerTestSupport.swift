@@ -58,6 +58,16 @@ struct RunnerHarness {
         }
     }
 
+    /// The environment to run the `tick` binary with: this process's, with this test's database and prefix and
+    /// no `TICK_CONFIG` (and without `removing`).
+    func binaryEnvironment(removing: [String] = []) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = databaseURL
+        environment["TICK_PREFIX"] = prefix
+        for name in ["TICK_CONFIG"] + removing { environment.removeValue(forKey: name) }
+        return environment
+    }
+
     /// Item records of this test's jobs: (job id, index) → (fence, result JSON text).
     func items() throws -> [String: [Int: (fence: Int, result: String?, state: String)]] {
         let connection = try postgres()

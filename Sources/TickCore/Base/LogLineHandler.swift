@@ -72,17 +72,7 @@ public struct LogLineHandler: LogHandler {
     static func json(_ text: String) -> String { JSONText.quoted(text) }
 
     /// UTC time as ISO 8601 with milliseconds.
-    static func timestamp() -> String {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        var seconds = spec.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let ms = Int(spec.tv_nsec / 1_000_000)
-        let msText = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(msText)Z"
-    }
+    static func timestamp() -> String { UnixTime.iso8601(milliseconds: UnixTime.nowMilliseconds(), fraction: true) }
 }
 
 extension String {

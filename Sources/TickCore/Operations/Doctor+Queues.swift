@@ -4,14 +4,13 @@ extension Doctor {
     /// Oldest ready job older than this (or 10 cron intervals, if longer) means runs are not keeping up.
     static let staleReadyAge: Int64 = 15 * 60 * 1000
 
-    mutating func checkQueues(_ stats: [QueueStats]) {
+    mutating func checkQueues(_ stats: [QueueStats], handlers: ConfiguredHandlers?) {
         guard !stats.isEmpty else {
             add("queues", .ok, "no queues yet under prefix \(prefix) (nothing enqueued)")
             return
         }
         let now = UnixTime.nowMilliseconds()
         let stale = max(Self.staleReadyAge, Int64(cost.cadenceMinutes * 10 * 60_000))
-        let handlers = configuredHandlers()
         for s in stats {
             let name = "queue.\(s.queue)"
             var message = "ready \(s.ready), delayed \(s.delayed), leased \(s.leased), dead \(s.dead)"
@@ -49,15 +48,6 @@ extension Doctor {
                 "queue.\(stats.queue).handler.\(handler)", .error,
                 "\(ready) ready job\(ready == 1 ? "" : "s") for handler \(name), which \(source) does not define: runs leave them ready, untouched; add the handler there (or point TICK_CONFIG at the file that has it)")
         }
-    }
-
-    /// The handlers a run here would have and the file they come from; `nil` when the config file is broken
-    /// (its own check says why).
-    private func configuredHandlers() -> (names: Set<String>, source: String)? {
-        let file: TickConfigFile?
-        do { file = try TickConfigFile.standard(configPath: configPath, environment: environment) } catch { return nil }
-        let names = Set(HandlerRegistry.standard(config: file, environment: environment, queue: nil).names)
-        return (names, file.map { "the config file \($0.path)" } ?? "the built-in handlers (no config file: no --config, TICK_CONFIG or ./tick.json)")
     }
 
     /// `42 s`, `5 min`, `3 h 20 min`, `2 d 4 h`.

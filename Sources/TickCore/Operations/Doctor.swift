@@ -82,8 +82,8 @@ public struct Doctor: Sendable {
         }
         defer { connection?.close() }
 
-        checkConfigFile()
-        if let stats { checkQueues(stats) }
+        let handlers = checkConfigFile()
+        if let stats { checkQueues(stats, handlers: handlers) }
         checkCost(connection: schemaCurrent ? connection : nil, postgresConfigured: postgres != nil, stats: stats)
     }
 }

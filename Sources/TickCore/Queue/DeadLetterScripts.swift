@@ -1,5 +1,26 @@
 /// Lua scripts for the dead-letter set, one request each (same key layout as ``QueueScripts``).
 extension QueueScripts {
+    /// `take_dead(op, q, id)`: takes a job out of its queue's dead set and purges it (`purge`) or puts it back
+    /// in its handler's ready set with its attempts reset (`retry`); `false` when it was not dead.
+    static let deadActions = """
+        local function take_dead(op, q, id)
+          if redis.call('ZREM', dead_key(q), id) == 0 then return false end
+          local jk = job_key(id)
+          if op == 'purge' then
+            redis.call('DEL', jk)
+          else
+            local score = redis.call('HGET', jk, 'score')
+            if score then
+              redis.call('HSET', jk, 'attempt', 0)
+              redis.call('HDEL', jk, 'error')
+              make_ready(q, jk, id, score)
+            end
+          end
+          return true
+        end
+
+        """
+
     /// ARGV: prefix, queue, offset, limit. Returns `{total, {id, dead_at_ms, error, attempt, max_attempts}...}`, newest first.
     public static let deadList = script(
         """
@@ -18,7 +39,7 @@ extension QueueScripts {
     /// (up to 10,000 per call). `retry` puts a job back to ready with its attempts reset (its recorded items
     /// stay done; failed items run again); `purge` deletes it. Returns the number of jobs changed.
     public static let deadAct = script(
-        """
+        deadActions + """
         local bad = layout_error()
         if bad then return bad end
         local q, op = ARGV[2], ARGV[3]
@@ -31,20 +52,7 @@ extension QueueScripts {
         end
         local changed = 0
         for _, id in ipairs(ids) do
-          if redis.call('ZREM', dead, id) == 1 then
-            local jk = job_key(id)
-            if op == 'purge' then
-              redis.call('DEL', jk)
-            else
-              local score = redis.call('HGET', jk, 'score')
-              if score then
-                redis.call('HSET', jk, 'attempt', 0)
-                redis.call('HDEL', jk, 'error')
-                make_ready(q, jk, id, score)
-              end
-            end
-            changed = changed + 1
-          end
+          if take_dead(op, q, id) then changed = changed + 1 end
         end
         return changed
         """)
@@ -56,7 +64,7 @@ extension QueueScripts {
     /// dead jobs of each queue up to the cap and acts on those whose reason contains the needle and that died
     /// before the cutoff. Returns `{matched, acted, scanned, total dead in the queues visited}`.
     public static let deadFilter = script(
-        """
+        deadActions + """
         local op, only, needle, cutoff, cap = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
         if op ~= 'count' then
           local bad = layout_error()
@@ -77,19 +85,7 @@ extension QueueScripts {
             local reason = string.lower(redis.call('HGET', jk, 'error') or '')
             if needle == '' or string.find(reason, needle, 1, true) then
               matched = matched + 1
-              if op ~= 'count' and redis.call('ZREM', dead, id) == 1 then
-                if op == 'purge' then
-                  redis.call('DEL', jk)
-                else
-                  local score = redis.call('HGET', jk, 'score')
-                  if score then
-                    redis.call('HSET', jk, 'attempt', 0)
-                    redis.call('HDEL', jk, 'error')
-                    make_ready(q, jk, id, score)
-                  end
-                end
-                acted = acted + 1
-              end
+              if op ~= 'count' and take_dead(op, q, id) then acted = acted + 1 end
             end
           end
         end

@@ -10,23 +10,27 @@ extension JobQueue {
         return reply.int ?? 0
     }
 
-    /// Resumes `queues`, in one request; `nil` resumes everything (`tick resume --all`).
-    /// - Returns: how many were paused before.
-    @discardableResult
-    public func resume(_ queues: [String]?) async throws(UpstashError) -> Int {
-        guard let queues else {
-            let members = try await pausedQueues()
-            _ = try await client.send(RedisCommand("DEL", RedisArgument(keys.paused)))
-            return members.count
-        }
-        guard !queues.isEmpty else { return 0 }
-        let reply = try await client.send(RedisCommand("SREM", arguments: [RedisArgument(keys.paused)] + queues.map { RedisArgument($0) }))
-        return reply.int ?? 0
+    /// What a resume did.
+    public struct Resumed: Sendable, Equatable {
+        /// Pauses lifted.
+        public var count: Int
+        /// Whether every queue is still paused by ``QueueKeys/allQueues`` (a resume of named queues leaves it).
+        public var allStillPaused: Bool
     }
 
-    /// The paused queues, sorted (``QueueKeys/allQueues`` when every queue is), in one request.
-    public func pausedQueues() async throws(UpstashError) -> [String] {
-        let reply = try await client.send(RedisCommand("SMEMBERS", RedisArgument(keys.paused)), idempotent: true)
-        return (reply.array ?? []).compactMap(\.string).sorted()
+    /// Resumes `queues`; `nil` resumes everything (`tick resume --all`). One request (a pipeline).
+    @discardableResult
+    public func resume(_ queues: [String]?) async throws(UpstashError) -> Resumed {
+        let paused = RedisArgument(keys.paused)
+        guard let queues else {
+            let replies = try await client.pipeline([RedisCommand("SCARD", paused), RedisCommand("DEL", paused)])
+            return Resumed(count: replies.first?.int ?? 0, allStillPaused: false)
+        }
+        guard !queues.isEmpty else { return Resumed(count: 0, allStillPaused: false) }
+        let replies = try await client.pipeline([
+            RedisCommand("SREM", arguments: [paused] + queues.map { RedisArgument($0) }),
+            RedisCommand("SISMEMBER", paused, RedisArgument(QueueKeys.allQueues)),
+        ])
+        return Resumed(count: replies.first?.int ?? 0, allStillPaused: replies.last?.int == 1)
     }
 }

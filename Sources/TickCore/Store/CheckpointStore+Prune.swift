@@ -18,39 +18,36 @@ extension CheckpointStore {
     /// Removes up to `limit` jobs that finished (`done`) more than `age` ago, with their item records, in one
     /// statement; with `dryRun`, counts them all instead.
     public func pruneFinishedJobs(olderThan age: Duration, limit: Int, dryRun: Bool) throws(PostgresError) -> Pruned {
-        let old = "state = '\(CheckpointState.done.rawValue)' AND updated_at < now() - make_interval(secs => $1)"
-        let sql =
-            dryRun
-            ? """
-            SELECT count(*) AS jobs, coalesce(sum((SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id)), 0) AS items
-            FROM tick_jobs j WHERE \(old)
-            """
-            : """
-            WITH doomed AS (SELECT job_id FROM tick_jobs WHERE \(old) LIMIT $2),
-              items AS (DELETE FROM tick_items WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
-              jobs AS (DELETE FROM tick_jobs WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1)
-            SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM items) AS items
-            """
-        let parameters: [PostgresParameter] = dryRun ? [.double(age.milliseconds / 1000)] : [.double(age.milliseconds / 1000), .int(limit)]
-        let row = try connection.query(sql, parameters).first
-        return Pruned(jobs: try row?.int("jobs") ?? 0, items: try row?.int("items") ?? 0)
+        try pruneJobs(
+            where: "state = '\(CheckpointState.done.rawValue)' AND updated_at < now() - make_interval(secs => $1)",
+            [.double(age.milliseconds / 1000)], limit: limit, dryRun: dryRun)
     }
 
     /// Removes the checkpoints (and item records) of `ids` whose state is `dead`: jobs whose dead letter was just
     /// removed from Redis, so nothing can resume them. With `dryRun`, counts them.
     public func pruneDeadJobs(_ ids: [String], dryRun: Bool) throws(PostgresError) -> Pruned {
         guard !ids.isEmpty else { return Pruned() }
-        let dead = "job_id = ANY($1::text[]) AND state = '\(CheckpointState.dead.rawValue)'"
+        return try pruneJobs(
+            where: "job_id = ANY($1::text[]) AND state = '\(CheckpointState.dead.rawValue)'", [PostgresArray.text(ids)], limit: ids.count,
+            dryRun: dryRun)
+    }
+
+    /// Deletes up to `limit` `tick_jobs` rows matching `condition` (whose only parameter is `$1`) with their
+    /// `tick_items`, or counts every match for a dry run; one statement either way.
+    private func pruneJobs(where condition: String, _ parameter: [PostgresParameter], limit: Int, dryRun: Bool) throws(PostgresError) -> Pruned {
         let sql =
             dryRun
-            ? "SELECT count(*) AS jobs, coalesce(sum((SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id)), 0) AS items FROM tick_jobs j WHERE \(dead)"
+            ? """
+            SELECT count(*) AS jobs, coalesce(sum((SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id)), 0) AS items
+            FROM tick_jobs j WHERE \(condition)
+            """
             : """
-            WITH doomed AS (SELECT job_id FROM tick_jobs WHERE \(dead)),
+            WITH doomed AS (SELECT job_id FROM tick_jobs WHERE \(condition) LIMIT $2),
               items AS (DELETE FROM tick_items WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
               jobs AS (DELETE FROM tick_jobs WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1)
             SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM items) AS items
             """
-        let row = try connection.query(sql, [PostgresArray.text(ids)]).first
+        let row = try connection.query(sql, dryRun ? parameter : parameter + [.int(limit)]).first
         return Pruned(jobs: try row?.int("jobs") ?? 0, items: try row?.int("items") ?? 0)
     }
 
