@@ -516,14 +516,16 @@ def test_rotation_tick_signing_with_the_receivers_next_key(tick, endpoint, workd
 
 def test_a_captured_request_replayed_after_its_signature_expired_is_rejected(tick, endpoint, workdir, prefix, ids):
     config, env = write_config(workdir, endpoint, signature_ttl_s=1)
-    endpoint.leeway = 0  # the replay window is ttl + leeway: no leeway here, so 1 s
     job = ids("expiry")
     enqueue(tick, prefix, {"id": job, "handler": "hook", "items": [{"transfer": 100}]})
+    # The live delivery is verified with the default leeway: `iat` is whole seconds, so with a 1 s lifetime
+    # and no leeway a request signed at x.99 s and checked at x+1.01 s would already count as expired.
     report = tick_run(tick, prefix, config, env)
     assert (report["jobs_completed"], report["items_done"]) == (1, 1), report
     [captured] = endpoint.requests
     assert captured.outcome == "ok" and captured.claims["exp"] - captured.claims["iat"] == 1
     endpoint.guard = V.MemoryReplayGuard()  # forget the jti: expiry alone must refuse the replay
+    endpoint.leeway = 0  # the replay window is ttl + leeway: no leeway now, so 1 s
 
     time.sleep(max(0.0, captured.claims["exp"] + 1.1 - time.time()))
     status, reply = endpoint.resend(captured)
