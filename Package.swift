@@ -55,9 +55,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The thin command-line front end.
-        .executableTarget(
-            name: "tick",
+        // Every `tick` subcommand, as a library: the stock executable and your own package's run the same tree.
+        .target(
+            name: "TickCommands",
             dependencies: [
                 "TickCore", "TickCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,6 +65,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The thin command-line front end.
+        .executableTarget(name: "tick", dependencies: ["TickCommands"], swiftSettings: strictSettings),
 
         // The Upstash-compatible REST gateway in front of a real redis-server (Hummingbird + hiredis).
         .target(

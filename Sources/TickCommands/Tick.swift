@@ -1,10 +1,10 @@
 import ArgumentParser
 import TickCore
 
-/// `tick`: turns a one-minute cron into a dependable job processor.
-@main
-struct Tick: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// `tick`: turns a one-minute cron into a dependable job processor. The stock `tick` executable runs this
+/// command; so can your own package's executable.
+public struct Tick: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "tick",
         abstract: "Turns a one-minute cron into a dependable job processor for serverless apps.",
         discussion: """
@@ -24,4 +24,6 @@ struct Tick: AsyncParsableCommand {
         subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, PauseCommand.self, ResumeCommand.self, PruneCommand.self, JobsCommand.self, StatsCommand.self, JobCommand.self, RunsCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, DoctorCommand.self, ServeCommand.self, CronCommand.self, SchedulesCommand.self],
         defaultSubcommand: RunCommand.self
     )
+
+    public init() {}
 }

@@ -1,0 +1,3 @@
+import TickCommands
+
+await TickMain.run()
