@@ -37,8 +37,8 @@ struct CancelCommand: AsyncParsableCommand {
     static let chunk = 500
 
     func validate() throws {
-        if ids.isEmpty == (queue == nil) { throw ValidationError("give job ids, or --queue (with --handler) to select jobs (one of them)") }
         if handler != nil && queue == nil { throw ValidationError("--handler needs --queue") }
+        if ids.isEmpty == (queue == nil) { throw ValidationError("give job ids, or --queue (with --handler) to select jobs (one of them)") }
         if !ids.isEmpty && yes { throw ValidationError("--yes goes with --queue: ids are cancelled without it") }
     }
 

@@ -42,10 +42,7 @@ public struct RedisLayout: Sendable {
                   left = left + redis.call('ZCARD', legacy)
                 end
                 return left
-                """),
-        // Nothing moves: the version records that the prefix may now hold cancelled jobs, so a tick of
-        // layout 2 (which would run a cancelled job again) refuses it.
-        Upgrade(version: 3, name: "cancelled jobs", body: "return 0"),
+                """)
     ]
 
     /// Entries one call of an upgrade moves at most (a short script: Redis serves nothing else while it runs).

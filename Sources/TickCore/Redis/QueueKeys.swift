@@ -23,9 +23,12 @@ public struct QueueKeys: Sendable, Hashable {
     /// - 1: one ready set per queue (`P:q:QUEUE:ready`).
     /// - 2: one ready set per queue and handler (`P:q:QUEUE:ready:HANDLER`, listed in `P:q:QUEUE:handlers`), so a
     ///   claim reads only the sets of the handlers its run can execute.
-    /// - 3: cancelled jobs (`P:q:QUEUE:cancelled`, the `cancel` field of a running job's hash), which a tick of
-    ///   layout 2 would run again.
-    public static let layoutVersion = 3
+    ///
+    /// Cancelled jobs (`P:q:QUEUE:cancelled`, a running job's `cancel` field) came without a new layout: only a
+    /// tick that knows them cancels, jobs are enqueued the same way (so producers' copies of the enqueue script
+    /// keep working), and a worker too old to honour a cancel is refused by the PostgreSQL schema version that
+    /// came with them (``Migration/cancellation``) before it runs anything.
+    public static let layoutVersion = 2
 
     /// The sorted sets of one queue besides its ready sets.
     public enum QueueSet: String, Sendable, CaseIterable {
