@@ -153,6 +153,27 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         return CheckpointStore.Pruned()
     }
 
+    /// Dead or cancel-requested rows (the fake keeps no ages: every one is a candidate).
+    public func orphanCandidates(olderThan age: Duration, limit: Int) throws(PostgresError) -> [String] {
+        state.withLock { state in
+            Array(state.jobs.filter { $0.value.state == .dead || $0.value.cancelRequested }.keys.sorted().prefix(limit))
+        }
+    }
+
+    /// Removes the named dead or cancel-requested rows.
+    public func pruneOrphans(_ ids: [String]) throws(PostgresError) -> CheckpointStore.Pruned {
+        state.withLock { state in
+            var pruned = CheckpointStore.Pruned()
+            for id in ids {
+                guard let job = state.jobs[id], job.state == .dead || job.cancelRequested else { continue }
+                pruned.jobs += 1
+                pruned.items += job.items.count
+                state.jobs[id] = nil
+            }
+            return pruned
+        }
+    }
+
     /// How often a run pruned.
     public var prunes: Int { state.withLock { $0.prunes } }
 

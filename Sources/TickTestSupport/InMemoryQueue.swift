@@ -158,6 +158,14 @@ public actor InMemoryQueue: JobQueueing {
 
     public func usage() async -> RedisUsage { RedisUsage(requests: requests, commands: requests) }
 
+    public func missing(_ ids: [String]) async throws(UpstashError) -> Set<String> {
+        requests += 1
+        return Set(ids.filter { records[$0] == nil })
+    }
+
+    /// Removes a job's record, as retention does to an old dead letter or cancelled job.
+    public func remove(_ id: String) { records[id] = nil }
+
     /// Sets the error the next claims throw (`nil` to stop).
     public func failClaims(with error: UpstashError?) { claimError = error }
     /// Sets the error the next acknowledgements throw (`nil` to stop).

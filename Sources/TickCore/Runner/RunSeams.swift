@@ -11,6 +11,8 @@ public protocol JobQueueing: Sendable {
     func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool]
     /// Requests and billable commands sent so far.
     func usage() async -> RedisUsage
+    /// Of `ids`, those with no job in Redis any more (removed by retention), in one request.
+    func missing(_ ids: [String]) async throws(UpstashError) -> Set<String>
 }
 
 /// Where the lifecycle meets PostgreSQL during one run: ``CheckpointStore`` in production. Used by the run's
@@ -28,6 +30,10 @@ public protocol CheckpointRecording {
     /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`: the automatic
     /// part of retention, done by a run after its acknowledgement.
     func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> CheckpointStore.Pruned
+    /// Up to `limit` dead or cancel-requested jobs last written before `age` (see ``CheckpointStore/orphanCandidates(olderThan:limit:)``).
+    func orphanCandidates(olderThan age: Duration, limit: Int) throws(PostgresError) -> [String]
+    /// Removes the checkpoints of candidates Redis no longer has (see ``CheckpointStore/pruneOrphans(_:)``).
+    func pruneOrphans(_ ids: [String]) throws(PostgresError) -> CheckpointStore.Pruned
 }
 
 /// Opens the checkpoint store of one run (a PostgreSQL connection) and takes it back after the run.

@@ -91,7 +91,7 @@ public struct TickRunner: Sendable {
         let report = await ReportStep().run(store: started.store, runID: started.runID, stoppedEarly: execution.stoppedEarly, &ledger)
         // 8. Retention, after the work is acknowledged and recorded: never an idle run, never before the work.
         if let retention, pruneEveryRuns > 0, started.runID % Int64(pruneEveryRuns) == 0 {
-            PruneStep(retention: retention, limit: pruneLimit).run(store: started.store, ledger.logger, clock: clock)
+            await PruneStep(retention: retention, limit: pruneLimit).run(store: started.store, queue: queue, ledger.logger, clock: clock)
         }
         return report
     }

@@ -15,12 +15,37 @@ extension CheckpointStore {
         }
     }
 
-    /// Removes up to `limit` jobs that finished (`done`) more than `age` ago, with their item records, in one
-    /// statement; with `dryRun`, counts them all instead.
+    /// Removes up to `limit` jobs that finished (`done` or `cancelled`) more than `age` ago, with their item
+    /// records, in one statement (by `tick_jobs_finished_idx`); with `dryRun`, counts them all instead.
     public func pruneFinishedJobs(olderThan age: Duration, limit: Int, dryRun: Bool) throws(PostgresError) -> Pruned {
         try pruneJobs(
-            where: "state = '\(CheckpointState.done.rawValue)' AND updated_at < now() - make_interval(secs => $1)",
+            where: "state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.cancelled.rawValue)') AND updated_at < now() - make_interval(secs => $1)",
             [.double(age.milliseconds / 1000)], limit: limit, dryRun: dryRun)
+    }
+
+    /// Up to `limit` jobs recorded dead, or cancel-requested, that were last written more than `age` ago (by
+    /// `tick_jobs_orphan_idx`): their records in Redis may have been removed by retention since (a claim's sweep),
+    /// leaving the checkpoint orphaned. The caller asks Redis which are gone, then ``pruneOrphans(_:)``.
+    public func orphanCandidates(olderThan age: Duration, limit: Int) throws(PostgresError) -> [String] {
+        let rows = try connection.query(
+            """
+            SELECT job_id FROM tick_jobs
+            WHERE (state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL)
+              AND updated_at < now() - make_interval(secs => $1)
+            LIMIT $2
+            """, [.double(age.milliseconds / 1000), .int(limit)])
+        var ids: [String] = []
+        for row in rows { if let id = try row.string("job_id") { ids.append(id) } }
+        return ids
+    }
+
+    /// Removes the checkpoints (and item records) of `ids`, candidates whose job Redis no longer has, unless a run
+    /// has taken one since (its state is no longer dead, or it is no longer cancel-requested).
+    public func pruneOrphans(_ ids: [String]) throws(PostgresError) -> Pruned {
+        guard !ids.isEmpty else { return Pruned() }
+        return try pruneJobs(
+            where: "job_id = ANY($1::text[]) AND (state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL)",
+            [PostgresArray.text(ids)], limit: ids.count, dryRun: false)
     }
 
     /// Removes the checkpoints (and item records) of `ids` whose state is `dead`: jobs whose dead letter was just

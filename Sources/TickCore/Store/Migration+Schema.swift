@@ -76,8 +76,8 @@ extension Migration {
     /// - `tick_jobs.cancel_requested_at`: set by `tick cancel` while a run holds the job; the run's next
     ///   checkpoint commit reads it back and the run starts nothing more of the job.
     /// - `tick_runs.jobs_cancelled`: jobs a run ended cancelled.
-    /// - `tick_jobs_finished_idx`: the finished jobs by age, so automatic retention finds its batch without
-    ///   reading the table.
+    /// - `tick_jobs_finished_idx`, `tick_jobs_orphan_idx`: finished jobs, and dead or cancel-requested ones, by
+    ///   age, so automatic retention finds its batch without reading the table.
     public static let cancellation = Migration(
         version: 2,
         name: "cancel requests, cancelled runs' jobs, finished jobs by age",
@@ -91,6 +91,10 @@ extension Migration {
             """
             CREATE INDEX IF NOT EXISTS tick_jobs_finished_idx ON tick_jobs (updated_at)
               WHERE state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.cancelled.rawValue)')
+            """,
+            """
+            CREATE INDEX IF NOT EXISTS tick_jobs_orphan_idx ON tick_jobs (updated_at)
+              WHERE state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL
             """,
         ])
 }
