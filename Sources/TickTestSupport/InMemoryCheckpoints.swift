@@ -147,16 +147,13 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         return try result.get()
     }
 
-    /// Counts the calls; the fake keeps no ages, so it removes nothing.
+    /// Counts the calls; the fake keeps no ages, so it removes nothing, and names every dead or cancel-requested
+    /// row as an orphan candidate.
     public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> CheckpointStore.Pruned {
-        state.withLock { $0.prunes += 1 }
-        return CheckpointStore.Pruned()
-    }
-
-    /// Dead or cancel-requested rows (the fake keeps no ages: every one is a candidate).
-    public func orphanCandidates(olderThan age: Duration, limit: Int) throws(PostgresError) -> [String] {
         state.withLock { state in
-            Array(state.jobs.filter { $0.value.state == .dead || $0.value.cancelRequested }.keys.sorted().prefix(limit))
+            state.prunes += 1
+            let candidates = state.jobs.filter { $0.value.state == .dead || $0.value.cancelRequested }.keys.sorted().prefix(limit)
+            return CheckpointStore.Pruned(orphanCandidates: Array(candidates))
         }
     }
 

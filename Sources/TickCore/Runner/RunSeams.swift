@@ -27,11 +27,10 @@ public protocol CheckpointRecording {
     func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> CheckpointStore.Recording
     /// Records the run's end.
     func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError)
-    /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`: the automatic
-    /// part of retention, done by a run after its acknowledgement.
+    /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`, and returns up to
+    /// `limit` orphan candidates, in one statement: the automatic part of retention, done by a run after its
+    /// acknowledgement (``CheckpointStore/pruneBatch(_:limit:)``).
     func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> CheckpointStore.Pruned
-    /// Up to `limit` dead or cancel-requested jobs last written before `age` (see ``CheckpointStore/orphanCandidates(olderThan:limit:)``).
-    func orphanCandidates(olderThan age: Duration, limit: Int) throws(PostgresError) -> [String]
     /// Removes the checkpoints of candidates Redis no longer has (see ``CheckpointStore/pruneOrphans(_:)``).
     func pruneOrphans(_ ids: [String]) throws(PostgresError) -> CheckpointStore.Pruned
 }
@@ -49,11 +48,7 @@ extension JobQueue: JobQueueing {
 }
 
 extension CheckpointStore: CheckpointRecording {
-    public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned {
-        var pruned = try pruneFinishedJobs(olderThan: retention.finishedJobs, limit: limit, dryRun: false)
-        pruned.runs = try pruneRuns(olderThan: retention.runs, limit: limit, dryRun: false).runs
-        return pruned
-    }
+    public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned { try pruneBatch(retention, limit: limit) }
 }
 
 /// Checkpoints in PostgreSQL: connects per run (or hands out a kept connection, `tick drain`) and closes or keeps it after.

@@ -6,13 +6,51 @@ extension CheckpointStore {
         public var jobs = 0
         public var items = 0
         public var runs = 0
+        /// Dead or cancel-requested jobs old enough that Redis may have removed them (``orphanCandidates(olderThan:limit:)``).
+        public var orphanCandidates: [String] = []
 
         /// Nothing removed.
-        public init(jobs: Int = 0, items: Int = 0, runs: Int = 0) {
+        public init(jobs: Int = 0, items: Int = 0, runs: Int = 0, orphanCandidates: [String] = []) {
             self.jobs = jobs
             self.items = items
             self.runs = runs
+            self.orphanCandidates = orphanCandidates
         }
+    }
+
+    /// A run's automatic retention in one statement (one round trip): up to `limit` finished jobs with their items
+    /// and up to `limit` runs past their age are removed (by `tick_jobs_finished_idx` and `tick_runs_started_at_idx`),
+    /// and up to `limit` orphan candidates are returned for the caller to check in Redis.
+    public func pruneBatch(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned {
+        let rows = try connection.query(
+            """
+            WITH doomed AS (
+              SELECT job_id FROM tick_jobs
+              WHERE state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.cancelled.rawValue)') AND updated_at < now() - make_interval(secs => $1)
+              LIMIT $4
+            ), items AS (DELETE FROM tick_items WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
+            jobs AS (DELETE FROM tick_jobs WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
+            old_runs AS (SELECT run_id FROM tick_runs WHERE started_at < now() - make_interval(secs => $2) ORDER BY started_at LIMIT $4),
+            runs AS (DELETE FROM tick_runs WHERE run_id IN (SELECT run_id FROM old_runs) RETURNING 1),
+            orphans AS (
+              SELECT job_id FROM tick_jobs
+              WHERE (state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL) AND updated_at < now() - make_interval(secs => $3)
+              LIMIT $4
+            ), counts AS (SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM runs) AS runs)
+            SELECT counts.jobs, counts.items, counts.runs, orphans.job_id FROM counts LEFT JOIN orphans ON true
+            """,
+            [
+                .double(retention.finishedJobs.milliseconds / 1000), .double(retention.runs.milliseconds / 1000),
+                .double(min(retention.deadLetters, retention.finishedJobs).milliseconds / 1000), .int(limit),
+            ])
+        var pruned = Pruned()
+        for row in rows {
+            pruned.jobs = try row.int("jobs") ?? 0
+            pruned.items = try row.int("items") ?? 0
+            pruned.runs = try row.int("runs") ?? 0
+            if let id = try row.string("job_id") { pruned.orphanCandidates.append(id) }
+        }
+        return pruned
     }
 
     /// Removes up to `limit` jobs that finished (`done` or `cancelled`) more than `age` ago, with their item

@@ -1,10 +1,10 @@
 import Logging
 
-/// Step 8, prune: once every ``TickRunner/pruneEveryRuns`` runs that claimed work, after the acknowledgement
-/// and the run's row, removes a bounded batch of finished jobs and old runs (``CheckpointStore/prune(_:limit:)``),
-/// and the checkpoints of dead or cancelled jobs whose Redis record retention removed (a claim sweeps those past
-/// their age): their candidates from PostgreSQL, then one Redis request for which are gone, only when there are
-/// candidates. A failure is logged, never the run's: retention can wait for the next time.
+/// Step 8, prune: in every run that claimed work (``TickRunner/pruneEveryRuns``), after the acknowledgement and
+/// the run's row, one statement removes a small batch of finished jobs and old runs and names the dead or
+/// cancelled jobs old enough that Redis may have dropped them (a claim sweeps those past their age); only when
+/// there are such candidates, one Redis request says which are gone and one statement removes their
+/// checkpoints. A failure is logged, never the run's: retention can wait for the next run.
 struct PruneStep {
     let retention: Retention
     let limit: Int
@@ -13,7 +13,7 @@ struct PruneStep {
         let started = clock.now
         do {
             var pruned = try store.prune(retention, limit: limit)
-            let candidates = try store.orphanCandidates(olderThan: min(retention.deadLetters, retention.finishedJobs), limit: limit)
+            let candidates = pruned.orphanCandidates
             if !candidates.isEmpty {
                 let gone = try await queue.missing(candidates)
                 let orphans = try store.pruneOrphans(candidates.filter { gone.contains($0) })
