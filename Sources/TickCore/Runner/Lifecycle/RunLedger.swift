@@ -14,6 +14,8 @@ struct RunLedger {
     let budgetEnd: ContinuousClock.Instant
     private let usageBefore: RedisUsage
     var report: RunReport
+    /// Alert events waiting in the outbox, as the claim and the acknowledgement handed them back (JSON).
+    var alertEvents: Set<String> = []
 
     init(options: RunOptions, clock: any TickClock, queue: any JobQueueing, logger: Logger) async {
         self.options = options
@@ -27,6 +29,9 @@ struct RunLedger {
         report = RunReport(
             trigger: options.trigger, startedAtUnixMilliseconds: clock.unixMilliseconds, budgetMilliseconds: Int(options.budget.milliseconds))
     }
+
+    /// Redis usage since the run started.
+    func usage() async -> RedisUsage { await queue.usage().since(usageBefore) }
 
     /// The report with the run's Redis usage and duration.
     func finish() async -> RunReport {
@@ -50,8 +55,8 @@ struct RunLedger {
     /// Hands jobs back at once (attempts not counted) in one request; counts those released.
     mutating func handBack(_ jobs: [JobQueue.ClaimedJob]) async {
         let acknowledgements = jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
-        if let applied = try? await queue.acknowledge(acknowledgements, nowMilliseconds: clock.unixMilliseconds, deadline: budgetEnd) {
-            report.jobsReleased += applied.filter { $0 }.count
+        if let answer = try? await queue.acknowledge(acknowledgements, tally: JobQueue.RunTally(), nowMilliseconds: clock.unixMilliseconds, deadline: budgetEnd) {
+            report.jobsReleased += answer.applied.filter { $0 }.count
         }
     }
 }
