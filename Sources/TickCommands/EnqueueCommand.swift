@@ -81,6 +81,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                 let checked = try JobSpec(json: Array(spec.json.utf8))  // the same validation as a producer's JSON
                 jobs.append(checked)
             }
+            Self.warnAboutLargeJobs(jobs)
             var enqueued: [String] = []
             var duplicates: [String] = []
             var start = 0
@@ -103,6 +104,18 @@ struct EnqueueCommand: AsyncParsableCommand {
             print(summary.serialized)
             if invalid > 0 { throw ExitCode(TickExitCode.dataError.rawValue) }
         }
+    }
+
+    /// Jobs larger than this get one warning: every claim's reply carries them whole, and Upstash meters the bytes.
+    static let largeJobBytes = 100 * 1024
+
+    /// One warning for the jobs over ``largeJobBytes`` (the limit itself, 1 MiB, is refused per job).
+    static func warnAboutLargeJobs(_ jobs: [JobSpec]) {
+        let large = jobs.filter { $0.json.utf8.count > largeJobBytes }
+        guard let biggest = large.map({ $0.json.utf8.count }).max() else { return }
+        printWarning(
+            "\(large.count) job\(large.count == 1 ? " is" : "s are") over \(largeJobBytes / 1024) KB (the largest \(biggest / 1024) KB): each claim carries it whole "
+                + "and Upstash meters storage and bandwidth; store large inputs elsewhere (object storage, a PostgreSQL row) and enqueue a reference (docs/producers.md)")
     }
 
     /// Says which ids were duplicates (a warning, not an error: the jobs exist): the first 20 by name, then
