@@ -44,8 +44,12 @@ public enum QueueScripts: Sendable {
 
         """
 
-    /// A script that starts with ``prelude``.
-    public static func script(_ body: String) -> RedisScript { RedisScript(prelude + body) }
+    /// A script that starts with the parts of ``prelude`` it uses: every `EVAL` carries its whole source, so a
+    /// script does not carry the keys and helpers it never calls (``LuaPrelude``).
+    public static func script(_ body: String) -> RedisScript { RedisScript(preludeParts.needed(by: body) + body) }
+
+    /// ``prelude`` cut into its definitions.
+    static let preludeParts = LuaPrelude(prelude)
 
     /// ARGV: prefix, now, then per job: id, queue, priority, run_at (or ""), max_attempts, spec, handler (or ""
     /// to read it from the spec). Returns per job 1 (enqueued) or 0 (an existing job has that id).

@@ -39,6 +39,8 @@ struct RunLedger {
         let usage = await queue.usage().since(usageBefore)
         report.redisRequests = usage.requests
         report.redisCommands = usage.commands
+        report.redisBytesSent = usage.bytesSent
+        report.redisBytesReceived = usage.bytesReceived
         report.durationMilliseconds = Int(start.duration(to: clock.now).milliseconds)
         return report
     }
