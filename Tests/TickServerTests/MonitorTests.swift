@@ -109,14 +109,15 @@ struct MonitorTests {
             "runs_total:cron": 3, "jobs_total:done": 2, "items_total:done": 7, "requests_total": 9, "commands_total": 11,
             "run_seconds_bucket:0.1": 1, "run_seconds_bucket:1": 1, "run_seconds_sum_ms": 650, "run_seconds_count": 2,
         ])
-        var stats = QueueStats(queue: "mail", ready: 4, delayed: 1, leased: 0, dead: 2, dueDelayed: 0, expiredLeases: 0)
-        stats.paused = true
+        // A stats script row: name, ready, delayed, leased, dead, due, expired, oldest ready, ready per handler, paused, cancelled.
+        let stats = JobQueue.decodeStats(
+            .array([.array([.text("mail"), .integer(4), .integer(1), .integer(0), .integer(2), .integer(0), .integer(0), .null, .array([]), .integer(1), .integer(0)])]))
         let heartbeat = JobQueue.Heartbeat(reply: .array([.text("last"), .text("10000"), .text("last_trigger"), .text("cron"), .text("cron"), .text("10000")]))
-        let text = MetricsExposition.text(JobQueue.Scrape(stats: [stats], heartbeat: heartbeat, metrics: metrics), nowMilliseconds: 25_000)
+        let text = MetricsExposition.text(JobQueue.Scrape(stats: stats, heartbeat: heartbeat, metrics: metrics), nowMilliseconds: 25_000)
         for line in [
             #"tick_runs_total{trigger="cron"} 3"#, #"tick_runs_total{trigger="http"} 0"#, #"tick_jobs_total{outcome="done"} 2"#,
             #"tick_items_total{outcome="done"} 7"#, "tick_redis_requests_total 9", "tick_redis_commands_total 11",
-            #"tick_queue_jobs{queue="mail",state="ready"} 4"#, #"tick_queue_jobs{queue="mail",state="dead"} 2"#, #"tick_queue_paused{queue="mail"} 1"#,
+            #"tick_queue_jobs{queue="mail",state="ready"} 4.0"#, #"tick_queue_jobs{queue="mail",state="dead"} 2.0"#, #"tick_queue_paused{queue="mail"} 1.0"#,
             "tick_last_run_age_seconds 15.0", #"tick_trigger_last_run_age_seconds{trigger="cron"} 15.0"#,
             #"tick_run_duration_seconds_bucket{le="0.1"} 1"#, #"tick_run_duration_seconds_bucket{le="0.5"} 1"#,
             #"tick_run_duration_seconds_bucket{le="1"} 2"#, #"tick_run_duration_seconds_bucket{le="+Inf"} 2"#,

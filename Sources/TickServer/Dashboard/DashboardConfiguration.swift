@@ -74,8 +74,8 @@ public struct DashboardConfiguration: Sendable {
         guard path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !reserved.contains($0) }) else {
             return "--dashboard-path must be a plain path (printable ASCII, no spaces and none of ? # * : { })"
         }
-        guard path != ServeConfiguration.healthPath, tickPath != path, !tickPath.hasPrefix(path + "/") else {
-            return "--dashboard-path \(path) overlaps the tick endpoint or /healthz: choose another path"
+        guard path != ServeConfiguration.healthPath, path != MonitorConfiguration.metricsPath, tickPath != path, !tickPath.hasPrefix(path + "/") else {
+            return "--dashboard-path \(path) overlaps the tick endpoint, /healthz or /metrics: choose another path"
         }
         guard maxSilenceSeconds >= 1, maxSilenceSeconds <= 7 * 86_400 else {
             return "TICK_DASHBOARD_MAX_SILENCE must be a number of seconds from 1 to 604800 (default 180)"
