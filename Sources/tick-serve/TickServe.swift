@@ -29,7 +29,10 @@ struct TickServe: AsyncParsableCommand {
             Environment: CRON_SECRET (required unless --insecure-no-auth), UPSTASH_REDIS_REST_URL, \
             UPSTASH_REDIS_REST_TOKEN, DATABASE_URL, TICK_PREFIX, TICK_CONFIG, as for 'tick run'. \
             TICK_DASHBOARD_TOKEN (read-only) and TICK_DASHBOARD_ADMIN_TOKEN (retry and purge dead letters) turn on \
-            the dashboard under --dashboard-path (docs/dashboard.md); neither set: no dashboard (404).
+            the dashboard under --dashboard-path (docs/dashboard.md); neither set: no dashboard (404). \
+            GET /healthz?max_silence=SECONDS answers 503 when no run happened within SECONDS (the heartbeat is read \
+            from Redis at most once every 5 s). TICK_METRICS_TOKEN (or --metrics-no-auth) turns on GET /metrics in the \
+            Prometheus text format (docs/monitoring.md).
             Also started as 'tick serve'. Exit codes: 0 stopped by a signal, 64 usage, 78 bad configuration \
             (including an address that cannot be bound).
             """,
@@ -48,6 +51,9 @@ struct TickServe: AsyncParsableCommand {
     var maxConcurrentTicks: Int = ServeConfiguration.defaultMaxConcurrentTicks
     @Flag(help: "Accept requests without a secret (local use only; logs a warning).")
     var insecureNoAuth: Bool = false
+
+    @Flag(help: "Serve /metrics without a token (a private network only); otherwise /metrics needs TICK_METRICS_TOKEN.")
+    var metricsNoAuth: Bool = false
 
     @Option(help: "Path of the dashboard (served only when TICK_DASHBOARD_TOKEN or TICK_DASHBOARD_ADMIN_TOKEN is set).")
     var dashboardPath: String = DashboardConfiguration.defaultPath
@@ -77,14 +83,14 @@ struct TickServe: AsyncParsableCommand {
             let dashboard = try environment.dashboard(
                 DashboardConfiguration(environment: environment.variables, path: dashboardPath, cadenceMinutes: dashboardCadence),
                 prefix: prefix, config: runFlags.config)
-            var server = CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard)
+            let monitor = try environment.monitor(metricsWithoutAuth: metricsNoAuth, prefix: prefix)
+            var server = CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard, monitor: monitor)
             if let alerts = runner.alerts, let queue = runner.queue as? JobQueue {
                 guard (1...86_400).contains(alertCheckInterval) else { throw ValidationError("--alert-check-interval must be from 1 to 86400 seconds") }
-                let monitor = AlertMonitor(queue: queue, dispatcher: alerts, interval: .seconds(alertCheckInterval), logger: logger)
-                if monitor.isNeeded { server.monitor = monitor }
+                let alertMonitor = AlertMonitor(queue: queue, dispatcher: alerts, interval: .seconds(alertCheckInterval), logger: logger)
+                if alertMonitor.isNeeded { server.alertMonitor = alertMonitor }
             }
-            try await server.run()
-        } catch let error as any TickError {
+            try await server.run()        } catch let error as any TickError {
             printError(error.description)
             throw ExitCode(error.exitCode.rawValue)
         }

@@ -18,7 +18,7 @@ extension Doctor {
             replies = try await client.pipeline(
                 [
                     RedisCommand("CONFIG", "GET", "maxmemory-policy"), queue.statsCommand(nowMilliseconds: UnixTime.nowMilliseconds()),
-                    RedisCommand("HGETALL", RedisArgument(queue.keys.heartbeat)),
+                    queue.heartbeatCommand,
                 ], idempotent: true)
         } catch {
             if error.isRedisError {
@@ -58,7 +58,7 @@ extension Doctor {
             if stats == nil { stats = JobQueue.decodeStats(statsReply) }
         }
         checkEviction(replies.first ?? .null)
-        if replies.count > 2, !pipelineRefused { checkHeartbeat(JobQueue.Heartbeat(replies[2])) }
+        if replies.count > 2, !pipelineRefused { checkHeartbeat(JobQueue.Heartbeat(reply: replies[2])) }
         return stats
     }
 

@@ -72,17 +72,8 @@ extension JobQueue {
 
     /// The heartbeat and the counters, in one request (one pipeline of two commands).
     public func monitoring() async throws(UpstashError) -> (heartbeat: Heartbeat, metrics: RunMetrics) {
-        let replies = try await client.pipeline(
-            [RedisCommand("HGETALL", RedisArgument(keys.heartbeat)), RedisCommand("HGETALL", RedisArgument(keys.metrics))], idempotent: true)
-        func fields(_ value: RedisValue?) -> [String: String] {
-            let flat = value?.array ?? []
-            var out: [String: String] = [:]
-            for index in stride(from: 0, to: flat.count - 1, by: 2) {
-                if let key = flat[index].string { out[key] = flat[index + 1].string ?? "" }
-            }
-            return out
-        }
-        return (Heartbeat(replies.first ?? .null), RunMetrics(counters: fields(replies.last).compactMapValues { Int64($0) }))
+        let replies = try await client.pipeline([heartbeatCommand, metricsCommand], idempotent: true)
+        return (Heartbeat(reply: replies.first ?? .null), RunMetrics(reply: replies.last ?? .null))
     }
 
     public func removeAlerts(_ events: [String]) async throws(UpstashError) {
@@ -109,18 +100,4 @@ extension JobQueue {
         redis.call('LTRIM', alerts_key, 0, alert_outbox_limit - 1)
         return 1
         """)
-}
-
-extension JobQueue.Heartbeat {
-    /// The heartbeat from an `HGETALL` reply (empty before the first run).
-    public init(_ reply: RedisValue) {
-        let flat = reply.array ?? []
-        var fields: [String: String] = [:]
-        for index in stride(from: 0, to: flat.count - 1, by: 2) {
-            if let key = flat[index].string { fields[key] = flat[index + 1].string ?? "" }
-        }
-        self.init(
-            last: fields["last"].flatMap { Int64($0) }, lastTrigger: fields["last_trigger"],
-            byTrigger: fields.filter { $0.key != "last" && $0.key != "last_trigger" }.compactMapValues { Int64($0) })
-    }
 }
