@@ -65,7 +65,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                     }
                 }
             } else {
-                guard let handler else { throw ValidationError("give --handler (one job from flags) or --file (JSON lines)") }
+                guard let handler else { throw Self.missingInput() }
                 let work: JobSpec.Work
                 if let cursor {
                     work = .cursor(cursor.isEmpty ? nil : cursor)
@@ -103,6 +103,14 @@ struct EnqueueCommand: AsyncParsableCommand {
             print(summary.serialized)
             if invalid > 0 { throw ExitCode(TickExitCode.dataError.rawValue) }
         }
+    }
+
+    /// Neither `--handler` nor `--file`: when jobs are being piped in, says to read them with `--file -`.
+    static func missingInput() -> UsageError {
+        if isatty(STDIN_FILENO) == 0 {
+            return UsageError("tick enqueue reads standard input only with --file -: tick enqueue --file - < jobs.jsonl (or give --handler for one job)")
+        }
+        return UsageError("give --handler (one job from flags) or --file FILE (JSON lines; --file - reads standard input)")
     }
 
     /// Says which ids were duplicates (a warning, not an error: the jobs exist): the first 20 by name, then

@@ -1,0 +1,90 @@
+"""The command line as people use it (issue 20): unknown commands, help, exit codes, verbosity, secrets,
+colour, --json of every read command. Runs the built tick binary ($TICK_BIN, else .build/debug/tick)
+against the local services; FAILS (never skips) without them (`eval "$(scripts/dev-services env)"`).
+Each test uses its own key prefix, deleted afterwards."""
+
+import json
+import re
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def keys_under(redis, prefix):
+    cursor, found = 0, []
+    while True:
+        cursor, keys = redis.scan(cursor, match=f"{prefix}:*", count=1000)
+        found.extend(keys)
+        if int(cursor) == 0:
+            return found
+
+
+@pytest.fixture
+def prefix(redis):
+    value = f"tick-cli-test-{uuid.uuid4().hex[:12]}"
+    yield value
+    leftovers = keys_under(redis, value)
+    if leftovers:
+        redis.delete(*leftovers)
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors as people expect
+
+
+def test_unknown_command_names_the_known_ones_and_the_closest(tick):
+    bogus = tick("bogus", check=False)
+    assert bogus.returncode == 64
+    assert "unknown command 'bogus'" in bogus.stderr
+    assert "Commands: run, drain," in bogus.stderr and "schedules" in bogus.stderr
+    assert "Unexpected argument" not in bogus.stderr and "Usage: tick run" not in bogus.stderr
+    typo = tick("dran", check=False)
+    assert typo.returncode == 64
+    assert "did you mean 'drain'?" in typo.stderr
+
+
+def test_help_lists_every_exit_code_of_the_readme(tick):
+    readme = (REPO / "README.md").read_text()
+    codes = re.findall(r"^\| (\d+) \| ", readme, flags=re.M)
+    assert "82" in codes and "130" in codes
+    shown = tick("--help").stdout
+    listed = re.findall(r"^\s+(\d+)  \S", shown[shown.index("Exit codes:"):], flags=re.M)
+    assert listed == codes
+
+
+def test_serve_help_explains_itself_without_tick_serve(tick):
+    done = tick("serve", "--help", env={"TICK_SERVE_BIN": "/nonexistent/tick-serve"}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "HTTP wrapper" in done.stdout
+    assert "Looked for at /nonexistent/tick-serve (from TICK_SERVE_BIN): not found" in done.stdout
+
+
+def test_piped_jobs_without_file_dash_say_how(tick, prefix):
+    done = tick("enqueue", "--prefix", prefix, input='{"handler":"noop","items":[1]}\n', check=False)
+    assert done.returncode == 64
+    assert "--file -" in done.stderr
+    assert "Usage: tick <subcommand>" not in done.stderr
+
+
+def test_completion_scripts_for_bash_zsh_fish(tick, workdir):
+    for shell, marker in (("bash", "-F _tick tick"), ("zsh", "#compdef tick"), ("fish", "complete -c 'tick'")):
+        done = tick("--generate-completion-script", shell)
+        assert marker in done.stdout, shell
+        assert "drain" in done.stdout and "dead" in done.stdout
+    # bash completes a subcommand and a flag of it.
+    script = workdir / "tick.bash"
+    script.write_text(tick("--generate-completion-script", "bash").stdout)
+
+    def complete(*words):
+        line = " ".join(words)
+        command = (f"source {script}; COMP_LINE='{line}'; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+                   f"COMP_POINT={len(line)}; _tick tick {words[-1]} {words[-2]}; echo \"${{COMPREPLY[@]}}\"")
+        return subprocess.run(["bash", "-c", command], env={**tick.env, "PATH": f"{Path(tick.binary).parent}:/usr/bin:/bin"},
+                              capture_output=True, text=True, timeout=30).stdout.split()
+
+    assert complete("tick", "dr") == ["drain"]
+    assert complete("tick", "drain", "--ba") == ["--batch"]
