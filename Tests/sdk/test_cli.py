@@ -88,3 +88,86 @@ def test_completion_scripts_for_bash_zsh_fish(tick, workdir):
 
     assert complete("tick", "dr") == ["drain"]
     assert complete("tick", "drain", "--ba") == ["--batch"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Verbosity: -q, -v, -vv, and no secret at any level
+
+
+@pytest.fixture
+def endpoint():
+    """An HTTP endpoint on loopback that accepts every item (200, `{}`)."""
+    import http.server
+    import threading
+
+    class Accept(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Accept)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/item"
+    server.shutdown()
+
+
+SIGNING_KEY = "sk-" + "s3cr3t-signing-key-0123456789abcdef"
+CRON_SECRET = "cron-" + "s3cr3t-0123456789abcdef"
+APP_TOKEN = "app-" + "s3cr3t-token-0123456789"
+
+
+def secrets_of(env):
+    from urllib.parse import urlparse
+    password = urlparse(env["DATABASE_URL"]).password
+    assert password, "the test needs a DATABASE_URL with a password"
+    # The dev password is a short word ("tick") found in every label: look for it where it would leak.
+    leaks = [env["DATABASE_URL"], f":{password}@", f"password={password}", f"password: {password}"]
+    return [env["UPSTASH_REDIS_REST_TOKEN"], CRON_SECRET, SIGNING_KEY, APP_TOKEN] + leaks
+
+
+def drain_at(tick, prefix, workdir, endpoint, *flags):
+    config = workdir / f"{prefix}.json"
+    config.write_text(json.dumps({"handlers": {"post": {
+        "kind": "http", "url": endpoint, "signing_key": "${TICK_SIGNING_KEY}",
+        "headers": {"Authorization": "Bearer ${APP_TOKEN}"}}}}))
+    env = {"TICK_SIGNING_KEY": SIGNING_KEY, "CRON_SECRET": CRON_SECRET, "APP_TOKEN": APP_TOKEN}
+    tick("enqueue", "--prefix", prefix, "--handler", "post", "--items", "3")
+    return tick("drain", "--prefix", prefix, "--config", str(config), "--log-format", "json", *flags, env=env)
+
+
+def levels_and_messages(stderr):
+    lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]
+    return {line["level"] for line in lines}, {line["msg"] for line in lines}
+
+
+@pytest.mark.parametrize("flags,levels,present,absent", [
+    ((), {"info"}, {"config file read"}, {"claimed", "item finished"}),
+    (("-q",), set(), set(), {"config file read", "claimed"}),
+    (("-v",), {"info", "debug"},
+     {"claim sent", "claimed", "job started", "committed", "acknowledged", "job finished"}, {"item finished", "redis request"}),
+    (("-vv",), {"info", "debug", "trace"},
+     {"claim sent", "claimed", "job started", "committed", "job finished", "item finished", "redis request", "postgres statement"}, set()),
+])
+def test_verbosity_levels_and_no_secret(tick, prefix, workdir, endpoint, flags, levels, present, absent):
+    done = drain_at(tick, prefix, workdir, endpoint, *flags)
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["items_done"] == 3, done.stderr
+    seen_levels, messages = levels_and_messages(done.stderr)
+    assert seen_levels == levels
+    assert present <= messages, messages
+    assert not (absent & messages)
+    for secret in secrets_of(tick.env):
+        assert secret not in done.stderr and secret not in done.stdout
+
+
+def test_quiet_and_verbose_contradict(tick):
+    done = tick("run", "-q", "-v", check=False)
+    assert done.returncode == 64
+    assert "-q and -v" in done.stderr

@@ -51,6 +51,8 @@ public struct JobQueue: Sendable {
         public var skipped: [SkippedHandler] = []
         /// The queues asked for that are paused (nothing was leased from them).
         public var paused: [String] = []
+        /// Ready jobs of the run's handlers left after this claim (unpaused queues), `nil` when not known.
+        public var readyLeft: Int?
 
         /// Makes a claim.
         public init(jobs: [ClaimedJob], deadLettered: [String] = [], scheduled: [String] = [], skipped: [SkippedHandler] = [], paused: [String] = []) {
@@ -145,7 +147,7 @@ public struct JobQueue: Sendable {
             arguments += schedule.slots.map { RedisArgument(String($0 * 1000)) }
         }
         let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
-        guard let parts = reply.array, parts.count == 5, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
+        guard let parts = reply.array, parts.count >= 5, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
             let skipped = parts[3].array, flat.count % 5 == 0, skipped.count % 3 == 0
         else {
             throw .protocolError(host: client.configuration.host, detail: "the claim script returned an unexpected shape", status: 200)
@@ -161,9 +163,11 @@ public struct JobQueue: Sendable {
             guard let queue = skipped[index].string, let handler = skipped[index + 1].string, let ready = skipped[index + 2].int else { return nil }
             return SkippedHandler(queue: queue, handler: handler, ready: ready)
         }
-        return Claim(
+        var claim = Claim(
             jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string), skipped: skips,
             paused: (parts[4].array ?? []).compactMap(\.string))
+        claim.readyLeft = parts.count > 5 ? parts[5].int : nil
+        return claim
     }
 
     /// Ends the leases of many jobs in one request. Returns, per acknowledgement, whether it applied

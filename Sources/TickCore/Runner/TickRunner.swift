@@ -33,6 +33,8 @@ public struct TickRunner: Sendable {
     public static let defaultPruneLimit = 500
     /// Where the run logs.
     public let logger: Logger
+    /// Told of claims, finished items and finished jobs as they happen (live progress); `nil` by default.
+    public var observer: RunObserver?
 
     /// Makes a runner from its seams.
     /// - Parameters:
@@ -67,6 +69,7 @@ public struct TickRunner: Sendable {
     /// Cancelling the calling task (SIGTERM, SIGINT) stops the run early, as the deadline does.
     public func run(_ options: RunOptions) async -> RunReport {
         var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
+        ledger.observer = observer
         // 1. Claim: one request.
         guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names).run(&ledger) else { return await ledger.finish() }
         guard !claim.jobs.isEmpty else {
@@ -79,6 +82,7 @@ public struct TickRunner: Sendable {
         // 3. Execute: the items, within the budget, group-committed.
         var execution = Execution(
             jobs: started.active, store: started.store, runID: started.runID, options: options, deadline: ledger.workDeadline, clock: clock, logger: logger)
+        execution.observer = observer
         await execution.run()
         ledger.report.firstItemMilliseconds = execution.firstItemStarted.map { ledger.start.duration(to: $0).milliseconds }
         // 4. Complete: verdicts to outcomes. 5. Commit: the final states.

@@ -9,18 +9,23 @@ struct AcknowledgeStep {
     /// and the next run resumes every job from its checkpoint: nothing is lost).
     func run(_ acknowledgements: [JobQueue.Acknowledgement], _ ledger: inout RunLedger) async -> Bool {
         let applied: [Bool]
+        let sent = ledger.clock.now
         do {
             applied = try await queue.acknowledge(acknowledgements, nowMilliseconds: ledger.clock.unixMilliseconds, deadline: ledger.budgetEnd)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return false
         }
+        ledger.logger.trace("redis request", metadata: ["op": "acknowledge", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])
         ledger.logger.debug("acknowledged", metadata: ["jobs": "\(acknowledgements.count)", "applied": "\(applied.filter { $0 }.count)"])
         for (acknowledgement, ok) in zip(acknowledgements, applied) {
             guard ok else {
                 ledger.report.jobsLost += 1
+                ledger.logger.debug("job finished", metadata: ["job.id": "\(acknowledgement.job.id)", "verdict": "lost"])
                 continue
             }
+            ledger.logger.debug("job finished", metadata: ["job.id": "\(acknowledgement.job.id)", "verdict": "\(acknowledgement.outcome.kind.rawValue)"])
+            ledger.observer?(.jobFinished(acknowledgement.outcome.kind))
             switch acknowledgement.outcome {
             case .done: ledger.report.jobsCompleted += 1
             case .retry: ledger.report.jobsRetried += 1

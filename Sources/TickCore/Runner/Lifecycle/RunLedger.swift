@@ -14,6 +14,8 @@ struct RunLedger {
     let budgetEnd: ContinuousClock.Instant
     private let usageBefore: RedisUsage
     var report: RunReport
+    /// Told of the run's progress (``TickRunner/observer``).
+    var observer: RunObserver?
 
     init(options: RunOptions, clock: any TickClock, queue: any JobQueueing, logger: Logger) async {
         self.options = options
@@ -52,6 +54,9 @@ struct RunLedger {
         let acknowledgements = jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
         if let applied = try? await queue.acknowledge(acknowledgements, nowMilliseconds: clock.unixMilliseconds, deadline: budgetEnd) {
             report.jobsReleased += applied.filter { $0 }.count
+            logger.debug("handed back", metadata: ["jobs": "\(jobs.count)", "released": "\(applied.filter { $0 }.count)"])
+        } else {
+            logger.debug("hand-back failed: the leases expire and the next claim takes the jobs back", metadata: ["jobs": "\(jobs.count)"])
         }
     }
 }
