@@ -35,14 +35,15 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var costInputs: CostInputs
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = ProcessEnvironment.variables
             var doctor = Doctor(
                 environment: environment, prefix: queueOptions.resolvedPrefix(environment), configPath: config,
                 serve: serve || access("vercel.json", F_OK) == 0, cost: costInputs.assumptions)
             await doctor.run()
             let report = doctor.report
-            print(json ? report.json : report.text)
+            let palette = global.palette
+            print(json ? report.json : report.text.split(separator: "\n", omittingEmptySubsequences: false).map { palette.leadingState(String($0)) }.joined(separator: "\n"))
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
     }

@@ -33,7 +33,7 @@ struct DrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let options = try runOptions.options(trigger: .drain)
             let services = TickEnvironment()
             let cache = PostgresConnectionCache(open: try services.postgresConnector())

@@ -49,7 +49,7 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let services = TickEnvironment()
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
             var jobs: [JobSpec] = []

@@ -19,7 +19,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var queueOptions: QueueOptions
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             try migratePostgres(environment)
             try await migrateRedis(environment)

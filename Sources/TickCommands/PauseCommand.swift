@@ -26,7 +26,7 @@ struct PauseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             let queue = try environment.queue(prefix: environment.prefix(queueOptions.prefix))
             try await queue.pause(all ? [QueueKeys.allQueues] : queues)
@@ -51,7 +51,7 @@ struct ResumeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             let queue = try environment.queue(prefix: environment.prefix(queueOptions.prefix))
             let resumed = try await queue.resume(all ? nil : queues)

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var runOptions: RunFlags
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let options = try runOptions.options(trigger: .cron)
             let report = try await Self.runOnce(options: options, global: global, queueOptions: queueOptions, config: runOptions.config)
             print(report.jsonLine)

@@ -171,3 +171,100 @@ def test_quiet_and_verbose_contradict(tick):
     done = tick("run", "-q", "-v", check=False)
     assert done.returncode == 64
     assert "-q and -v" in done.stderr
+
+
+# --------------------------------------------------------------------------------------------------
+# Read commands: --json for scripts, tables and colour on a terminal
+
+
+def run_in_pty(argv, env, cwd, timeout=60, on_chunk=None):
+    """Runs argv with stdin, stdout and stderr on a pseudo-terminal; returns (exit status, output bytes).
+    `on_chunk(seconds_since_start, bytes)` sees the output as it arrives."""
+    import os
+    import pty
+    import select
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        os.execve(argv[0], argv, env)
+    start, output = time.monotonic(), b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], max(0.0, start + timeout - time.monotonic()))
+        if not ready:
+            os.kill(pid, 9)
+            raise AssertionError(f"{argv} did not finish within {timeout} s: {output[-2000:]!r}")
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+        if on_chunk:
+            on_chunk(time.monotonic() - start, chunk)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output
+
+
+@pytest.fixture
+def populated(tick, prefix, workdir):
+    """A queue with a done job, a dead one, a ready one, and a config with a schedule."""
+    config = workdir / f"{prefix}-read.json"
+    config.write_text(json.dumps({
+        "handlers": {"reject": {"kind": "exec", "command": ["sh", "-c", "echo bad input >&2; exit 65"]}},
+        "schedules": {"nightly": {"cron": "0 3 * * *", "timezone": "Europe/Paris", "job": {"handler": "noop", "items": [1]}}},
+    }))
+    tick("enqueue", "--prefix", prefix, "--handler", "noop", "--items", "2", "--id", f"{prefix}-done")
+    tick("enqueue", "--prefix", prefix, "--handler", "reject", "--items", "1", "--id", f"{prefix}-dead")
+    tick("run", "--prefix", prefix, "--config", str(config))
+    tick("enqueue", "--prefix", prefix, "--handler", "noop", "--items", "1", "--id", f"{prefix}-ready")
+    return config
+
+
+def test_every_read_command_prints_json(tick, prefix, populated):
+    def parsed(*args):
+        done = tick(*args, "--prefix", prefix) if args[0] not in ("runs",) else tick(*args)
+        lines = [line for line in done.stdout.splitlines() if line.strip()]
+        assert len(lines) == 1, f"{args}: one JSON document expected, got {done.stdout!r}"
+        return json.loads(lines[0])
+
+    stats = parsed("stats", "--json")
+    assert [(s["queue"], s["ready"], s["dead"], s["paused"]) for s in stats] == [("default", 1, 1, False)]
+    cost = parsed("stats", "--cost", "--json")
+    assert isinstance(cost, dict) and cost
+    job = parsed("job", f"{prefix}-done", "--json")
+    assert job["redis"]["state"] == "done" and job["checkpoint"]["items_done"] == 2
+    dead = parsed("dead", "list", "--json")
+    assert dead["total"] == 1 and dead["jobs"][0]["id"] == f"{prefix}-dead" and "exit 65" in dead["jobs"][0]["reason"]
+    jobs = parsed("jobs", "--state", "ready", "--json")
+    assert [j["id"] for j in jobs["jobs"]] == [f"{prefix}-ready"] and jobs["next"] is None
+    schedules = parsed("schedules", "--config", str(populated), "--json")
+    assert schedules[0]["name"] == "nightly" and schedules[0]["timezone"] == "Europe/Paris" and len(schedules[0]["next_utc"]) == 3
+    doctor = tick("doctor", "--prefix", prefix, "--config", str(populated), "--json", check=False)
+    report = json.loads(doctor.stdout)
+    assert report["exit_code"] == doctor.returncode and {c["check"] for c in report["checks"]} >= {"redis.token", "postgres.connect"}
+    runs = parsed("runs", "--since", "1h", "--json")
+    assert runs["runs"] and {"run_id", "started_at", "trigger", "exit_reason"} <= set(runs["runs"][0])
+
+
+def test_tables_are_coloured_on_a_terminal_unless_no_color(tick, prefix, populated, workdir):
+    env = {**tick.env, "TERM": "xterm"}
+    argv = [tick.binary, "stats", "--prefix", prefix]
+    status, coloured = run_in_pty(argv, env, workdir)
+    assert status == 0
+    assert b"\x1b[32mactive\x1b[0m" in coloured and b"queue" in coloured
+    status, plain = run_in_pty(argv, {**env, "NO_COLOR": "1"}, workdir)
+    assert status == 0 and b"\x1b[" not in plain and b"active" in plain
+    status, never = run_in_pty(argv + ["--color", "never"], env, workdir)
+    assert b"\x1b[" not in never
+    forced = tick("stats", "--prefix", prefix, "--color", "always")  # not a terminal, but asked for
+    assert "\x1b[32m" in forced.stdout
+    piped = tick("stats", "--prefix", prefix)
+    assert "\x1b[" not in piped.stdout
+    # errors: `error` in red on a terminal, plain with NO_COLOR
+    status, error = run_in_pty([tick.binary, "job", f"{prefix}-nothing", "--prefix", prefix], env, workdir)
+    assert status == 65 and b"tick: \x1b[1;31merror\x1b[0m: no job" in error
+    status, error = run_in_pty([tick.binary, "job", f"{prefix}-nothing", "--prefix", prefix], {**env, "NO_COLOR": "1"}, workdir)
+    assert b"tick: error: no job" in error
