@@ -2,6 +2,10 @@ import ArgumentParser
 import Logging
 import TickCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Options every command of `tick` and `tick-serve` shares: logging, verbosity and colour.
 public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Lowest log level written to stderr: trace, debug, info, notice, warning, error, critical (default info).")
@@ -46,7 +50,9 @@ public struct GlobalOptions: ParsableArguments {
             case .json: .json
             }
         let level = self.level
-        return Logger(label: label) { label in LogLineHandler(label: label, level: level, format: format) }
+        // On a terminal, text lines erase the live progress line they would otherwise be appended to.
+        let clearsLine = format == .text && isatty(STDERR_FILENO) == 1
+        return Logger(label: label) { label in LogLineHandler(label: label, level: level, format: format, clearsLine: clearsLine) }
     }
 }
 

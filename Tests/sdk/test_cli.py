@@ -268,3 +268,53 @@ def test_tables_are_coloured_on_a_terminal_unless_no_color(tick, prefix, populat
     assert status == 65 and b"tick: \x1b[1;31merror\x1b[0m: no job" in error
     status, error = run_in_pty([tick.binary, "job", f"{prefix}-nothing", "--prefix", prefix], {**env, "NO_COLOR": "1"}, workdir)
     assert b"tick: error: no job" in error
+
+
+# --------------------------------------------------------------------------------------------------
+# Live progress of tick drain on a terminal; nothing of it when stderr is a file
+
+
+def enqueue_backlog(tick, prefix, jobs=50, items=4, ms=120):
+    lines = "".join(json.dumps({"handler": "sleep", "items": [{"ms": ms}] * items}) + "\n" for _ in range(jobs))
+    assert json.loads(tick("enqueue", "--prefix", prefix, "--file", "-", input=lines).stdout)["enqueued"] == jobs
+
+
+def test_drain_shows_live_progress_on_a_terminal(tick, prefix, workdir):
+    enqueue_backlog(tick, prefix)  # 200 items of 120 ms at concurrency 4: about 6 s
+    frames = []  # (seconds since start, text) of each redraw
+
+    def on_chunk(at, chunk):
+        for piece in chunk.decode(errors="replace").split("\r\x1b[K")[1:]:
+            frames.append((at, piece))
+
+    status, output = run_in_pty([tick.binary, "drain", "--prefix", prefix, "--batch", "5"], {**tick.env, "TERM": "xterm"}, workdir,
+                                on_chunk=on_chunk)
+    assert status == 0, output[-2000:]
+    progress = [(at, text.strip()) for at, text in frames if text.startswith("drain ")]
+    assert len(progress) >= 8, frames
+    times = [at for at, _ in progress]
+    assert times[-1] - times[0] >= 4, "the backlog should take several seconds"
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert max(gaps) <= 1.0, f"the line must change at least once a second: gaps {gaps}"
+    items = [int(re.search(r" (\d+) items?", text).group(1)) for _, text in progress]
+    assert items == sorted(items) and items[-1] > items[0]
+    assert any("items/s" in text and "jobs left" in text and "ETA" in text for _, text in progress), progress
+    summary = [text for _, text in frames if text.startswith("drain: ")]
+    assert len(summary) == 1 and "50 jobs done" in summary[0] and "200 items done" in summary[0], frames[-3:]
+    assert frames[-1][1].startswith("drain: "), "the summary replaces the progress line, last"
+    last_json = output.decode().strip().splitlines()[-1]
+    assert json.loads(last_json)["jobs_completed"] == 50
+
+
+def test_drain_with_stderr_to_a_file_writes_only_json_lines(tick, prefix, workdir):
+    enqueue_backlog(tick, prefix, jobs=10, items=2, ms=50)
+    log = workdir / f"{prefix}.log"
+    with open(log, "w") as stderr:
+        done = subprocess.run([tick.binary, "drain", "--prefix", prefix, "-v"], cwd=workdir, env=tick.env, stdout=subprocess.PIPE,
+                              stderr=stderr, text=True, timeout=60)
+    assert done.returncode == 0
+    text = log.read_text()
+    assert "\r" not in text and "\x1b" not in text
+    lines = text.splitlines()
+    assert lines and all(json.loads(line)["msg"] for line in lines)
+    assert json.loads(done.stdout)["jobs_completed"] == 10
