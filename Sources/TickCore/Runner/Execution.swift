@@ -201,6 +201,7 @@ struct Execution {
                 // Cut off by the run's deadline or a signal: hand the job back; the attempt does not count.
                 job.stop(.release)
             } else {
+                observer?(.itemFinished(failed: true))
                 job.fail(item: index, reason: reason, permanent: false, after: after)
             }
         }
