@@ -22,7 +22,9 @@ final class ProgressLine: Sendable {
 
     private let label: String
     private let start = ContinuousClock.now
-    private let state = Mutex<(counts: Counts, drawn: String)>((Counts(), ""))
+    /// The counts, the text on screen, and whether the summary replaced it. Lines are written under this lock,
+    /// so a redraw never lands after the summary.
+    private let state = Mutex<(counts: Counts, drawn: String, finished: Bool)>((Counts(), "", false))
     private let ticker = Mutex<Task<Void, Never>?>(nil)
 
     /// A progress line when stderr is a terminal, else `nil`.
@@ -69,19 +71,21 @@ final class ProgressLine: Sendable {
     /// Redraws the line if its text changed.
     func draw() {
         let seconds = start.duration(to: .now).milliseconds / 1000
-        let text: String? = state.withLock { state in
+        state.withLock { state in
             let line = Self.line(label: label, state.counts, seconds: seconds)
-            guard line != state.drawn else { return nil }
+            guard !state.finished, line != state.drawn else { return }
             state.drawn = line
-            return line
+            writeStderr("\r\u{1B}[K" + line)
         }
-        if let text { writeStderr("\r\u{1B}[K" + text) }
     }
 
     /// Stops redrawing and replaces the line with `summary`.
     func finish(_ summary: String) {
         ticker.withLock { $0?.cancel() }
-        writeStderr("\r\u{1B}[K" + summary + "\n")
+        state.withLock { state in
+            state.finished = true
+            writeStderr("\r\u{1B}[K" + summary + "\n")
+        }
     }
 
     /// `drain 12s · 40 jobs done, 2 retried, 1 dead · 200 items, 3 failed · 35.2 items/s · 58 jobs left · ETA 17s`.
