@@ -61,7 +61,7 @@ struct ResumeCommand: AsyncParsableCommand {
             }
             let unpaused = queues.count - resumed.count
             print("resumed: \(queues.joined(separator: ", "))\(unpaused > 0 ? " (\(unpaused) were not paused)" : "")")
-            if resumed.allStillPaused {
+            if resumed.allStillPaused, !global.quiet {
                 printWarning("every queue is still paused by tick pause --all: run tick resume --all to lift it")
             }
         }
