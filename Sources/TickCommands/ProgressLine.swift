@@ -35,8 +35,8 @@ final class ProgressLine: Sendable {
     private init(label: String) {
         self.label = label
         let task = Task.detached { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
+            while true {
+                do { try await Task.sleep(for: .milliseconds(250)) } catch { return }  // cancelled by finish()
                 self?.draw()
             }
         }
@@ -81,11 +81,11 @@ final class ProgressLine: Sendable {
 
     /// Stops redrawing and replaces the line with `summary`.
     func finish(_ summary: String) {
-        ticker.withLock { $0?.cancel() }
         state.withLock { state in
             state.finished = true
             writeStderr("\r\u{1B}[K" + summary + "\n")
         }
+        ticker.withLock { $0?.cancel() }
     }
 
     /// `drain 12s · 40 jobs done, 2 retried, 1 dead · 200 items, 3 failed · 35.2 items/s · 58 jobs left · ETA 17s`.

@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
     /// The final line a person sees on a terminal: `run: 10 jobs done (…), 50 items done, 0 failed in 1.2 s; completed`.
     static func summaryLine(_ report: RunReport) -> String {
         let seconds = String(Double(report.durationMilliseconds / 100) / 10)
-        return "run: \(report.claimed) claimed, \(report.jobsCompleted) done (\(report.jobsRetried) retried, \(report.jobsDead) dead, "
+        return "run: \(report.claimed) claimed, \(report.jobsCompleted) jobs done (\(report.jobsRetried) retried, \(report.jobsDead) dead, "
             + "\(report.jobsReleased) released), \(report.itemsDone) items done, \(report.itemsFailed) failed in \(seconds) s; \(report.exitReason.rawValue)"
     }
 

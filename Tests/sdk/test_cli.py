@@ -318,3 +318,14 @@ def test_drain_with_stderr_to_a_file_writes_only_json_lines(tick, prefix, workdi
     lines = text.splitlines()
     assert lines and all(json.loads(line)["msg"] for line in lines)
     assert json.loads(done.stdout)["jobs_completed"] == 10
+
+
+def test_run_on_a_terminal_ends_with_its_summary_line(tick, prefix, workdir):
+    enqueue_backlog(tick, prefix, jobs=3, items=2, ms=10)
+    status, output = run_in_pty([tick.binary, "run", "--prefix", prefix], {**tick.env, "TERM": "xterm"}, workdir)
+    assert status == 0
+    text = output.decode()
+    assert "\r\x1b[Krun: 3 claimed, 3 jobs done (0 retried, 0 dead, 0 released), 6 items done, 0 failed in " in text
+    assert json.loads(text.strip().splitlines()[-1])["jobs_completed"] == 3
+    piped = tick("run", "--prefix", prefix)  # stderr a pipe: JSON lines only
+    assert "\r" not in piped.stderr and all(json.loads(line) for line in piped.stderr.splitlines())
