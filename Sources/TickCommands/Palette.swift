@@ -35,7 +35,7 @@ struct Palette: Sendable {
     static func tone(ofState word: String) -> Tone? {
         switch word {
         case "ok", "done", "completed", "idle", "active": .good
-        case "warning", "delayed", "leased", "retrying", "retry", "released", "release", "paused", "budget", "running": .caution
+        case "warning", "delayed", "leased", "retrying", "retry", "released", "release", "paused", "budget", "running", "cancelled": .caution
         case "ready": .waiting
         case "error", "dead", "failed", "lost", "interrupted", "redis_unavailable", "redis_auth", "redis_error", "postgres_unavailable",
             "schema_mismatch", "layout_mismatch", "upstash_limit":

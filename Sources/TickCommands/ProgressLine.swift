@@ -13,7 +13,7 @@ import Glibc
 final class ProgressLine: Sendable {
     /// What the line shows, updated by the runs' events.
     struct Counts: Sendable {
-        var jobsDone = 0, jobsRetried = 0, jobsDead = 0, jobsReleased = 0
+        var jobsDone = 0, jobsRetried = 0, jobsDead = 0, jobsReleased = 0, jobsCancelled = 0
         var itemsDone = 0, itemsFailed = 0
         /// Ready jobs the last claim left behind, and jobs it leased that have not finished yet.
         var readyLeft: Int?
@@ -63,6 +63,7 @@ final class ProgressLine: Sendable {
                 case .retry: state.counts.jobsRetried += 1
                 case .dead: state.counts.jobsDead += 1
                 case .release: state.counts.jobsReleased += 1
+                case .cancel: state.counts.jobsCancelled += 1
                 }
             }
         }
@@ -95,9 +96,10 @@ final class ProgressLine: Sendable {
         if counts.jobsRetried > 0 { jobs += ", \(counts.jobsRetried) retried" }
         if counts.jobsDead > 0 { jobs += ", \(counts.jobsDead) dead" }
         if counts.jobsReleased > 0 { jobs += ", \(counts.jobsReleased) released" }
+        if counts.jobsCancelled > 0 { jobs += ", \(counts.jobsCancelled) cancelled" }
         parts.append(jobs)
         parts.append("\(counts.itemsDone) item\(counts.itemsDone == 1 ? "" : "s")\(counts.itemsFailed > 0 ? ", \(counts.itemsFailed) failed" : "")")
-        let finished = counts.jobsDone + counts.jobsRetried + counts.jobsDead
+        let finished = counts.jobsDone + counts.jobsRetried + counts.jobsDead + counts.jobsCancelled
         if seconds >= 1 { parts.append("\(Self.rate(Double(counts.itemsDone + counts.itemsFailed) / seconds)) items/s") }
         if let ready = counts.readyLeft {
             let left = ready + counts.inFlight

@@ -5,13 +5,13 @@ public enum RunEvent: Sendable, Equatable {
     case claimed(jobs: Int, readyLeft: Int?)
     /// An item's handler returned: done, or failed (a permanent failure or one to retry).
     case itemFinished(failed: Bool)
-    /// A job's lease ended with this outcome (acknowledged: done, retry, dead, release).
+    /// A job's lease ended with this outcome (acknowledged: done, retry, dead, release, cancel).
     case jobFinished(JobOutcomeKind)
 }
 
 /// The kind of outcome a job's lease ends with, without its details.
 public enum JobOutcomeKind: String, Sendable, Equatable {
-    case done, retry, dead, release
+    case done, retry, dead, release, cancel
 }
 
 /// Receives a run's ``RunEvent``s, on the run's own task: it must return quickly (record, do not draw).
@@ -25,6 +25,7 @@ extension JobQueue.Outcome {
         case .retry: .retry
         case .dead: .dead
         case .release: .release
+        case .cancel: .cancel
         }
     }
 }

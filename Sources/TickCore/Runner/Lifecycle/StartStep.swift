@@ -39,7 +39,12 @@ struct StartStep {
             let loaded = try store.begin(active.map(\.start))
             ledger.logger.trace("postgres statement", metadata: ["op": "begin", "jobs": "\(active.count)", "ms": "\(Int(beginning.duration(to: ledger.clock.now).milliseconds))"])
             for job in active {
-                if let checkpoint = loaded[job.claimed.id] { job.resume(from: checkpoint) } else { job.stop(.lost) }
+                if let checkpoint = loaded[job.claimed.id] {
+                    job.resume(from: checkpoint)
+                    if checkpoint.cancelRequested { job.stop(.cancelled) }
+                } else {
+                    job.stop(.lost)
+                }
                 ledger.logger.debug(
                     "job started",
                     metadata: [
