@@ -30,6 +30,10 @@ public actor InMemoryQueue: JobQueueing {
     public var claimError: UpstashError?
     /// Thrown by the next acknowledgements while set.
     public var acknowledgeError: UpstashError?
+    /// The trigger of every claim, in order (what the claim script writes to the heartbeat).
+    private(set) public var heartbeats: [RunTrigger] = []
+    /// The alert outbox: events in JSON (a `job.dead` one per job dead-lettered while a run delivers alerts).
+    private(set) public var alerts: [String] = []
     /// Every claim's schedule slots, in order.
     private(set) public var claimedSchedules: [[ScheduleSlots]] = []
     /// Every acknowledgement applied or refused, in order.
@@ -76,9 +80,10 @@ public actor InMemoryQueue: JobQueueing {
 
     public func claim(
         queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots],
-        deadline: ContinuousClock.Instant?
+        signals: JobQueue.RunSignals, deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Claim {
         requests += 1
+        heartbeats.append(signals.trigger)
         claimedSchedules.append(schedules)
         if let claimError { throw claimError }
         var dead: [String] = []
@@ -125,8 +130,10 @@ public actor InMemoryQueue: JobQueueing {
         return claim
     }
 
-    public func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool] {
-        guard !acknowledgements.isEmpty else { return [] }
+    public func acknowledge(
+        _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> JobQueue.Acknowledged {
+        guard !acknowledgements.isEmpty else { return JobQueue.Acknowledged(applied: []) }
         requests += 1
         if let acknowledgeError { throw acknowledgeError }
         var applied: [Bool] = []
@@ -134,8 +141,21 @@ public actor InMemoryQueue: JobQueueing {
             let ok = apply(acknowledgement, now: nowMilliseconds)
             self.acknowledgements.append((acknowledgement, ok))
             applied.append(ok)
+            if ok, tally.alerts, case .dead(let reason) = acknowledgement.outcome {
+                alerts.append(#"{"event":"job.dead","id":"job.dead:\#(acknowledgement.job.id):\#(acknowledgement.job.fence)","reason":"\#(reason)"}"#)
+            }
         }
-        return applied
+        return JobQueue.Acknowledged(applied: applied, alertEvents: tally.alerts ? alerts : [])
+    }
+
+    public func removeAlerts(_ events: [String]) async throws(UpstashError) {
+        requests += 1
+        alerts.removeAll { events.contains($0) }
+    }
+
+    public func pushAlerts(_ events: [String]) async throws(UpstashError) {
+        requests += 1
+        alerts += events
     }
 
     private func apply(_ acknowledgement: JobQueue.Acknowledgement, now: Int64) -> Bool {

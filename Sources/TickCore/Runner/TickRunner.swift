@@ -72,7 +72,9 @@ public struct TickRunner: Sendable {
         var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
         ledger.observer = observer
         // 1. Claim: one request.
-        guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names).run(&ledger) else { return await ledger.finish() }
+        guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names, alerts: false).run(&ledger) else {
+            return await ledger.finish()
+        }
         guard !claim.jobs.isEmpty else {
             ledger.report.exitReason = .idle
             return await ledger.finish()
@@ -90,7 +92,7 @@ public struct TickRunner: Sendable {
         let completions = JobCompleter().run(started.active, &ledger)
         let (acknowledgements, postgresFailure) = CommitStep().run(completions, execution: &execution, &ledger)
         // 6. Acknowledge: one request for the whole batch.
-        guard await AcknowledgeStep(queue: queue).run(started.rejected + acknowledgements, &ledger) else { return await ledger.finish() }
+        guard await AcknowledgeStep(queue: queue, alerts: false).run(started.rejected + acknowledgements, &ledger) else { return await ledger.finish() }
         if let postgresFailure { return await ledger.fail(postgresFailure, reason: .postgresUnavailable) }
         // 7. Report.
         let report = await ReportStep().run(store: started.store, runID: started.runID, stoppedEarly: execution.stoppedEarly, &ledger)

@@ -6,6 +6,8 @@ struct ClaimStep {
     let schedules: [Schedule]
     /// The handlers this run can execute: the claim leases jobs of these only.
     let handlers: [String]
+    /// Whether the run delivers alerts (the claim then hands back pending events).
+    let alerts: Bool
 
     /// The claim, or `nil` when Redis failed (the ledger then holds the failure).
     func run(_ ledger: inout RunLedger) async -> JobQueue.Claim? {
@@ -17,7 +19,8 @@ struct ClaimStep {
         do {
             claim = try await queue.claim(
                 queues: ledger.options.queues, handlers: handlers, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
-                schedules: schedules.map { $0.slots(nowMilliseconds: now) }, deadline: ledger.workDeadline)
+                schedules: schedules.map { $0.slots(nowMilliseconds: now) }, signals: .init(trigger: ledger.options.trigger, alerts: alerts),
+                deadline: ledger.workDeadline)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return nil
@@ -33,6 +36,7 @@ struct ClaimStep {
                 "ms": "\(Int(ledger.start.duration(to: ledger.clock.now).milliseconds))",
             ])
         ledger.report.claimed = claim.jobs.count
+        ledger.alertEvents.formUnion(claim.alertEvents)
         ledger.report.jobsScheduled = claim.scheduled.count
         ledger.report.jobsDead += claim.deadLettered.count
         ledger.report.jobsSkipped = claim.skipped.reduce(0) { $0 + $1.ready }
