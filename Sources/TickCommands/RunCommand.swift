@@ -3,6 +3,12 @@ import Logging
 import TickCLI
 import TickCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `tick run`: one run. What cron calls every minute.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,10 +23,14 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var queueOptions: QueueOptions
     @OptionGroup var runOptions: RunFlags
+    @Option(
+        name: .long,
+        help: "What started this run, for the heartbeat and tick runs: cron (the default), http, manual (the default when stdin is a terminal, so a run by hand never hides a stopped cron).")
+    var trigger: RunTrigger?
 
     func run() async throws {
         try await reportingErrors(global.color) {
-            let options = try runOptions.options(trigger: .cron)
+            let options = try runOptions.options(trigger: trigger ?? (isatty(STDIN_FILENO) == 1 ? .manual : .cron))
             let report = try await Self.runOnce(options: options, global: global, queueOptions: queueOptions, config: runOptions.config)
             print(report.jsonLine)
             if report.exitCode != 0 { throw ExitCode(Int32(report.exitCode)) }

@@ -23,6 +23,8 @@ public struct CronServer: Sendable {
     public let logger: Logger
     /// The dashboard under its path, or `nil` (every path under it is then a 404). docs/dashboard.md.
     public let dashboard: Dashboard?
+    /// Watches for `ticks.missed` and `cost.projected_over` (tick.json's `alerts`), or `nil`. docs/monitoring.md.
+    public var monitor: AlertMonitor?
 
     /// Makes a server; nothing starts until ``run(onListening:)``.
     /// - Parameters:
@@ -73,7 +75,7 @@ public struct CronServer: Sendable {
         // ticks are cancelled before the HTTP server starts waiting for their requests to finish.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [application, RunCanceller(slots: slots, logger: logger)],
+                services: [application] + (monitor.map { [AlertMonitorService(monitor: $0)] } ?? []) + [RunCanceller(slots: slots, logger: logger)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: frameworkLogger))
         do {

@@ -54,6 +54,9 @@ struct TickServe: AsyncParsableCommand {
     @Option(help: "Minutes between your cron's ticks, for the dashboard's projection of Upstash commands a month.")
     var dashboardCadence: Double = 1
 
+    @Option(name: .long, help: "Seconds between the checks for ticks.missed and cost.projected_over alerts (one Redis request each), when tick.json's alerts want them.")
+    var alertCheckInterval: Int = 300
+
     @OptionGroup var runFlags: RunFlags
     @OptionGroup var queueOptions: QueueOptions
     @OptionGroup var global: GlobalOptions
@@ -74,7 +77,13 @@ struct TickServe: AsyncParsableCommand {
             let dashboard = try environment.dashboard(
                 DashboardConfiguration(environment: environment.variables, path: dashboardPath, cadenceMinutes: dashboardCadence),
                 prefix: prefix, config: runFlags.config)
-            try await CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard).run()
+            var server = CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard)
+            if let alerts = runner.alerts, let queue = runner.queue as? JobQueue {
+                guard (1...86_400).contains(alertCheckInterval) else { throw ValidationError("--alert-check-interval must be from 1 to 86400 seconds") }
+                let monitor = AlertMonitor(queue: queue, dispatcher: alerts, interval: .seconds(alertCheckInterval), logger: logger)
+                if monitor.isNeeded { server.monitor = monitor }
+            }
+            try await server.run()
         } catch let error as any TickError {
             printError(error.description)
             throw ExitCode(error.exitCode.rawValue)

@@ -46,16 +46,18 @@ local function cancelled_key(q) return p .. ':q:' .. q .. ':cancelled' end
 local queues_key, schedules_key, layout_key = p .. ':queues', p .. ':schedules', p .. ':layout'
 local function rate_key(name) return p .. ':rate:' .. name end
 local paused_key = p .. ':paused'
+local heartbeat_key, metrics_key, alerts_key = p .. ':heartbeat', p .. ':metrics', p .. ':alerts'
+local alert_outbox_limit = 1000
 local function layout_error()
   local found = redis.call('GET', layout_key)
   if not found then
     if redis.call('EXISTS', queues_key) == 0 then
-      redis.call('SET', layout_key, '3')
+      redis.call('SET', layout_key, '2')
       return nil
     end
     found = '1'
   end
-  if found ~= '3' then return redis.error_reply('TICKLAYOUT ' .. found .. ' 3') end
+  if found ~= '2' then return redis.error_reply('TICKLAYOUT ' .. found .. ' 2') end
   return nil
 end
 local ST = {ready = 'ready', delayed = 'delayed', leased = 'leased', done = 'done', dead = 'dead', cancelled = 'cancelled'}
@@ -77,6 +79,17 @@ local function make_ready(q, jk, id, score)
   redis.call('ZADD', ready_key(q, h), score, id)
   redis.call('SADD', handlers_key(q), h)
   redis.call('HSET', jk, 'state', ST.ready)
+end
+local function push_dead_event(jk, id, q, now)
+  local f = redis.call('HMGET', jk, 'handler', 'error', 'attempt', 'fence')
+  local event = cjson.encode({event = 'job.dead', id = 'job.dead:' .. id .. ':' .. (f[4] or '0'), at = tonumber(now),
+    job = {id = id, queue = q, handler = f[1] or '', reason = f[2] or '', attempts = tonumber(f[3] or '0')}})
+  redis.call('LPUSH', alerts_key, event)
+  redis.call('LTRIM', alerts_key, 0, alert_outbox_limit - 1)
+end
+local function pending_events(wanted)
+  if not wanted then return {} end
+  return redis.call('LRANGE', alerts_key, -100, -1)
 end
 local bad = layout_error()
 if bad then return bad end

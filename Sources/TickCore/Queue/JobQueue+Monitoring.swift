@@ -61,6 +61,13 @@ extension JobQueue {
 
         /// Seconds since the last run at `nowMilliseconds`, `nil` before the first.
         public func age(nowMilliseconds: Int64) -> Double? { last.map { Double(max(0, nowMilliseconds - $0)) / 1000 } }
+
+        /// A heartbeat.
+        public init(last: Int64?, lastTrigger: String?, byTrigger: [String: Int64]) {
+            self.last = last
+            self.lastTrigger = lastTrigger
+            self.byTrigger = byTrigger
+        }
     }
 
     /// The heartbeat and the counters, in one request (one pipeline of two commands).
@@ -75,11 +82,7 @@ extension JobQueue {
             }
             return out
         }
-        let beat = fields(replies.first)
-        let heartbeat = Heartbeat(
-            last: beat["last"].flatMap { Int64($0) }, lastTrigger: beat["last_trigger"],
-            byTrigger: beat.filter { $0.key != "last" && $0.key != "last_trigger" }.compactMapValues { Int64($0) })
-        return (heartbeat, RunMetrics(counters: fields(replies.last).compactMapValues { Int64($0) }))
+        return (Heartbeat(replies.first ?? .null), RunMetrics(counters: fields(replies.last).compactMapValues { Int64($0) }))
     }
 
     public func removeAlerts(_ events: [String]) async throws(UpstashError) {
@@ -106,4 +109,18 @@ extension JobQueue {
         redis.call('LTRIM', alerts_key, 0, alert_outbox_limit - 1)
         return 1
         """)
+}
+
+extension JobQueue.Heartbeat {
+    /// The heartbeat from an `HGETALL` reply (empty before the first run).
+    public init(_ reply: RedisValue) {
+        let flat = reply.array ?? []
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            if let key = flat[index].string { fields[key] = flat[index + 1].string ?? "" }
+        }
+        self.init(
+            last: fields["last"].flatMap { Int64($0) }, lastTrigger: fields["last_trigger"],
+            byTrigger: fields.filter { $0.key != "last" && $0.key != "last_trigger" }.compactMapValues { Int64($0) })
+    }
 }
