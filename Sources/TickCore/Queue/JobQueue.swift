@@ -4,8 +4,9 @@ public struct JobQueue: Sendable {
     public let client: UpstashClient
     /// Prefix of every key. Defaults to `tick`.
     public let prefix: String
-    /// How long a finished job's record stays in Redis, so its id still deduplicates. Defaults to 24 h.
-    public let doneRetentionSeconds: Int
+    /// How long a finished job's tombstone stays in Redis, so its id still deduplicates: the retention's dedup
+    /// window, 24 h by default.
+    public var doneRetentionSeconds: Int { Int(retention.dedupWindow.components.seconds) }
     /// How long dead letters and cancelled jobs stay in Redis: every claim removes a few past their age
     /// (``QueueScripts/claim``), so the sets stay bounded without a request of their own.
     public var retention = Retention()
@@ -18,7 +19,7 @@ public struct JobQueue: Sendable {
     public init(client: UpstashClient, prefix: String = "tick", doneRetentionSeconds: Int = 86_400) {
         self.client = client
         self.prefix = prefix
-        self.doneRetentionSeconds = doneRetentionSeconds
+        self.retention.dedupWindow = .seconds(doneRetentionSeconds)
     }
 
     /// A leased job as the claim returned it: its JSON is decoded by the runner, so a malformed job is

@@ -82,7 +82,9 @@ public enum QueueScripts: Sendable {
     /// requests and commands so far (the claim included), alerts (`1` or `0`, as in the claim), then per job: op,
     /// queue, id, fence, delay_ms, message.
     /// op is `done`, `retry` (to delayed after delay_ms), `dead` (with message), `release` (back to its
-    /// handler's ready set at once, the attempt not counted) or `cancel` (to the cancelled set). A job that
+    /// handler's ready set at once, the attempt not counted) or `cancel` (to the cancelled set). A done job
+    /// keeps a tombstone for the dedup window (`done_ttl_seconds`): its hash without `spec` (its size in
+    /// `spec_bytes`), so an id enqueued again is still a duplicate while the payload's memory is freed at once. A job that
     /// `tick cancel` marked while it ran (its `cancel` field) ends cancelled whatever the op, unless `done`: it is
     /// never retried, released or dead-lettered. Each applies only if the job's fence still equals
     /// the given one (the lease was not taken over). Returns `{ {1 (applied) or 0 (lease lost: left untouched), ...},
@@ -118,8 +120,9 @@ public enum QueueScripts: Sendable {
               redis.call('HDEL', jk, 'lease_until')
               redis.call('ZADD', cancelled_key(q), now, id)
             elseif op == 'done' then
-              redis.call('HSET', jk, 'state', ST.done, 'updated_at', now)
-              redis.call('HDEL', jk, 'error', 'lease_until')
+              -- A tombstone for the dedup window: the payload goes (PostgreSQL keeps what the job did).
+              redis.call('HSET', jk, 'state', ST.done, 'updated_at', now, 'spec_bytes', redis.call('HSTRLEN', jk, 'spec'))
+              redis.call('HDEL', jk, 'error', 'lease_until', 'spec', 'score')
               redis.call('EXPIRE', jk, ttl)
             elseif op == 'retry' then
               redis.call('HSET', jk, 'state', ST.delayed, 'updated_at', now, 'error', msg)
