@@ -51,7 +51,7 @@ struct DoctorCommand: AsyncParsableCommand {
     func validate() throws { _ = try maxSilenceDuration }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = ProcessEnvironment.variables
             var doctor = Doctor(
                 environment: environment, prefix: queueOptions.resolvedPrefix(environment), configPath: config,
@@ -59,7 +59,8 @@ struct DoctorCommand: AsyncParsableCommand {
             doctor.maxSilence = try maxSilenceDuration
             await doctor.run()
             let report = doctor.report
-            print(json ? report.json : report.text)
+            let palette = global.palette
+            print(json ? report.json : report.text.split(separator: "\n", omittingEmptySubsequences: false).map { palette.leadingState(String($0)) }.joined(separator: "\n"))
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
     }

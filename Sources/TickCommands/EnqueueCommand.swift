@@ -49,7 +49,7 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let services = TickEnvironment()
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
             var jobs: [JobSpec] = []
@@ -65,7 +65,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                     }
                 }
             } else {
-                guard let handler else { throw ValidationError("give --handler (one job from flags) or --file (JSON lines)") }
+                guard let handler else { throw Self.missingInput() }
                 let work: JobSpec.Work
                 if let cursor {
                     work = .cursor(cursor.isEmpty ? nil : cursor)
@@ -81,7 +81,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                 let checked = try JobSpec(json: Array(spec.json.utf8))  // the same validation as a producer's JSON
                 jobs.append(checked)
             }
-            Self.warnAboutLargeJobs(jobs)
+            if !global.quiet { Self.warnAboutLargeJobs(jobs) }  // -q: errors only
             var enqueued: [String] = []
             var duplicates: [String] = []
             var start = 0
@@ -93,7 +93,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                 }
                 start += slice.count
             }
-            Self.reportDuplicates(duplicates)
+            if !global.quiet { Self.reportDuplicates(duplicates) }  // -q: errors only (the summary still lists them)
             let usage = await jobQueue.client.usage
             let summary: JSONValue = .object([
                 "enqueued": .integer(Int64(enqueued.count)), "duplicates": .integer(Int64(duplicates.count)), "invalid": .integer(Int64(invalid)),
@@ -104,6 +104,14 @@ struct EnqueueCommand: AsyncParsableCommand {
             print(summary.serialized)
             if invalid > 0 { throw ExitCode(TickExitCode.dataError.rawValue) }
         }
+    }
+
+    /// Neither `--handler` nor `--file`: when jobs are being piped in, says to read them with `--file -`.
+    static func missingInput() -> UsageError {
+        if isatty(STDIN_FILENO) == 0 {
+            return UsageError("tick enqueue reads standard input only with --file -: tick enqueue --file - < jobs.jsonl (or give --handler for one job)")
+        }
+        return UsageError("give --handler (one job from flags) or --file FILE (JSON lines; --file - reads standard input)")
     }
 
     /// Jobs larger than this get one warning: every claim's reply carries them whole, and Upstash meters the bytes.

@@ -105,13 +105,17 @@ public actor InMemoryQueue: JobQueueing {
         }
         var jobs: [JobQueue.ClaimedJob] = []
         var skipped: [QueueAndHandler: Int] = [:]
+        var readyLeft = 0
         for id in order {
             guard var record = records[id], record.state == .ready, queues.contains(record.queue) else { continue }
             guard handlers.contains(record.handler) else {
                 skipped[QueueAndHandler(queue: record.queue, handler: record.handler), default: 0] += 1
                 continue
             }
-            guard jobs.count < batch else { continue }
+            guard jobs.count < batch else {
+                readyLeft += 1
+                continue
+            }
             record.attempt += 1
             record.fence += 1
             record.state = .leased
@@ -121,7 +125,9 @@ public actor InMemoryQueue: JobQueueing {
         }
         let skips = skipped.map { JobQueue.SkippedHandler(queue: $0.key.queue, handler: $0.key.handler, ready: $0.value) }
             .sorted { ($0.queue, $0.handler) < ($1.queue, $1.handler) }
-        return JobQueue.Claim(jobs: jobs, deadLettered: dead, skipped: skips)
+        var claim = JobQueue.Claim(jobs: jobs, deadLettered: dead, skipped: skips)
+        claim.readyLeft = readyLeft
+        return claim
     }
 
     public func acknowledge(

@@ -57,6 +57,8 @@ public struct JobQueue: Sendable {
         public var paused: [String] = []
         /// Alert events waiting in the outbox (JSON), when the run delivers alerts.
         public var alertEvents: [String] = []
+        /// Ready jobs of the run's handlers left after this claim (unpaused queues), `nil` when not known.
+        public var readyLeft: Int?
 
         /// Makes a claim.
         public init(
@@ -161,7 +163,7 @@ public struct JobQueue: Sendable {
             arguments += schedule.slots.map { RedisArgument(String($0 * 1000)) }
         }
         let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
-        guard let parts = reply.array, parts.count == 6, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
+        guard let parts = reply.array, parts.count >= 6, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
             let skipped = parts[3].array, flat.count % 5 == 0, skipped.count % 3 == 0
         else {
             throw .protocolError(host: client.configuration.host, detail: "the claim script returned an unexpected shape", status: 200)
@@ -177,9 +179,11 @@ public struct JobQueue: Sendable {
             guard let queue = skipped[index].string, let handler = skipped[index + 1].string, let ready = skipped[index + 2].int else { return nil }
             return SkippedHandler(queue: queue, handler: handler, ready: ready)
         }
-        return Claim(
+        var claim = Claim(
             jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string), skipped: skips,
             paused: (parts[4].array ?? []).compactMap(\.string), alertEvents: (parts[5].array ?? []).compactMap(\.string))
+        claim.readyLeft = parts.count > 6 ? parts[6].int : nil
+        return claim
     }
 
     /// Ends the leases of many jobs in one request. Returns, per acknowledgement, whether it applied

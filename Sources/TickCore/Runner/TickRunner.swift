@@ -37,6 +37,8 @@ public struct TickRunner: Sendable {
     public static let defaultPruneLimit = 50
     /// Where the run logs.
     public let logger: Logger
+    /// Told of claims, finished items and finished jobs as they happen (live progress); `nil` by default.
+    public var observer: RunObserver?
 
     /// Makes a runner from its seams.
     /// - Parameters:
@@ -71,6 +73,7 @@ public struct TickRunner: Sendable {
     /// Cancelling the calling task (SIGTERM, SIGINT) stops the run early, as the deadline does.
     public func run(_ options: RunOptions) async -> RunReport {
         var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
+        ledger.observer = observer
         let report = await lifecycle(&ledger)
         // 9. Alerts: what the claim and acknowledgement handed back, and this run's failure; never the run's own.
         if let alerts { await AlertStep(dispatcher: alerts, queue: queue).run(report, pending: ledger.alertEvents, ledger) }
@@ -95,6 +98,7 @@ public struct TickRunner: Sendable {
         // 3. Execute: the items, within the budget, group-committed.
         var execution = Execution(
             jobs: started.active, store: started.store, runID: started.runID, options: options, deadline: ledger.workDeadline, clock: clock, logger: logger)
+        execution.observer = observer
         await execution.run()
         ledger.report.firstItemMilliseconds = execution.firstItemStarted.map { ledger.start.duration(to: $0).milliseconds }
         // 4. Complete: verdicts to outcomes. 5. Commit: the final states.

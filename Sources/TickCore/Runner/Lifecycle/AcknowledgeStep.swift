@@ -14,6 +14,7 @@ struct AcknowledgeStep {
         let tally = JobQueue.RunTally(
             itemsDone: ledger.report.itemsDone, itemsFailed: ledger.report.itemsFailed,
             durationMilliseconds: Int(ledger.start.duration(to: ledger.clock.now).milliseconds), usage: await ledger.usage(), alerts: alerts)
+        let sent = ledger.clock.now
         do {
             let answer = try await queue.acknowledge(acknowledgements, tally: tally, nowMilliseconds: ledger.clock.unixMilliseconds, deadline: ledger.budgetEnd)
             applied = answer.applied
@@ -22,12 +23,16 @@ struct AcknowledgeStep {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return false
         }
+        ledger.logger.trace("redis request", metadata: ["op": "acknowledge", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])
         ledger.logger.debug("acknowledged", metadata: ["jobs": "\(acknowledgements.count)", "applied": "\(applied.filter { $0 }.count)"])
         for (acknowledgement, ok) in zip(acknowledgements, applied) {
             guard ok else {
                 ledger.report.jobsLost += 1
+                ledger.logger.debug("job finished", metadata: ["job.id": "\(acknowledgement.job.id)", "verdict": "lost"])
                 continue
             }
+            ledger.logger.debug("job finished", metadata: ["job.id": "\(acknowledgement.job.id)", "verdict": "\(acknowledgement.outcome.kind.rawValue)"])
+            ledger.observer?(.jobFinished(acknowledgement.outcome.kind))
             switch acknowledgement.outcome {
             case .done: ledger.report.jobsCompleted += 1
             case .retry: ledger.report.jobsRetried += 1

@@ -13,6 +13,9 @@ struct ClaimStep {
     func run(_ ledger: inout RunLedger) async -> JobQueue.Claim? {
         let now = ledger.clock.unixMilliseconds
         let claim: JobQueue.Claim
+        ledger.logger.debug(
+            "claim sent", metadata: ["queues": "\(ledger.options.queues.joined(separator: ","))", "batch": "\(ledger.options.batch)", "handlers": "\(handlers.count)"])
+        let sent = ledger.clock.now
         do {
             claim = try await queue.claim(
                 queues: ledger.options.queues, handlers: handlers, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
@@ -22,12 +25,14 @@ struct ClaimStep {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return nil
         }
+        ledger.logger.trace("redis request", metadata: ["op": "claim", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])
+        ledger.observer?(.claimed(jobs: claim.jobs.count, readyLeft: claim.readyLeft))
         ledger.logger.debug(
             "claimed",
             metadata: [
                 "jobs": "\(claim.jobs.count)", "queues": "\(ledger.options.queues.joined(separator: ","))", "batch": "\(ledger.options.batch)",
                 "scheduled": "\(claim.scheduled.count)", "dead_lettered": "\(claim.deadLettered.count)",
-                "paused": "\(claim.paused.joined(separator: ","))",
+                "paused": "\(claim.paused.joined(separator: ","))", "ready_left": "\(claim.readyLeft.map(String.init) ?? "?")",
                 "ms": "\(Int(ledger.start.duration(to: ledger.clock.now).milliseconds))",
             ])
         ledger.report.claimed = claim.jobs.count

@@ -14,6 +14,8 @@ struct RunLedger {
     let budgetEnd: ContinuousClock.Instant
     private let usageBefore: RedisUsage
     var report: RunReport
+    /// Told of the run's progress (``TickRunner/observer``).
+    var observer: RunObserver?
     /// Alert events waiting in the outbox, as the claim and the acknowledgement handed them back (JSON).
     var alertEvents: Set<String> = []
 
@@ -59,6 +61,9 @@ struct RunLedger {
         let acknowledgements = jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
         if let answer = try? await queue.acknowledge(acknowledgements, tally: JobQueue.RunTally(), nowMilliseconds: clock.unixMilliseconds, deadline: budgetEnd) {
             report.jobsReleased += answer.applied.filter { $0 }.count
+            logger.debug("handed back", metadata: ["jobs": "\(jobs.count)", "released": "\(answer.applied.filter { $0 }.count)"])
+        } else {
+            logger.debug("hand-back failed: the leases expire and the next claim takes the jobs back", metadata: ["jobs": "\(jobs.count)"])
         }
     }
 }
