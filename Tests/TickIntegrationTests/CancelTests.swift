@@ -81,8 +81,9 @@ struct CancelCLITests {
         let report = json(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
         #expect(report["jobs_cancelled"] as? Int == 1 && report["jobs_retried"] as? Int == 0, "\(report)")
         let done = report["items_done"] as? Int ?? 0
-        // About 3 items before the cancel; the item running then and the one started before the commit learns it.
-        #expect(done >= 2 && done <= 6, "stopped at the next item boundary, not after all 20: \(done) done")
+        // About 3 items before the cancel (more on a loaded machine, where starting tick cancel is slow); then the
+        // item running and the one started before the commit learns of it. All 20 would take 6 s.
+        #expect(done >= 2 && done <= 12, "stopped at the next item boundary, not after all 20: \(done) done")
         #expect(stoppedAfter < 2, "the run ended \(stoppedAfter) s after the cancel, not after its remaining items")
         let recorded = try harness.items()["\(p)-long"] ?? [:]
         #expect(recorded.count == done, "every finished item recorded: \(recorded.count) of \(done)")
