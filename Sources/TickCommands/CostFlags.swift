@@ -19,16 +19,21 @@ struct CostInputs: ParsableArguments {
     var batch: Int = RunOptions.defaultBatch
     @Option(name: .long, help: "Cost projection: producers' enqueue requests a day (default: one per job).")
     var enqueueRequestsPerDay: Double?
+    @Option(name: .long, help: "Cost projection: a job's JSON in bytes, for bandwidth and storage.")
+    var jobBytes: Double = 1_024
 
     func validate() throws {
         try FlagRange.check(every, 0.0167...1440, flag: "--every", unit: "minutes")
         try FlagRange.check(jobsPerDay, 0...1_000_000_000, flag: "--jobs-per-day")
         try FlagRange.check(batch, 1...1000, flag: "--batch")
         try FlagRange.check(enqueueRequestsPerDay, 0...1_000_000_000, flag: "--enqueue-requests-per-day")
+        try FlagRange.check(jobBytes, 2...Double(JobSpec.maximumEncodedSize), flag: "--job-bytes")
     }
 
     /// The flags as TickCore's assumptions.
     var assumptions: CostAssumptions {
-        CostAssumptions(cadenceMinutes: every, jobsPerDay: jobsPerDay, batch: batch, enqueueRequestsPerDay: enqueueRequestsPerDay)
+        var assumptions = CostAssumptions(cadenceMinutes: every, jobsPerDay: jobsPerDay, batch: batch, enqueueRequestsPerDay: enqueueRequestsPerDay)
+        assumptions.jobBytes = jobBytes
+        return assumptions
     }
 }

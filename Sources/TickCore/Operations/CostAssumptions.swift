@@ -8,6 +8,8 @@ public struct CostAssumptions: Sendable, Equatable {
     public var batch: Int
     /// Producers' enqueue requests a day; `nil` (the default) means one request per job.
     public var enqueueRequestsPerDay: Double?
+    /// A job's JSON in bytes, for bandwidth and storage. Defaults to 1 KB.
+    public var jobBytes: Double = 1_024
 
     /// The assumptions; every argument has the documented default.
     public init(cadenceMinutes: Double = 1, jobsPerDay: Double? = nil, batch: Int = RunOptions.defaultBatch, enqueueRequestsPerDay: Double? = nil) {

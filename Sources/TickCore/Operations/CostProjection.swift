@@ -30,9 +30,11 @@ public struct CostProjection: Sendable {
         self.assumptions = assumptions
         self.jobsPerDay = jobsPerDay
         self.source = source
-        self.model = CostModel(
+        var model = CostModel(
             cadenceMinutes: assumptions.cadenceMinutes, jobsPerDay: jobsPerDay, batch: assumptions.batch,
             enqueueRequestsPerDay: assumptions.enqueueRequestsPerDay)
+        model.jobBytes = assumptions.jobBytes
+        self.model = model
     }
 
     /// The projection for `assumptions`, observing the traffic through `DATABASE_URL` when they give no jobs a day.
@@ -61,6 +63,8 @@ public struct CostProjection: Sendable {
             "  traffic     \(Self.group(jobsPerDay)) jobs/day (\(source)), --batch \(batch): \(Self.group(model.claimingRunsPerDay * month)) runs claim, +1 command each to acknowledge",
             "  producers   \(Self.group(model.enqueueCommandsPerMonth)) enqueue commands (\(producers))",
             "  total       \(Self.group(model.commandsPerMonth)) commands/month = \(Self.format(model.freeTierShare * 100))% of the free tier (500K); pay-as-you-go $\(Self.format(model.payAsYouGoDollars))",
+            "  bandwidth   \(Self.bytes(model.bandwidthBytesPerMonth))/month = \(Self.format(model.bandwidthFreeTierShare * 100))% of the free tier (10 GB), jobs of \(Self.bytes(assumptions.jobBytes)) (--job-bytes)",
+            "  storage     \(Self.bytes(model.storageBytes)) = \(Self.format(model.storageFreeTierShare * 100))% of the free tier (256 MB): jobs waiting between runs and 24 h of finished jobs' tombstones",
         ]
         if !model.keepsUp {
             lines.append(
@@ -80,7 +84,16 @@ public struct CostProjection: Sendable {
             "commands_per_month": .integer(Int64(model.commandsPerMonth)),
             "free_tier_share": .double((model.freeTierShare * 10000).rounded() / 10000),
             "pay_as_you_go_dollars": .double((model.payAsYouGoDollars * 100).rounded() / 100), "keeps_up": .bool(model.keepsUp),
+            "job_bytes": .integer(Int64(assumptions.jobBytes)), "bandwidth_bytes_per_month": .integer(Int64(model.bandwidthBytesPerMonth)),
+            "bandwidth_free_tier_share": .double((model.bandwidthFreeTierShare * 10000).rounded() / 10000),
+            "storage_bytes": .integer(Int64(model.storageBytes)), "storage_free_tier_share": .double((model.storageFreeTierShare * 10000).rounded() / 10000),
         ]).serialized
+    }
+
+    /// `512 B`, `9.05 KB`, `391 MB`, `1.2 GB` (powers of 1,000, as Upstash's limits are given).
+    public static func bytes(_ value: Double) -> String {
+        for (unit, scale) in [("GB", 1e9), ("MB", 1e6), ("KB", 1e3)] where value >= scale { return "\(format(value / scale)) \(unit)" }
+        return "\(Int(value.rounded())) B"
     }
 
     /// A whole number from 100 on or when whole (`1`, `250`), else at most two decimals (`0.5`, `8.64`).

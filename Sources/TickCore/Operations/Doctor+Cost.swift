@@ -37,6 +37,12 @@ extension Doctor {
             level = .warning
             message += ": above 80% of the free tier; run less often (--every), raise --batch, or enqueue in batches (tick enqueue --file)"
         }
+        message += "; \(CostProjection.bytes(model.bandwidthBytesPerMonth)) bandwidth/month (\(format(model.bandwidthFreeTierShare * 100))% of 10 GB), "
+            + "\(CostProjection.bytes(model.storageBytes)) stored (\(format(model.storageFreeTierShare * 100))% of 256 MB) at jobs of \(CostProjection.bytes(cost.jobBytes))"
+        if model.bandwidthFreeTierShare > 0.8 || model.storageFreeTierShare > 0.8 {
+            level = .warning
+            message += ": above 80% of a free-tier limit; store large inputs elsewhere and enqueue references (docs/producers.md)"
+        }
         if !model.keepsUp {
             level = .warning
             message += "; \(group(projection.jobsPerDay)) jobs/day exceed what runs every \(format(cost.cadenceMinutes)) min with --batch \(cost.batch) can claim: raise --batch"

@@ -11,6 +11,10 @@ public struct CostModel: Sendable, Equatable {
     public var batch: Int = RunOptions.defaultBatch
     /// Enqueue requests per day; `nil` means one per job.
     public var enqueueRequestsPerDay: Double?
+    /// A job's JSON, in bytes (for bandwidth and storage). Defaults to 1 KB.
+    public var jobBytes: Double = 1_024
+    /// How long a finished job's tombstone stays (retention's `dedup_window_s`), in hours. Defaults to 24.
+    public var dedupWindowHours: Double = 24
 
     /// Days in the billing month used here: 30 (43,200 minutes).
     public static let daysPerMonth = 30.0
