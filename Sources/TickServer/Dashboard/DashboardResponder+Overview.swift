@@ -38,6 +38,9 @@ extension DashboardResponder {
             "runCommands": DashboardFormat.grouped(Int((model.runsPerDay * month).rounded())) + " claims + "
                 + DashboardFormat.grouped(Int((model.claimingRunsPerDay * month).rounded())) + " acknowledgements",
             "enqueueCommands": DashboardFormat.grouped(Int(model.enqueueCommandsPerMonth.rounded())),
+            "bandwidth": CostProjection.bytes(model.bandwidthBytesPerMonth),
+            "bandwidthShare": DashboardFormat.decimal(model.bandwidthFreeTierShare * 100) + "%",
+            "storage": CostProjection.bytes(model.storageBytes), "storageShare": DashboardFormat.decimal(model.storageFreeTierShare * 100) + "%",
             "jobsPerDay": DashboardFormat.grouped(Int(traffic.jobsPerDay.rounded())),
             "observedDays": traffic.days < 1 ? "\(Int(traffic.days * 24)) h" : "\(DashboardFormat.decimal(traffic.days)) days",
             "batch": batch, "keepsUp": model.keepsUp,

@@ -41,6 +41,8 @@ extension DashboardTemplates {
           pay-as-you-go ${{dollars}}): runs every {{cadence}} min claim ({{runCommands}}), plus {{enqueueCommands}} for producers at one request per job,
           at {{jobsPerDay}} jobs/day observed over {{observedDays}} in <code>tick_runs</code>, <code>--batch {{batch}}</code>.
           Recorded so far this month by runs that claimed work: {{monthCommands}}.{{^keepsUp}} <span class="warn">Runs every {{cadence}} min with this batch cannot keep up with this traffic: raise --batch.</span>{{/keepsUp}}</p>
+          <p id="footprint">Bandwidth: <strong>{{bandwidth}}</strong> a month ({{bandwidthShare}} of the free 10 GB); storage: <strong>{{storage}}</strong>
+          ({{storageShare}} of the free 256 MB), at jobs of 1 KB (<code>tick stats --cost --job-bytes</code> projects your size; docs/cost.md).</p>
         </section>
         <section>
           <h2>Recent runs</h2>
