@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickBuild
 import TickCore
 
 /// `tick`: turns a one-minute cron into a dependable job processor. The stock `tick` executable runs this
@@ -20,7 +21,7 @@ public struct Tick: AsyncParsableCommand {
             another version (tick migrate), 81 Redis error, 82 tick cron: an endpoint failed, 83 tick doctor found an \
             error, 84 an Upstash limit (quota, size), 130 interrupted.
             """,
-        version: TickVersion.current,
+        version: TickVersion.description,
         subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, PauseCommand.self, ResumeCommand.self, PruneCommand.self, JobsCommand.self, StatsCommand.self, JobCommand.self, RunsCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, DoctorCommand.self, ServeCommand.self, CronCommand.self, SchedulesCommand.self],
         defaultSubcommand: RunCommand.self
     )

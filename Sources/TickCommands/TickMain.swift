@@ -1,9 +1,23 @@
 import ArgumentParser
+import TickCore
 
 /// The entry point of a `tick` executable: parses the command line and runs the subcommand it names.
 public enum TickMain {
     /// Runs `tick` with the process's arguments and exits with the subcommand's exit code.
     public static func run() async {
         await Tick.main()
+    }
+
+    /// Runs `tick` with your Swift handlers added to the built-in and configured handlers of every
+    /// subcommand (bound as ``HandlerRegistry/added`` for the command's task: no global state).
+    ///
+    /// This `tick` links no SwiftNIO; its `serve` execs the stock `tick-serve`, which does not have your
+    /// handlers, so it refuses to start while `handlers` is not empty. For a `serve` that runs your handlers,
+    /// use `TickServeMain.run(handlers:)` of the `TickServe` product instead.
+    /// - Parameter handlers: your handlers; each replaces a built-in or configured handler of its name.
+    public static func run(handlers: HandlerRegistry) async {
+        await HandlerRegistry.$added.withValue(handlers) {
+            await Tick.main()
+        }
     }
 }

@@ -7,6 +7,19 @@ import Logging
 ///
 /// Delivery is at least once per item: an item in flight when a run dies runs again. Use
 /// ``HandlerContext/idempotencyKey`` to make side effects happen once.
+///
+/// What a handler gets and gives (docs/swift-handlers.md has a complete package):
+/// - the item and its index, or the page's cursor: ``HandlerInput``;
+/// - the idempotency key, the deadline, the attempt and a logger: ``HandlerContext``;
+/// - cancellation: the handler's task is cancelled at ``HandlerContext/deadline`` (the item's timeout or the
+///   run's budget, whichever comes first) and when the run is stopped by SIGTERM; `Task.sleep` and other
+///   cancellable awaits throw `CancellationError` then, and long loops check `Task.isCancelled`;
+/// - progress within an item: ``HandlerContext/progress``;
+/// - the result or failure, as the returned ``HandlerOutcome``: ``HandlerOutcome/done(result:)`` (the result
+///   is stored with the item in PostgreSQL), ``HandlerOutcome/retryLater(reason:after:)`` (retryable: the job
+///   comes back with backoff, resuming at this item) or ``HandlerOutcome/failed(reason:)`` (permanent: the
+///   job is dead-lettered). A handler that returns after cancellation may return any of these: the runner
+///   hands the job back without counting the attempt.
 public protocol JobHandler: Sendable {
     /// Processes one item or page and says how it went. Honour task cancellation: the runner cancels an
     /// item at its timeout and at the run's deadline.
@@ -54,9 +67,25 @@ public struct HandlerContext: Sendable {
     public var deadlineUnixMilliseconds: Int64
     /// A logger with the job's metadata.
     public var logger: Logger
+    /// Where to report progress within this item or page; every run passes ``HandlerProgress/ignored`` today
+    /// (see ``HandlerProgress``), so reporting is free and your code needs no change when tick shows it.
+    public var progress: HandlerProgress
 
     /// Makes a context.
-    public init(jobID: String, queue: String, handlerName: String, attempt: Int, idempotencyKey: String, deadline: ContinuousClock.Instant, deadlineUnixMilliseconds: Int64, logger: Logger) {
+    /// - Parameters:
+    ///   - jobID: the job's id.
+    ///   - queue: the job's queue.
+    ///   - handlerName: the handler's registered name.
+    ///   - attempt: claims of the job so far, this one included.
+    ///   - idempotencyKey: `jobID:itemIndex` or `jobID:page:N`.
+    ///   - deadline: finish by then.
+    ///   - deadlineUnixMilliseconds: the deadline as Unix time in milliseconds.
+    ///   - logger: a logger with the job's metadata.
+    ///   - progress: where progress reports go; dropped by default.
+    public init(
+        jobID: String, queue: String, handlerName: String, attempt: Int, idempotencyKey: String, deadline: ContinuousClock.Instant,
+        deadlineUnixMilliseconds: Int64, logger: Logger, progress: HandlerProgress = .ignored
+    ) {
         self.jobID = jobID
         self.queue = queue
         self.handlerName = handlerName
@@ -65,6 +94,7 @@ public struct HandlerContext: Sendable {
         self.deadline = deadline
         self.deadlineUnixMilliseconds = deadlineUnixMilliseconds
         self.logger = logger
+        self.progress = progress
     }
 }
 
@@ -72,6 +102,7 @@ public struct HandlerContext: Sendable {
 public struct HandlerRegistry: Sendable {
     /// A registered handler and its per-item timeout default.
     public struct Entry: Sendable {
+        /// The handler.
         public var handler: any JobHandler
         /// Used when a job sets no `item_timeout_ms`. Defaults to 60 s.
         public var itemTimeout: Duration
@@ -81,6 +112,12 @@ public struct HandlerRegistry: Sendable {
         /// Whether a failed item stops the job's other items (for jobs whose items depend on each other).
         /// Defaults to `false`: the other items run, and the failed ones are retried with the job.
         public var stopOnFailure: Bool
+        /// Makes an entry.
+        /// - Parameters:
+        ///   - handler: the handler.
+        ///   - itemTimeout: the per-item timeout when a job sets none.
+        ///   - concurrencyLimit: items of this handler in flight at most in one run; `nil` for no own limit.
+        ///   - stopOnFailure: whether a failed item stops the job's other items.
         public init(handler: any JobHandler, itemTimeout: Duration = .seconds(60), concurrencyLimit: Int? = nil, stopOnFailure: Bool = false) {
             self.handler = handler
             self.itemTimeout = itemTimeout
@@ -116,7 +153,12 @@ public struct HandlerRegistry: Sendable {
 
 /// A handler that does nothing and succeeds: for benchmarks and smoke tests.
 public struct NoopHandler: JobHandler {
+    /// Makes the handler.
     public init() {}
+    /// Succeeds at once: an item is done with no result; a page is the last one.
+    /// - Parameters:
+    ///   - input: the item or page.
+    ///   - context: unused.
     public func handle(_ input: HandlerInput, context: HandlerContext) async -> HandlerOutcome {
         switch input {
         case .item: .done(result: nil)

@@ -4,61 +4,49 @@ import TickCLI
 import TickCore
 import TickServer
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// `tick-serve` (also `tick serve`, which execs this binary): runs one tick per HTTP request, as a Vercel
-/// Cron invocation does. Kept out of the `tick` binary so the cron path never links SwiftNIO.
-@main
-struct TickServe: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "tick-serve",
-        abstract: "Serve one tick per HTTP request (Vercel Cron, QStash, any scheduler).",
-        discussion: """
-            GET or POST <path> with 'Authorization: Bearer $CRON_SECRET' runs one tick in this process and answers \
-            with its JSON summary: 200, or 500 when the run failed (the summary has "error"). Missing or wrong \
-            secret: 401 and no run. More than --max-concurrent-ticks at once: 429 with Retry-After. \
-            '?budget=SECONDS' lowers (or raises, up to --max-budget) the budget of that request's run. \
-            GET /healthz answers {"ok":true} without touching Redis or PostgreSQL. The trigger is recorded as \
-            'http', with the x-vercel-cron-schedule header when sent. SIGTERM or SIGINT: stop taking ticks, \
-            cancel those in flight (they commit and hand their jobs back), answer them, exit 0.
-
-            Environment: CRON_SECRET (required unless --insecure-no-auth), UPSTASH_REDIS_REST_URL, \
-            UPSTASH_REDIS_REST_TOKEN, DATABASE_URL, TICK_PREFIX, TICK_CONFIG, as for 'tick run'. \
-            TICK_DASHBOARD_TOKEN (read-only) and TICK_DASHBOARD_ADMIN_TOKEN (retry and purge dead letters) turn on \
-            the dashboard under --dashboard-path (docs/dashboard.md); neither set: no dashboard (404).
-            Also started as 'tick serve'. Exit codes: 0 stopped by a signal, 64 usage, 78 bad configuration \
-            (including an address that cannot be bound).
-            """,
-        version: TickVersion.current
-    )
-
+/// The flags of `tick-serve` and of the in-process `serve` subcommand, defined once, and the server they start.
+public struct ServeOptions: ParsableArguments {
+    /// Address to listen on.
     @Option(help: "Address to listen on.")
-    var host: String = ServeConfiguration.defaultHost
+    public var host: String = ServeConfiguration.defaultHost
+    /// Port to listen on; 0 picks a free one.
     @Option(help: "Port to listen on (0 picks a free one; the bound address is logged).")
-    var port: Int = ServeConfiguration.defaultPort
+    public var port: Int = ServeConfiguration.defaultPort
+    /// Path of the tick endpoint.
     @Option(help: "Path of the tick endpoint, matched exactly.")
-    var path: String = ServeConfiguration.defaultPath
+    public var path: String = ServeConfiguration.defaultPath
+    /// Most seconds a request may ask for with `?budget=`.
     @Option(help: "Most seconds a request may ask for with ?budget= (larger values are clamped). Default: --budget.")
-    var maxBudget: Double?
+    public var maxBudget: Double?
+    /// Ticks running at once in this process.
     @Option(help: "Ticks running at once in this process; more requests get 429.")
-    var maxConcurrentTicks: Int = ServeConfiguration.defaultMaxConcurrentTicks
+    public var maxConcurrentTicks: Int = ServeConfiguration.defaultMaxConcurrentTicks
+    /// Accept requests without a secret.
     @Flag(help: "Accept requests without a secret (local use only; logs a warning).")
-    var insecureNoAuth: Bool = false
+    public var insecureNoAuth: Bool = false
 
+    /// Path of the dashboard.
     @Option(help: "Path of the dashboard (served only when TICK_DASHBOARD_TOKEN or TICK_DASHBOARD_ADMIN_TOKEN is set).")
-    var dashboardPath: String = DashboardConfiguration.defaultPath
+    public var dashboardPath: String = DashboardConfiguration.defaultPath
+    /// Minutes between the cron's ticks, for the dashboard's projection.
     @Option(help: "Minutes between your cron's ticks, for the dashboard's projection of Upstash commands a month.")
-    var dashboardCadence: Double = 1
+    public var dashboardCadence: Double = 1
 
-    @OptionGroup var runFlags: RunFlags
-    @OptionGroup var queueOptions: QueueOptions
-    @OptionGroup var global: GlobalOptions
+    /// The run flags shared with `tick run`.
+    @OptionGroup public var runFlags: RunFlags
+    /// `--prefix`.
+    @OptionGroup public var queueOptions: QueueOptions
+    /// Logging flags.
+    @OptionGroup public var global: GlobalOptions
 
-    func run() async throws {
+    /// Makes the options with their defaults (ArgumentParser fills them in).
+    public init() {}
+
+    /// Starts the server and runs until SIGTERM or SIGINT. Handlers are those of
+    /// ``HandlerRegistry/standard(config:environment:queue:)``: built-ins, the config file's, and the Swift
+    /// handlers bound in ``HandlerRegistry/added``.
+    /// - Throws: `ExitCode` with the error's exit code, after printing it.
+    public func serve() async throws {
         let logger = global.makeLogger("tick.serve")
         do {
             let environment = TickEnvironment()
@@ -76,7 +64,7 @@ struct TickServe: AsyncParsableCommand {
                 prefix: prefix, config: runFlags.config)
             try await CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard).run()
         } catch let error as any TickError {
-            printError(error.description)
+            ServeMessages.printError(error.description)
             throw ExitCode(error.exitCode.rawValue)
         }
     }
@@ -92,14 +80,9 @@ struct TickServe: AsyncParsableCommand {
         return configuration
     }
 
-    func validate() throws {
+    /// Checks the flags before anything starts.
+    public func validate() throws {
         try FlagRange.check(dashboardCadence, 0.0167...1440, flag: "--dashboard-cadence", unit: "minutes")
         _ = try serveConfiguration(secret: nil)
     }
-}
-
-/// Writes `tick-serve: error: <message>` to stderr.
-func printError(_ message: String) {
-    let line = Array("tick-serve: error: \(message)\n".utf8)
-    _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
