@@ -71,7 +71,8 @@ extension HandlerRegistry {
     /// The handlers a run uses: the built-ins (`noop`: succeeds at once, for smoke tests and benchmarks;
     /// `sleep`: waits the payload's `ms`, default 50, simulated work for demos), then the config file's,
     /// which replace built-ins of the same name, then the Swift handlers of your own executable
-    /// (``added``, bound by `TickMain.run(handlers:)`), which replace both. `tick run`, `tick drain`,
+    /// (``added``, bound by `TickMain.run(handlers:)`, each cancelled at its item's deadline by a
+    /// ``DeadlineHandler``), which replace both. `tick run`, `tick drain`,
     /// `tick doctor` and `tick serve` all build their handlers here, so a job behaves the same whichever way
     /// its tick was started.
     /// - Parameters:
@@ -83,7 +84,7 @@ extension HandlerRegistry {
         registry.register("noop", NoopHandler())
         registry.register("sleep", SleepHandler())
         config?.register(into: &registry, inheritedEnvironment: environment, queue: queue)
-        registry.merge(added)
+        registry.merge(added.cancellingAtDeadlines())
         return registry
     }
 

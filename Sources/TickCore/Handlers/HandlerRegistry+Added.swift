@@ -15,8 +15,20 @@ extension HandlerRegistry {
     /// ```
     ///
     /// It is a task-local value: bound for a scope, never mutated in place, and not seen by detached tasks.
-    /// A handler added here replaces a built-in or configured handler of the same name.
+    /// A handler added here replaces a built-in or configured handler of the same name, and runs inside a
+    /// ``DeadlineHandler``: its task is cancelled at the item's deadline.
     @TaskLocal public static var added = HandlerRegistry()
+
+    /// This registry with each handler wrapped in a ``DeadlineHandler``: cancelled at its item's deadline.
+    public func cancellingAtDeadlines() -> HandlerRegistry {
+        var wrapped = HandlerRegistry()
+        for name in names {
+            guard let entry = self[name] else { continue }
+            let handler = entry.handler is DeadlineHandler ? entry.handler : DeadlineHandler(entry.handler)
+            wrapped.register(name, handler, itemTimeout: entry.itemTimeout, concurrencyLimit: entry.concurrencyLimit, stopOnFailure: entry.stopOnFailure)
+        }
+        return wrapped
+    }
 
     /// Registers every handler of `other` into this registry, replacing handlers of the same name.
     /// - Parameter other: the handlers to add, with their timeouts and limits.

@@ -11,9 +11,11 @@ import Logging
 /// What a handler gets and gives (docs/swift-handlers.md has a complete package):
 /// - the item and its index, or the page's cursor: ``HandlerInput``;
 /// - the idempotency key, the deadline, the attempt and a logger: ``HandlerContext``;
-/// - cancellation: the handler's task is cancelled at ``HandlerContext/deadline`` (the item's timeout or the
-///   run's budget, whichever comes first) and when the run is stopped by SIGTERM; `Task.sleep` and other
-///   cancellable awaits throw `CancellationError` then, and long loops check `Task.isCancelled`;
+/// - cancellation: the run cancels the handler's task at its budget and when it is stopped by SIGTERM; the
+///   Swift handlers of your own executable (``HandlerRegistry/added``) are also cancelled at
+///   ``HandlerContext/deadline``, the item's timeout (``DeadlineHandler``); `Task.sleep` and other
+///   cancellable awaits throw `CancellationError` then, and long loops check `Task.isCancelled`. A handler
+///   registered in a ``TickRunner``'s registry directly must stop by the deadline itself, or be wrapped;
 /// - progress within an item: ``HandlerContext/progress``;
 /// - the result or failure, as the returned ``HandlerOutcome``: ``HandlerOutcome/done(result:)`` (the result
 ///   is stored with the item in PostgreSQL), ``HandlerOutcome/retryLater(reason:after:)`` (retryable: the job
@@ -21,8 +23,8 @@ import Logging
 ///   job is dead-lettered). A handler that returns after cancellation may return any of these: the runner
 ///   hands the job back without counting the attempt.
 public protocol JobHandler: Sendable {
-    /// Processes one item or page and says how it went. Honour task cancellation: the runner cancels an
-    /// item at its timeout and at the run's deadline.
+    /// Processes one item or page and says how it went. Honour task cancellation and
+    /// ``HandlerContext/deadline`` (see above).
     /// - Parameters:
     ///   - input: the item (index and JSON payload) or the page's cursor.
     ///   - context: the job, attempt, idempotency key, deadline and a logger.
