@@ -126,7 +126,7 @@ struct DeadCommand: AsyncParsableCommand {
 
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete dead jobs from Redis (their PostgreSQL records stay).",
+            abstract: "Delete dead jobs from Redis (their PostgreSQL records stay until retention finds them orphaned).",
             discussion: "Select by id, --all with --yes, or by --reason-match / --older-than / --all-queues (counted first; --yes acts).")
         @OptionGroup var common: Common
         @Argument(help: "Job ids.")

@@ -12,13 +12,16 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         public var cursor: String?
         /// Item index → state and result (JSON text).
         public var items: [Int: Item] = [:]
+        /// Whether `tick cancel` asked for the job to stop (`tick_jobs.cancel_requested_at`).
+        public var cancelRequested = false
 
         /// A row with its fence, state, cursor and items.
-        public init(fence: Int64, state: CheckpointState, cursor: String? = nil, items: [Int: Item] = [:]) {
+        public init(fence: Int64, state: CheckpointState, cursor: String? = nil, items: [Int: Item] = [:], cancelRequested: Bool = false) {
             self.fence = fence
             self.state = state
             self.cursor = cursor
             self.items = items
+            self.cancelRequested = cancelRequested
         }
     }
 
@@ -104,14 +107,23 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
                 if job.state != .done { job.state = .running }
                 state.jobs[start.id] = job
                 let done = Set(job.items.filter { $0.value.state == .done }.keys)
-                out[start.id] = CheckpointStore.Checkpoint(doneItems: done, cursor: job.cursor, state: job.state)
+                out[start.id] = CheckpointStore.Checkpoint(doneItems: done, cursor: job.cursor, state: job.state, cancelRequested: job.cancelRequested)
             }
             return out
         }
     }
 
-    public func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> Set<String> {
-        let result: Result<Set<String>, PostgresError> = state.withLock { state in
+    /// Marks a job's cancel as requested, as `tick cancel` does for a running job (a row is made if none exists).
+    public func requestCancel(_ id: String, fence: Int64 = 0) {
+        state.withLock { state in
+            var job = state.jobs[id] ?? Job(fence: fence, state: .running)
+            job.cancelRequested = true
+            state.jobs[id] = job
+        }
+    }
+
+    public func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> CheckpointStore.Recording {
+        let result: Result<CheckpointStore.Recording, PostgresError> = state.withLock { state in
             state.records += 1
             if let at = state.failRecordAt, state.records >= at, let error = state.recordError {
                 state.failRecordAt = nil
@@ -125,16 +137,38 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
                 state.jobs[item.jobID]?.items[item.index] = Item(state: item.state, result: item.result, error: item.error)
                 if let next = item.nextCursor { state.jobs[item.jobID]?.cursor = next }
             }
-            for final in finals where !refused.contains(final.jobID) { state.jobs[final.jobID]?.state = final.state }
-            return .success(refused)
+            for final in finals where !refused.contains(final.jobID) {
+                let cancelled = state.jobs[final.jobID]?.cancelRequested == true && final.state != .done
+                state.jobs[final.jobID]?.state = cancelled ? .cancelled : final.state
+            }
+            let cancelRequested = Set(fences.keys.filter { !refused.contains($0) && state.jobs[$0]?.cancelRequested == true })
+            return .success(CheckpointStore.Recording(refused: refused, cancelRequested: cancelRequested))
         }
         return try result.get()
     }
 
-    /// Counts the calls; the fake keeps no ages, so it removes nothing.
+    /// Counts the calls; the fake keeps no ages, so it removes nothing, and names every dead or cancel-requested
+    /// row as an orphan candidate.
     public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> CheckpointStore.Pruned {
-        state.withLock { $0.prunes += 1 }
-        return CheckpointStore.Pruned()
+        state.withLock { state in
+            state.prunes += 1
+            let candidates = state.jobs.filter { $0.value.state == .dead || $0.value.cancelRequested }.keys.sorted().prefix(limit)
+            return CheckpointStore.Pruned(orphanCandidates: Array(candidates))
+        }
+    }
+
+    /// Removes the named dead or cancel-requested rows.
+    public func pruneOrphans(_ ids: [String]) throws(PostgresError) -> CheckpointStore.Pruned {
+        state.withLock { state in
+            var pruned = CheckpointStore.Pruned()
+            for id in ids {
+                guard let job = state.jobs[id], job.state == .dead || job.cancelRequested else { continue }
+                pruned.jobs += 1
+                pruned.items += job.items.count
+                state.jobs[id] = nil
+            }
+            return pruned
+        }
     }
 
     /// How often a run pruned.

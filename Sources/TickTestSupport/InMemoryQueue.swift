@@ -19,6 +19,8 @@ public actor InMemoryQueue: JobQueueing {
         public var error: String?
         /// When a retried job is due (Unix ms).
         public var runAt: Int64?
+        /// Whether `tick cancel` marked it while it ran (the hash's `cancel` field).
+        public var cancelRequested = false
     }
 
     private(set) public var records: [String: Record] = [:]
@@ -54,6 +56,21 @@ public actor InMemoryQueue: JobQueueing {
     /// Raises a job's fence, as another run's claim after its lease expired would.
     public func takeOver(_ id: String) { records[id]?.fence += 1 }
 
+    /// Cancels a job as the cancel script does: a ready or delayed one at once; a leased one is marked, and its
+    /// lease then ends cancelled whatever the run acknowledges (unless done). Returns the state it was in.
+    @discardableResult
+    public func cancel(_ id: String) -> JobState? {
+        guard var record = records[id] else { return nil }
+        let before = record.state
+        switch record.state {
+        case .ready, .delayed: record.state = .cancelled
+        case .leased: record.cancelRequested = true
+        case .done, .dead, .cancelled: break
+        }
+        records[id] = record
+        return before
+    }
+
     /// Sets a job's attempts so far (to test the last attempt).
     public func setAttempt(_ id: String, _ attempt: Int) { records[id]?.attempt = attempt }
 
@@ -69,7 +86,9 @@ public actor InMemoryQueue: JobQueueing {
             guard var record = records[id], queues.contains(record.queue) else { continue }
             if record.state == .delayed, let at = record.runAt, at <= nowMilliseconds { record.state = .ready }
             if record.state == .leased, let until = record.leaseUntil, until <= nowMilliseconds {
-                if record.attempt >= record.maxAttempts {
+                if record.cancelRequested {
+                    record.state = .cancelled
+                } else if record.attempt >= record.maxAttempts {
                     record.state = .dead
                     record.error = "lease expired on attempt \(record.attempt) of \(record.maxAttempts)"
                     dead.append(id)
@@ -117,8 +136,11 @@ public actor InMemoryQueue: JobQueueing {
         let id = acknowledgement.job.id
         guard var record = records[id], record.fence == acknowledgement.job.fence, record.state == .leased else { return false }
         record.leaseUntil = nil
-        switch acknowledgement.outcome {
+        var outcome = acknowledgement.outcome
+        if record.cancelRequested, outcome != .done { outcome = .cancel }
+        switch outcome {
         case .done: record.state = .done
+        case .cancel: record.state = .cancelled
         case .retry(let delay, let error):
             record.state = .delayed
             record.runAt = now + Int64(delay)
@@ -135,6 +157,14 @@ public actor InMemoryQueue: JobQueueing {
     }
 
     public func usage() async -> RedisUsage { RedisUsage(requests: requests, commands: requests) }
+
+    public func missing(_ ids: [String]) async throws(UpstashError) -> Set<String> {
+        requests += 1
+        return Set(ids.filter { records[$0] == nil })
+    }
+
+    /// Removes a job's record, as retention does to an old dead letter or cancelled job.
+    public func remove(_ id: String) { records[id] = nil }
 
     /// Sets the error the next claims throw (`nil` to stop).
     public func failClaims(with error: UpstashError?) { claimError = error }

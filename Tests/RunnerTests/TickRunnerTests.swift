@@ -280,6 +280,21 @@ import TickTestSupport
         #expect(fixture.checkpoints.prunes == 2, "runs 2 and 4 of 4 prune")
     }
 
+    @Test func aPruningRunRemovesTheCheckpointsOfDeadJobsRedisNoLongerHasAndKeepsTheOthers() async {
+        let fixture = RunnerFixture()
+        var runner = fixture.runner
+        runner.retention = Retention()
+        await fixture.enqueue("work")
+        await fixture.enqueue("still-dead", handler: "elsewhere")  // in Redis (retried, say), not this run's to claim
+        fixture.checkpoints.seed("swept", .init(fence: 1, state: .dead))
+        fixture.checkpoints.seed("still-dead", .init(fence: 0, state: .dead))
+        let report = await runner.run(RunnerFixture.options())
+        #expect(report.jobsCompleted == 1)
+        #expect(fixture.checkpoints.jobs["swept"] == nil, "its job left Redis: the checkpoint is an orphan")
+        #expect(fixture.checkpoints.jobs["still-dead"]?.state == .dead, "its job is still in Redis: kept")
+        #expect(report.redisRequests == 2, "the orphan check is not the run's: claim and acknowledgement")
+    }
+
     @Test func schedulesTravelInTheClaim() async throws {
         var fixture = RunnerFixture()
         let job = JobSpec(id: "ignored", handler: "noop", work: .items([.null]))

@@ -127,3 +127,53 @@ struct PruneTests {
         print("automatic prune: a run with one job and a prune batch took \(Int(runTime.milliseconds)) ms in all")
     }
 }
+
+extension PruneTests {
+    @Test("a claim removes dead letters and cancelled jobs past their age inside its one request; a pruning run then removes the checkpoints they orphaned")
+    func claimSweeps() async throws {
+        defer { scratch.drop() }
+        let p = harness.prefix
+        let queue = try harness.queue()
+        let client = try harness.client()
+        let day: Int64 = 86_400_000
+        let now = UnixTime.nowMilliseconds()
+        let (oldDead, newDead, oldCancelled, newCancelled) = ("\(p)-old-dead", "\(p)-new-dead", "\(p)-old-cancelled", "\(p)-new-cancelled")
+        _ = try await queue.enqueue([oldDead, newDead].map { .items($0, count: 1, handler: "gone") }, nowMilliseconds: now)
+        let claim = try await queue.claim(queues: ["default"], handlers: ["gone"], batch: 2, lease: .seconds(60), nowMilliseconds: now)
+        #expect(Set(claim.jobs.map(\.id)) == [oldDead, newDead])
+        for (job, at) in zip(claim.jobs.sorted { $0.id < $1.id }, [now - day, now - 31 * day]) {  // new-dead, old-dead
+            _ = try await queue.acknowledge([.init(job: job, outcome: .dead(reason: "test"))], nowMilliseconds: at)
+        }
+        _ = try await queue.enqueue([oldCancelled, newCancelled].map { .items($0, count: 1, handler: "gone") }, nowMilliseconds: now)
+        _ = try await queue.cancel([oldCancelled, newCancelled], nowMilliseconds: now)
+        _ = try await client.send(RedisCommand("ZADD", RedisArgument(queue.keys.queue("default", .cancelled)), RedisArgument(String(now - 8 * day)), RedisArgument(oldCancelled)))
+        _ = try sql(
+            "INSERT INTO tick_jobs (job_id, queue, handler, fence, items_total, attempt, state, updated_at) VALUES ($1, 'default', 'gone', 1, 1, 1, 'dead', now() - interval '31 days')",
+            [.text(oldDead)])
+
+        let idle = try tick(["run", "--queue", "default"])
+        #expect(idle.summary["claimed"] as? Int == 0 && idle.summary["redis_requests"] as? Int == 1, "the sweep costs no request: \(idle.stdout)")
+        let records = (
+            old: (try await queue.record(of: oldDead), try await queue.record(of: oldCancelled)),
+            new: (try await queue.record(of: newDead), try await queue.record(of: newCancelled))
+        )
+        #expect(records.old.0.isEmpty && records.old.1.isEmpty, "past their age: gone with their hash")
+        #expect(!records.new.0.isEmpty && !records.new.1.isEmpty, "within their age: kept")
+        let dead = try await queue.jobs(queue: "default", state: .dead, handler: nil, limit: 10, after: nil).jobs.map(\.id)
+        let cancelled = try await queue.jobs(queue: "default", state: .cancelled, handler: nil, limit: 10, after: nil).jobs.map(\.id)
+        #expect(dead == [newDead] && cancelled == [newCancelled], "\(dead) \(cancelled)")
+        #expect(try jobRows().contains(oldDead), "the checkpoint outlives the sweep until a pruning run")
+
+        var registry = HandlerRegistry()
+        registry.register("noop", NoopHandler())
+        let url = databaseURL
+        var runner = TickRunner(queue: queue, registry: registry, logger: .init(label: "sweep-test")) { timeout throws(PostgresError) in
+            try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url), connectTimeout: timeout))
+        }
+        runner.retention = Retention()
+        runner.pruneEveryRuns = 1
+        _ = try await queue.enqueue([.items("\(p)-work", count: 1, handler: "noop")], nowMilliseconds: now)
+        #expect(await runner.run(RunOptions()).jobsCompleted == 1)
+        #expect(!(try jobRows()).contains(oldDead), "the orphaned checkpoint went with the pruning run")
+    }
+}

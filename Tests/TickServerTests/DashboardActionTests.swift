@@ -24,7 +24,7 @@ struct DashboardActionTests {
     @Test("an action without a session is 401 (even with a same-origin form and a token-shaped csrf)")
     func withoutSession() async throws {
         try await Server.application().test(.router) { client in
-            for target in [Self.retry, Self.purge, "/dashboard/logout"] {
+            for target in [Self.retry, Self.purge, "/dashboard/job/cancel", "/dashboard/logout"] {
                 let reply = try await client.execute(
                     uri: target, method: .post, headers: Server.postHeaders(),
                     body: Server.form([("queue", "q"), ("id", "j1"), ("csrf", String(repeating: "0", count: 64))]))
@@ -37,7 +37,7 @@ struct DashboardActionTests {
     func readOnlySession() async throws {
         let viewer = Server.cookie(token: Server.readToken)
         try await Server.application().test(.router) { client in
-            for target in [Self.retry, Self.purge] {
+            for target in [Self.retry, Self.purge, "/dashboard/job/cancel"] {
                 let reply = try await client.execute(
                     uri: target, method: .post, headers: Server.postHeaders(cookie: viewer),
                     body: Server.form([("queue", "q"), ("id", "j1"), ("csrf", Server.csrf(cookie: viewer))]))

@@ -79,7 +79,7 @@ struct DashboardRoutingTests {
     @Test("a wrong method is 405 with Allow, before any session check")
     func wrongMethod() async throws {
         let cases: [(String, HTTPRequest.Method, String)] = [
-            ("/dashboard/dead/retry", .get, "POST"), ("/dashboard/dead/purge", .get, "POST"), ("/dashboard/logout", .get, "POST"),
+            ("/dashboard/dead/retry", .get, "POST"), ("/dashboard/dead/purge", .get, "POST"), ("/dashboard/job/cancel", .get, "POST"), ("/dashboard/logout", .get, "POST"),
             ("/dashboard", .post, "GET"), ("/dashboard/job", .post, "GET"), ("/dashboard/dead", .delete, "GET"),
             ("/dashboard/login", .put, "GET, POST"), ("/dashboard/login", .head, "GET, POST"), ("/dashboard/assets/dashboard.css", .post, "GET"),
         ]

@@ -32,6 +32,7 @@ local function legacy_ready_key(q) return p .. ':q:' .. q .. ':ready' end
 local function delayed_key(q) return p .. ':q:' .. q .. ':delayed' end
 local function leased_key(q) return p .. ':q:' .. q .. ':leased' end
 local function dead_key(q) return p .. ':q:' .. q .. ':dead' end
+local function cancelled_key(q) return p .. ':q:' .. q .. ':cancelled' end
 local queues_key, schedules_key, layout_key = p .. ':queues', p .. ':schedules', p .. ':layout'
 local function rate_key(name) return p .. ':rate:' .. name end
 local paused_key = p .. ':paused'
@@ -39,15 +40,15 @@ local function layout_error()
   local found = redis.call('GET', layout_key)
   if not found then
     if redis.call('EXISTS', queues_key) == 0 then
-      redis.call('SET', layout_key, '2')
+      redis.call('SET', layout_key, '3')
       return nil
     end
     found = '1'
   end
-  if found ~= '2' then return redis.error_reply('TICKLAYOUT ' .. found .. ' 2') end
+  if found ~= '3' then return redis.error_reply('TICKLAYOUT ' .. found .. ' 3') end
   return nil
 end
-local ST = {ready = 'ready', delayed = 'delayed', leased = 'leased', done = 'done', dead = 'dead'}
+local ST = {ready = 'ready', delayed = 'delayed', leased = 'leased', done = 'done', dead = 'dead', cancelled = 'cancelled'}
 local function handler_of(jk)
   local h = redis.call('HGET', jk, 'handler')
   if h then return h end

@@ -73,8 +73,9 @@ public struct TickEnvironment: Sendable {
     public func runner(
         prefix: String, config: String?, logger: Logger, applicationName: String? = nil, cache: PostgresConnectionCache? = nil
     ) throws -> TickRunner {
-        let queue = try queue(prefix: prefix)
+        var queue = try queue(prefix: prefix)
         let file = try configFile(config)
+        queue.retention = file?.retention ?? Retention()
         // Logged first, so a run that stops at a handler check still says which file it read.
         logConfigFile(file, logger: logger)
         try file?.checkHandlers(environment: variables)

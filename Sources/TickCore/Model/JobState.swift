@@ -5,7 +5,8 @@
 ///   │          │ claim
 ///   ▼          ▼
 /// delayed ◀─ leased ─▶ done (kept for the dedup window)
-///  (retry)     └──────▶ dead (attempts exhausted, permanent failure, malformed)
+///  (retry)     ├──────▶ dead (attempts exhausted, permanent failure, malformed)
+///              └──────▶ cancelled (`tick cancel`; also straight from ready or delayed)
 /// ```
 public enum JobState: String, Sendable, Codable, CaseIterable {
     /// Waiting to be claimed.
@@ -18,6 +19,9 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
     case done
     /// In the dead-letter set, with the reason in `error`.
     case dead
+    /// Cancelled by `tick cancel` (or the dashboard): in the queue's cancelled set, never run again; kept
+    /// as long as finished jobs (``Retention/finishedJobs``).
+    case cancelled
 }
 
 /// A job's state in PostgreSQL (`tick_jobs.state`): what the last run that held it recorded.
@@ -32,6 +36,8 @@ public enum CheckpointState: String, Sendable, Codable, CaseIterable {
     case dead
     /// Handed back unfinished at the end of a run's budget.
     case released
+    /// Cancelled: what finished stays recorded; nothing more runs.
+    case cancelled
 }
 
 /// An item's state in PostgreSQL (`tick_items.state`).

@@ -21,6 +21,8 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var jobsRetried: Int = 0
     public var jobsDead: Int = 0
     public var jobsReleased: Int = 0
+    /// Jobs this run ended cancelled (`tick cancel` while it held them).
+    public var jobsCancelled: Int = 0
     /// Jobs this run stopped because another run took them over (its lease had expired).
     public var jobsLost: Int = 0
     /// Jobs this run enqueued for due schedule slots (inside its claim request).
@@ -49,7 +51,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         case runID = "run_id", trigger, startedAtUnixMilliseconds = "started_at_ms", durationMilliseconds = "duration_ms"
         case budgetMilliseconds = "budget_ms", claimed, itemsDone = "items_done", itemsFailed = "items_failed"
         case jobsCompleted = "jobs_completed", jobsRetried = "jobs_retried", jobsDead = "jobs_dead", jobsReleased = "jobs_released"
-        case jobsLost = "jobs_lost", jobsScheduled = "jobs_scheduled", jobsSkipped = "jobs_skipped", firstItemMilliseconds = "first_item_ms", redisRequests = "redis_requests"
+        case jobsCancelled = "jobs_cancelled", jobsLost = "jobs_lost", jobsScheduled = "jobs_scheduled", jobsSkipped = "jobs_skipped", firstItemMilliseconds = "first_item_ms", redisRequests = "redis_requests"
         case redisCommands = "redis_commands", exitReason = "exit_reason", exitCode = "exit_code", error
     }
 
@@ -67,6 +69,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         try c.encode(jobsRetried, forKey: .jobsRetried)
         try c.encode(jobsDead, forKey: .jobsDead)
         try c.encode(jobsReleased, forKey: .jobsReleased)
+        try c.encode(jobsCancelled, forKey: .jobsCancelled)
         try c.encode(jobsLost, forKey: .jobsLost)
         try c.encode(jobsScheduled, forKey: .jobsScheduled)
         try c.encode(jobsSkipped, forKey: .jobsSkipped)

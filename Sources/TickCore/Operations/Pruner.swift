@@ -10,6 +10,10 @@ public struct Pruner: Sendable {
         public var deadLetters = 0
         public var deadCheckpoints = 0
         public var deadItems = 0
+        /// Cancelled jobs removed from Redis (their checkpoints go with the finished jobs).
+        public var cancelledJobs = 0
+        /// Checkpoints of dead or cancelled jobs whose record had left Redis (a claim's retention sweep).
+        public var orphanCheckpoints = 0
         public var dryRun = false
 
         /// An empty report.
@@ -40,6 +44,7 @@ public struct Pruner: Sendable {
         try pruneFinished(&report)
         try pruneRuns(&report)
         try await pruneDeadLetters(&report, nowMilliseconds: nowMilliseconds)
+        if !dryRun { try await pruneOrphans(&report) }
         return report
     }
 
@@ -64,13 +69,31 @@ public struct Pruner: Sendable {
     /// letter could still be retried.
     private func pruneDeadLetters(_ report: inout Report, nowMilliseconds: Int64) async throws {
         let cutoff = nowMilliseconds - Int64(retention.deadLetters.milliseconds)
+        let cancelledCutoff = nowMilliseconds - Int64(retention.finishedJobs.milliseconds)
         repeat {
-            let (count, ids) = try await queue.expireDeadLetters(before: cutoff, limit: batch, dryRun: report.dryRun)
-            report.deadLetters += count
-            let pruned = try store.pruneDeadJobs(ids, dryRun: false)
+            let expired = try await queue.expire(deadBefore: cutoff, cancelledBefore: cancelledCutoff, limit: batch, dryRun: report.dryRun)
+            report.deadLetters += expired.dead
+            report.cancelledJobs += expired.cancelled
+            let pruned = try store.pruneDeadJobs(expired.deadIDs, dryRun: false)
             report.deadCheckpoints += pruned.jobs
             report.deadItems += pruned.items
-            if report.dryRun || count < batch { return }
+            if report.dryRun || (expired.dead < batch && expired.cancelled < batch) { return }
+        } while true
+    }
+
+    /// Checkpoints of dead or cancel-requested jobs whose Redis record is gone: candidates from PostgreSQL, then
+    /// one request for which Redis no longer has, a batch at a time.
+    private func pruneOrphans(_ report: inout Report) async throws {
+        var seen = Set<String>()
+        repeat {
+            let candidates = try store.orphanCandidates(olderThan: min(retention.deadLetters, retention.finishedJobs), limit: batch)
+                .filter { seen.insert($0).inserted }
+            guard !candidates.isEmpty else { return }
+            let gone = try await queue.missing(candidates)
+            let pruned = try store.pruneOrphans(candidates.filter { gone.contains($0) })
+            report.orphanCheckpoints += pruned.jobs
+            report.deadItems += pruned.items
+            if candidates.count < batch { return }
         } while true
     }
 }

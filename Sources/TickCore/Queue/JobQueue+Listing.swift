@@ -3,7 +3,7 @@
 extension JobQueue {
     /// The states a listing can show.
     public enum ListedState: String, Sendable, CaseIterable {
-        case ready, delayed, leased, dead
+        case ready, delayed, leased, dead, cancelled
     }
 
     /// One listed job.
@@ -25,7 +25,7 @@ extension JobQueue {
     }
 
     /// Jobs of `queue` in `state` (of `handler` only, if given), `limit` at most, after `cursor`; one request.
-    /// Ready jobs come by priority then enqueue time, delayed by run-at, leased by lease end, dead newest first;
+    /// Ready jobs come by priority then enqueue time, delayed by run-at, leased by lease end, dead and cancelled newest first;
     /// ties (a batch enqueued or acknowledged in one call) by id, in the same direction.
     public func jobs(queue: String, state: ListedState, handler: String?, limit: Int, after cursor: String?) async throws(UpstashError) -> JobPage {
         let arguments = [
@@ -59,8 +59,9 @@ extension JobQueue {
           for _, h in ipairs(handlers) do sets[#sets + 1] = ready_key(q, h) end
         elseif state == 'delayed' then sets = {delayed_key(q)}
         elseif state == 'leased' then sets = {leased_key(q)}
+        elseif state == 'cancelled' then sets = {cancelled_key(q)}
         else sets = {dead_key(q)} end
-        local reverse = state == 'dead'
+        local reverse = state == 'dead' or state == 'cancelled'
         local cs, cid = nil, ''
         if cursor ~= '' then
           local bar = string.find(cursor, '|', 1, true)

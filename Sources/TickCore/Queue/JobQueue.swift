@@ -6,6 +6,9 @@ public struct JobQueue: Sendable {
     public let prefix: String
     /// How long a finished job's record stays in Redis, so its id still deduplicates. Defaults to 24 h.
     public let doneRetentionSeconds: Int
+    /// How long dead letters and cancelled jobs stay in Redis: every claim removes a few past their age
+    /// (``QueueScripts/claim``), so the sets stay bounded without a request of their own.
+    public var retention = Retention()
     /// Every key under ``prefix``.
     public var keys: QueueKeys { QueueKeys(prefix: prefix) }
     /// The shared rate windows of `http` handlers, under the same prefix.
@@ -87,6 +90,8 @@ public struct JobQueue: Sendable {
         case dead(reason: String)
         /// Not finished within the budget: back to ready at once; the attempt is not counted.
         case release
+        /// Cancelled (`tick cancel`) while it ran: to the cancelled set, never run again.
+        case cancel
     }
 
     /// One job's outcome, for ``acknowledge(_:nowMilliseconds:deadline:)``.
@@ -133,7 +138,9 @@ public struct JobQueue: Sendable {
     ) async throws(UpstashError) -> Claim {
         var arguments = [
             RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(batch), RedisArgument(Int(lease.milliseconds)),
-            RedisArgument(Int(ScheduleSlots.firstSightingWindow.milliseconds)), RedisArgument(queues.count),
+            RedisArgument(Int(ScheduleSlots.firstSightingWindow.milliseconds)),
+            RedisArgument(String(nowMilliseconds - Int64(retention.deadLetters.milliseconds))),
+            RedisArgument(String(nowMilliseconds - Int64(retention.finishedJobs.milliseconds))), RedisArgument(queues.count),
         ] + queues.map { RedisArgument($0) }
         arguments += [RedisArgument(handlers.count)] + handlers.map { RedisArgument($0) }
         for schedule in schedules {
@@ -178,6 +185,7 @@ public struct JobQueue: Sendable {
                 case .retry(let delay, let error): ("retry", delay, error)
                 case .dead(let reason): ("dead", 0, reason)
                 case .release: ("release", 0, "")
+                case .cancel: ("cancel", 0, "")
                 }
             arguments += [RedisArgument(op), RedisArgument(ack.job.queue), RedisArgument(ack.job.id), RedisArgument(String(ack.job.fence)), RedisArgument(delay), RedisArgument(message)]
         }
@@ -209,6 +217,7 @@ public struct JobQueue: Sendable {
             var stats = QueueStats(queue: name, ready: f[1].int ?? 0, delayed: f[2].int ?? 0, leased: f[3].int ?? 0, dead: f[4].int ?? 0, dueDelayed: f[5].int ?? 0, expiredLeases: f[6].int ?? 0)
             if f.count > 7, let oldest = f[7].int { stats.oldestReadyEnqueuedAt = Int64(oldest) }
             if f.count > 9 { stats.paused = f[9].int == 1 }
+            if f.count > 10 { stats.cancelled = f[10].int ?? 0 }
             if f.count > 8, let pairs = f[8].array {
                 for index in stride(from: 0, to: pairs.count - 1, by: 2) {
                     if let handler = pairs[index].string, let count = pairs[index + 1].int { stats.readyByHandler[handler] = count }
@@ -248,4 +257,6 @@ public struct QueueStats: Sendable, Hashable, Codable {
     public var readyByHandler: [String: Int] = [:]
     /// Whether the queue is paused (`tick pause`): runs lease nothing from it.
     public var paused = false
+    /// Cancelled jobs still kept (`tick cancel`; removed after ``Retention/finishedJobs``).
+    public var cancelled = 0
 }

@@ -1,5 +1,6 @@
 extension QueueScripts {
-    /// ARGV: prefix, now, batch, lease_ms, first_sighting_ms, number of queues, queue..., number of handlers,
+    /// ARGV: prefix, now, batch, lease_ms, first_sighting_ms, dead-letter cutoff (ms: those that died before it
+    /// are removed), cancelled cutoff (ms), number of queues, queue..., number of handlers,
     /// handler... (those the claiming run can execute), then per schedule: name, catch_up (`skip` or `all`), job
     /// template (JSON whose id is `@TICK_SCHEDULE_ID@`), queue, handler, priority, max_attempts, number of
     /// slots, slot... (Unix ms, ascending).
@@ -8,25 +9,31 @@ extension QueueScripts {
     /// to slot ms; a schedule never seen considers only slots after now - first_sighting_ms) and not after
     /// now is enqueued as job `sched:<name>:<slot s>` unless that job exists (`skip`: only the latest such
     /// slot), and the last slot is moved on. Then, for each queue in order: takes in jobs a pre-layout-2
-    /// enqueue script left in the old ready set, moves due delayed jobs to ready, takes back expired leases
-    /// (dead-lettering a job whose last attempt's lease expired), and leases ready jobs of the named handlers
+    /// enqueue script left in the old ready set, removes up to ``sweepLimit`` dead letters and cancelled jobs
+    /// past their age (retention, at no request of its own), moves due delayed jobs to ready, takes back expired
+    /// leases (dead-lettering a job whose last attempt's lease expired, cancelling one `tick cancel` marked),
+    /// and leases ready jobs of the named handlers
     /// by priority, then enqueue time, across their sets, until the batch is full. Ready jobs of other
     /// handlers are counted, never touched. A paused queue (`P:paused`: its name, or `*`) gets its
     /// bookkeeping (due delayed jobs, expired leases) but leases nothing.
     /// Returns `{ {id, spec, attempt, fence, queue, ...}, {dead id, ...}, {scheduled id, ...},
     /// {queue, handler, ready count, ...}, {paused queue, ...} }` (ready jobs left for want of a handler; the
     /// queues asked for that are paused).
+    /// Dead letters and cancelled jobs one claim removes at most (all its queues together): retention in small
+    /// steps, so a claim never runs long; 20 per run a minute is 28,800 a day.
+    public static let sweepLimit = 20
+
     public static let claim = script(
         """
         local bad = layout_error()
         if bad then return bad end
         local now, batch, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-        local first, nq = tonumber(ARGV[5]), tonumber(ARGV[6])
-        local nh = tonumber(ARGV[7 + nq])
+        local first, deadCutoff, cancelledCutoff, nq = tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8])
+        local nh = tonumber(ARGV[9 + nq])
         local known = {}
-        for k = 1, nh do known[ARGV[7 + nq + k]] = true end
+        for k = 1, nh do known[ARGV[9 + nq + k]] = true end
         local out, dead, taken, scheduled, skipped = {}, {}, 0, {}, {}
-        local i = 8 + nq + nh
+        local i = 10 + nq + nh
         while i <= #ARGV do
           local name, mode, template, sq, sh = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
           local prio, maxa, n = tonumber(ARGV[i+5]), ARGV[i+6], tonumber(ARGV[i+7])
@@ -57,8 +64,19 @@ extension QueueScripts {
         end
         local paused, pausedOut = {}, {}
         for _, name in ipairs(redis.call('SMEMBERS', paused_key)) do paused[name] = true end
-        for qi = 7, 6 + nq do
+        local swept = 0
+        local function sweep(set, cutoff)
+          if swept >= \(sweepLimit) then return end
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', set, '-inf', '(' .. cutoff, 'LIMIT', 0, \(sweepLimit) - swept)) do
+            redis.call('ZREM', set, id)
+            redis.call('DEL', job_key(id))
+            swept = swept + 1
+          end
+        end
+        for qi = 9, 8 + nq do
           local q = ARGV[qi]
+          sweep(dead_key(q), deadCutoff)
+          sweep(cancelled_key(q), cancelledCutoff)
           local isPaused = paused[q] or paused['*']
           if isPaused then pausedOut[#pausedOut + 1] = q end
           local delayed, leased = delayed_key(q), leased_key(q)
@@ -81,7 +99,11 @@ extension QueueScripts {
             redis.call('ZREM', leased, id)
             local attempt = tonumber(redis.call('HGET', jk, 'attempt') or '0')
             local maxa = tonumber(redis.call('HGET', jk, 'max_attempts') or '5')
-            if attempt >= maxa then
+            if redis.call('HEXISTS', jk, 'cancel') == 1 then
+              redis.call('HSET', jk, 'state', ST.cancelled, 'updated_at', now)
+              redis.call('HDEL', jk, 'lease_until')
+              redis.call('ZADD', cancelled_key(q), now, id)
+            elseif attempt >= maxa then
               redis.call('HSET', jk, 'state', ST.dead, 'updated_at', now, 'error',
                 'lease expired on attempt ' .. attempt .. ' of ' .. maxa .. ': the run that held it died or stalled')
               redis.call('ZADD', dead_key(q), now, id)

@@ -68,8 +68,10 @@ public enum QueueScripts: Sendable {
         """)
 
     /// ARGV: prefix, now, done_ttl_seconds, then per job: op, queue, id, fence, delay_ms, message.
-    /// op is `done`, `retry` (to delayed after delay_ms), `dead` (with message), or `release` (back to its
-    /// handler's ready set at once, the attempt not counted). Each applies only if the job's fence still equals
+    /// op is `done`, `retry` (to delayed after delay_ms), `dead` (with message), `release` (back to its
+    /// handler's ready set at once, the attempt not counted) or `cancel` (to the cancelled set). A job that
+    /// `tick cancel` marked while it ran (its `cancel` field) ends cancelled whatever the op, unless `done`: it is
+    /// never retried, released or dead-lettered. Each applies only if the job's fence still equals
     /// the given one (the lease was not taken over). Returns per job 1 (applied) or 0 (lease lost: left untouched).
     /// A repeat of an acknowledgement that already applied (the client retried because the first reply was
     /// lost) changes nothing and returns 1 again: same fence, no longer leased, already in the op's state.
@@ -79,16 +81,22 @@ public enum QueueScripts: Sendable {
         if bad then return bad end
         local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
         local out = {}
-        local reached = {done = ST.done, retry = ST.delayed, dead = ST.dead, release = ST.ready}
+        local reached = {done = ST.done, retry = ST.delayed, dead = ST.dead, release = ST.ready, cancel = ST.cancelled}
         for i = 4, #ARGV, 6 do
           local op, q, id, fence, delay, msg = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5]
           local jk = job_key(id)
           if redis.call('HGET', jk, 'fence') ~= fence then
             out[#out + 1] = 0
           elseif redis.call('ZREM', leased_key(q), id) == 0 then
-            out[#out + 1] = (redis.call('HGET', jk, 'state') == reached[op]) and 1 or 0
+            local st = redis.call('HGET', jk, 'state')
+            out[#out + 1] = (st == reached[op] or (st == ST.cancelled and op ~= 'done')) and 1 or 0
           else
-            if op == 'done' then
+            if op ~= 'done' and redis.call('HEXISTS', jk, 'cancel') == 1 then op = 'cancel' end
+            if op == 'cancel' then
+              redis.call('HSET', jk, 'state', ST.cancelled, 'updated_at', now)
+              redis.call('HDEL', jk, 'lease_until')
+              redis.call('ZADD', cancelled_key(q), now, id)
+            elseif op == 'done' then
               redis.call('HSET', jk, 'state', ST.done, 'updated_at', now)
               redis.call('HDEL', jk, 'error', 'lease_until')
               redis.call('EXPIRE', jk, ttl)
@@ -110,7 +118,7 @@ public enum QueueScripts: Sendable {
         """)
 
     /// ARGV: prefix, now. Returns per known queue `{queue, ready, delayed, leased, dead, due delayed, expired leases,
-    /// oldest ready enqueued_at (ms, or false when nothing is ready), {handler, ready count, ...}, paused (1 or 0)}`.
+    /// oldest ready enqueued_at (ms, or false when nothing is ready), {handler, ready count, ...}, paused (1 or 0), cancelled}`.
     ///
     /// A ready job's score is `(100 - priority) * 1e13 + enqueued_at`, so the oldest ready job is the head of
     /// one of the priority bands of one handler's set: the script visits the head of each non-empty band (one
@@ -148,7 +156,7 @@ public enum QueueScripts: Sendable {
           out[#out + 1] = {q, ready, redis.call('ZCARD', delayed_key(q)),
             redis.call('ZCARD', leased_key(q)), redis.call('ZCARD', dead_key(q)),
             redis.call('ZCOUNT', delayed_key(q), '-inf', now), redis.call('ZCOUNT', leased_key(q), '-inf', now), oldest, byHandler,
-            (paused[q] or paused['*']) and 1 or 0}
+            (paused[q] or paused['*']) and 1 or 0, redis.call('ZCARD', cancelled_key(q))}
         end
         return out
         """)

@@ -8,7 +8,7 @@
 /// | `P:job:ID` | hash | a job: spec, handler, state, attempt, fence, score, ... |
 /// | `P:q:QUEUE:ready:HANDLER` | sorted set | the queue's ready jobs for one handler, by priority then enqueue time |
 /// | `P:q:QUEUE:handlers` | set | the handlers with ready sets in the queue |
-/// | `P:q:QUEUE:delayed` / `:leased` / `:dead` | sorted set | the queue's jobs by run-at, lease expiry, death time |
+/// | `P:q:QUEUE:delayed` / `:leased` / `:dead` / `:cancelled` | sorted set | the queue's jobs by run-at, lease expiry, death time, cancel time |
 /// | `P:queues` | set | every queue name seen |
 /// | `P:schedules` | hash | schedule name → last slot enqueued (ms) |
 /// | `P:rate:NAME` | hash | an http handler's shared rate window |
@@ -23,11 +23,16 @@ public struct QueueKeys: Sendable, Hashable {
     /// - 1: one ready set per queue (`P:q:QUEUE:ready`).
     /// - 2: one ready set per queue and handler (`P:q:QUEUE:ready:HANDLER`, listed in `P:q:QUEUE:handlers`), so a
     ///   claim reads only the sets of the handlers its run can execute.
+    ///
+    /// Cancelled jobs (`P:q:QUEUE:cancelled`, a running job's `cancel` field) came without a new layout: only a
+    /// tick that knows them cancels, jobs are enqueued the same way (so producers' copies of the enqueue script
+    /// keep working), and a worker too old to honour a cancel is refused by the PostgreSQL schema version that
+    /// came with them (``Migration/cancellation``) before it runs anything.
     public static let layoutVersion = 2
 
     /// The sorted sets of one queue besides its ready sets.
     public enum QueueSet: String, Sendable, CaseIterable {
-        case delayed, leased, dead
+        case delayed, leased, dead, cancelled
     }
 
     /// Prefix of every key.
@@ -74,7 +79,7 @@ public struct QueueKeys: Sendable, Hashable {
     public static let layoutErrorCode = "TICKLAYOUT"
 
     /// Lua defining the same keys from `ARGV[1]`: `p`, `job_key(id)`, `ready_key(q, handler)`,
-    /// `handlers_key(q)`, `delayed_key(q)`, `leased_key(q)`, `dead_key(q)`, `queues_key`, `schedules_key`,
+    /// `handlers_key(q)`, `delayed_key(q)`, `leased_key(q)`, `dead_key(q)`, `cancelled_key(q)`, `queues_key`, `schedules_key`,
     /// `rate_key(name)`, `layout_key`, `legacy_ready_key(q)` (layout 1's ready set, for the upgrade and for
     /// producers still running a copy of the enqueue script from before layouts had versions), and
     /// `layout_error()` (an error reply when the prefix holds another layout version, else `nil`: one `GET`

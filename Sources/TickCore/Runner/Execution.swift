@@ -217,11 +217,13 @@ struct Execution {
         }
     }
 
-    /// Commits buffered records and final job states in one statement; returns jobs whose lease was lost.
-    mutating func flush(finals: [CheckpointStore.FinalState]) throws(PostgresError) -> Set<String> {
-        guard !buffer.isEmpty || !finals.isEmpty else { return [] }
+    /// Commits buffered records and final job states in one statement; returns the jobs whose lease was lost and
+    /// those `tick cancel` asked to stop: such a job starts nothing more (what is in flight finishes and is recorded).
+    mutating func flush(finals: [CheckpointStore.FinalState]) throws(PostgresError) -> CheckpointStore.Recording {
+        guard !buffer.isEmpty || !finals.isEmpty else { return CheckpointStore.Recording() }
         let started = clock.now
-        let refused = try store.record(items: buffer, finals: finals, runID: runID)
+        let recording = try store.record(items: buffer, finals: finals, runID: runID)
+        let refused = recording.refused
         logger.debug(
             "committed",
             metadata: [
@@ -232,8 +234,12 @@ struct Execution {
             if record.failed { itemsFailed += 1 } else { itemsDone += 1 }
         }
         for job in jobs where refused.contains(job.claimed.id) { job.verdict = .lost }
+        for job in jobs where recording.cancelRequested.contains(job.claimed.id) && job.verdict == nil {
+            logger.debug("cancel requested: starting nothing more of the job", metadata: ["job.id": "\(job.claimed.id)"])
+            job.stop(.cancelled)
+        }
         buffer.removeAll(keepingCapacity: true)
-        return refused
+        return recording
     }
 }
 

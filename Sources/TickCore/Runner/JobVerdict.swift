@@ -8,6 +8,8 @@ public enum JobVerdict: Sendable, Equatable {
     case dead(reason: String)
     /// Unfinished: hand it back at once, the attempt not counted.
     case release
+    /// `tick cancel` asked for it to stop: start nothing more, end the lease as cancelled.
+    case cancelled
     /// Another run took it over (its lease had expired): this run's outcome is void.
     case lost
 }

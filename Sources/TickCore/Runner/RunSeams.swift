@@ -11,6 +11,8 @@ public protocol JobQueueing: Sendable {
     func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool]
     /// Requests and billable commands sent so far.
     func usage() async -> RedisUsage
+    /// Of `ids`, those with no job in Redis any more (removed by retention), in one request.
+    func missing(_ ids: [String]) async throws(UpstashError) -> Set<String>
 }
 
 /// Where the lifecycle meets PostgreSQL during one run: ``CheckpointStore`` in production. Used by the run's
@@ -20,13 +22,17 @@ public protocol CheckpointRecording {
     func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) throws(PostgresError) -> Int64
     /// Takes the jobs over (raising their fence) and loads their checkpoints; a job missing from the result is owned by a newer lease.
     func begin(_ jobs: [CheckpointStore.JobStart]) throws(PostgresError) -> [String: CheckpointStore.Checkpoint]
-    /// Records finished items and final job states; returns the jobs whose writes were refused (lease lost).
-    func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> Set<String>
+    /// Records finished items and final job states; returns the jobs whose writes were refused (lease lost)
+    /// and those `tick cancel` asked to stop.
+    func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> CheckpointStore.Recording
     /// Records the run's end.
     func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError)
-    /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`: the automatic
-    /// part of retention, done by a run after its acknowledgement.
+    /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`, and returns up to
+    /// `limit` orphan candidates, in one statement: the automatic part of retention, done by a run after its
+    /// acknowledgement (``CheckpointStore/pruneBatch(_:limit:)``).
     func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> CheckpointStore.Pruned
+    /// Removes the checkpoints of candidates Redis no longer has (see ``CheckpointStore/pruneOrphans(_:)``).
+    func pruneOrphans(_ ids: [String]) throws(PostgresError) -> CheckpointStore.Pruned
 }
 
 /// Opens the checkpoint store of one run (a PostgreSQL connection) and takes it back after the run.
@@ -42,11 +48,7 @@ extension JobQueue: JobQueueing {
 }
 
 extension CheckpointStore: CheckpointRecording {
-    public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned {
-        var pruned = try pruneFinishedJobs(olderThan: retention.finishedJobs, limit: limit, dryRun: false)
-        pruned.runs = try pruneRuns(olderThan: retention.runs, limit: limit, dryRun: false).runs
-        return pruned
-    }
+    public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned { try pruneBatch(retention, limit: limit) }
 }
 
 /// Checkpoints in PostgreSQL: connects per run (or hands out a kept connection, `tick drain`) and closes or keeps it after.

@@ -6,21 +6,84 @@ extension CheckpointStore {
         public var jobs = 0
         public var items = 0
         public var runs = 0
+        /// Dead or cancel-requested jobs old enough that Redis may have removed them (``orphanCandidates(olderThan:limit:)``).
+        public var orphanCandidates: [String] = []
 
         /// Nothing removed.
-        public init(jobs: Int = 0, items: Int = 0, runs: Int = 0) {
+        public init(jobs: Int = 0, items: Int = 0, runs: Int = 0, orphanCandidates: [String] = []) {
             self.jobs = jobs
             self.items = items
             self.runs = runs
+            self.orphanCandidates = orphanCandidates
         }
     }
 
-    /// Removes up to `limit` jobs that finished (`done`) more than `age` ago, with their item records, in one
-    /// statement; with `dryRun`, counts them all instead.
+    /// A run's automatic retention in one statement (one round trip): up to `limit` finished jobs with their items
+    /// and up to `limit` runs past their age are removed (by `tick_jobs_finished_idx` and `tick_runs_started_at_idx`),
+    /// and up to `limit` orphan candidates are returned for the caller to check in Redis.
+    public func pruneBatch(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned {
+        let rows = try connection.query(
+            """
+            WITH doomed AS (
+              SELECT job_id FROM tick_jobs
+              WHERE state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.cancelled.rawValue)') AND updated_at < now() - make_interval(secs => $1)
+              LIMIT $4
+            ), items AS (DELETE FROM tick_items WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
+            jobs AS (DELETE FROM tick_jobs WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
+            old_runs AS (SELECT run_id FROM tick_runs WHERE started_at < now() - make_interval(secs => $2) ORDER BY started_at LIMIT $4),
+            runs AS (DELETE FROM tick_runs WHERE run_id IN (SELECT run_id FROM old_runs) RETURNING 1),
+            orphans AS (
+              SELECT job_id FROM tick_jobs
+              WHERE (state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL) AND updated_at < now() - make_interval(secs => $3)
+              LIMIT $4
+            ), counts AS (SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM runs) AS runs)
+            SELECT counts.jobs, counts.items, counts.runs, orphans.job_id FROM counts LEFT JOIN orphans ON true
+            """,
+            [
+                .double(retention.finishedJobs.milliseconds / 1000), .double(retention.runs.milliseconds / 1000),
+                .double(min(retention.deadLetters, retention.finishedJobs).milliseconds / 1000), .int(limit),
+            ])
+        var pruned = Pruned()
+        for row in rows {
+            pruned.jobs = try row.int("jobs") ?? 0
+            pruned.items = try row.int("items") ?? 0
+            pruned.runs = try row.int("runs") ?? 0
+            if let id = try row.string("job_id") { pruned.orphanCandidates.append(id) }
+        }
+        return pruned
+    }
+
+    /// Removes up to `limit` jobs that finished (`done` or `cancelled`) more than `age` ago, with their item
+    /// records, in one statement (by `tick_jobs_finished_idx`); with `dryRun`, counts them all instead.
     public func pruneFinishedJobs(olderThan age: Duration, limit: Int, dryRun: Bool) throws(PostgresError) -> Pruned {
         try pruneJobs(
-            where: "state = '\(CheckpointState.done.rawValue)' AND updated_at < now() - make_interval(secs => $1)",
+            where: "state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.cancelled.rawValue)') AND updated_at < now() - make_interval(secs => $1)",
             [.double(age.milliseconds / 1000)], limit: limit, dryRun: dryRun)
+    }
+
+    /// Up to `limit` jobs recorded dead, or cancel-requested, that were last written more than `age` ago (by
+    /// `tick_jobs_orphan_idx`): their records in Redis may have been removed by retention since (a claim's sweep),
+    /// leaving the checkpoint orphaned. The caller asks Redis which are gone, then ``pruneOrphans(_:)``.
+    public func orphanCandidates(olderThan age: Duration, limit: Int) throws(PostgresError) -> [String] {
+        let rows = try connection.query(
+            """
+            SELECT job_id FROM tick_jobs
+            WHERE (state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL)
+              AND updated_at < now() - make_interval(secs => $1)
+            LIMIT $2
+            """, [.double(age.milliseconds / 1000), .int(limit)])
+        var ids: [String] = []
+        for row in rows { if let id = try row.string("job_id") { ids.append(id) } }
+        return ids
+    }
+
+    /// Removes the checkpoints (and item records) of `ids`, candidates whose job Redis no longer has, unless a run
+    /// has taken one since (its state is no longer dead, or it is no longer cancel-requested).
+    public func pruneOrphans(_ ids: [String]) throws(PostgresError) -> Pruned {
+        guard !ids.isEmpty else { return Pruned() }
+        return try pruneJobs(
+            where: "job_id = ANY($1::text[]) AND (state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL)",
+            [PostgresArray.text(ids)], limit: ids.count, dryRun: false)
     }
 
     /// Removes the checkpoints (and item records) of `ids` whose state is `dead`: jobs whose dead letter was just

@@ -29,12 +29,15 @@ public struct CheckpointStore: Sendable {
         public var cursor: String?
         /// `running`, or `done` when an earlier run finished the job but could not acknowledge it.
         public var state: CheckpointState
+        /// Whether `tick cancel` asked for the job to stop: the run starts none of its items.
+        public var cancelRequested: Bool
 
         /// Makes a checkpoint.
-        public init(doneItems: Set<Int>, cursor: String? = nil, state: CheckpointState = .running) {
+        public init(doneItems: Set<Int>, cursor: String? = nil, state: CheckpointState = .running, cancelRequested: Bool = false) {
             self.doneItems = doneItems
             self.cursor = cursor
             self.state = state
+            self.cancelRequested = cancelRequested
         }
     }
 
@@ -109,9 +112,9 @@ public struct CheckpointStore: Sendable {
                 SET fence = EXCLUDED.fence, attempt = EXCLUDED.attempt, updated_at = now(),
                     state = CASE WHEN j.state = '\(CheckpointState.done.rawValue)' THEN j.state ELSE '\(CheckpointState.running.rawValue)' END
                 WHERE j.fence <= EXCLUDED.fence
-              RETURNING j.job_id, j.cursor, j.state
+              RETURNING j.job_id, j.cursor, j.state, j.cancel_requested_at IS NOT NULL AS cancel
             )
-            SELECT taken.job_id, taken.cursor, taken.state,
+            SELECT taken.job_id, taken.cursor, taken.state, taken.cancel,
               (SELECT string_agg(i.item_index::text, ',') FROM tick_items i
                 WHERE i.job_id = taken.job_id AND i.state = '\(ItemState.done.rawValue)') AS done
             FROM taken
@@ -125,19 +128,36 @@ public struct CheckpointStore: Sendable {
         for row in result {
             guard let id = try row.string("job_id") else { continue }
             let done = Set((try row.string("done") ?? "").split(separator: ",").compactMap { Int($0) })
-            checkpoints[id] = Checkpoint(doneItems: done, cursor: try row.string("cursor"), state: try row.string("state").flatMap(CheckpointState.init(rawValue:)) ?? .running)
+            checkpoints[id] = Checkpoint(
+                doneItems: done, cursor: try row.string("cursor"), state: try row.string("state").flatMap(CheckpointState.init(rawValue:)) ?? .running,
+                cancelRequested: try row.bool("cancel") ?? false)
         }
         return checkpoints
     }
 
+    /// What a commit learned about the jobs it wrote.
+    public struct Recording: Sendable, Equatable {
+        /// Jobs whose writes were refused because their fence was superseded (lease lost).
+        public var refused: Set<String> = []
+        /// Jobs `tick cancel` asked to stop since the run began: it starts nothing more of them.
+        public var cancelRequested: Set<String> = []
+
+        /// Makes a recording.
+        public init(refused: Set<String> = [], cancelRequested: Set<String> = []) {
+            self.refused = refused
+            self.cancelRequested = cancelRequested
+        }
+    }
+
     /// Records finished items (and cursor pages) and final job states, in one statement for all jobs.
+    /// A final state other than `done` of a job `tick cancel` asked to stop is written `cancelled`.
     /// - Parameters:
     ///   - items: finished items; a `done` item replaces an earlier `failed` record, never the reverse.
-    ///   - finals: jobs whose state changes (`done`, `retrying`, `dead`, `released`) with their fence.
+    ///   - finals: jobs whose state changes (`done`, `retrying`, `dead`, `released`, `cancelled`) with their fence.
     ///   - runID: the run recording them.
-    /// - Returns: the jobs whose writes were refused because their fence was superseded (lease lost).
-    public func record(items: [ItemRecord], finals: [FinalState], runID: Int64?) throws(PostgresError) -> Set<String> {
-        guard !items.isEmpty || !finals.isEmpty else { return [] }
+    /// - Returns: the jobs refused (lease lost) and those whose cancel was requested.
+    public func record(items: [ItemRecord], finals: [FinalState], runID: Int64?) throws(PostgresError) -> Recording {
+        guard !items.isEmpty || !finals.isEmpty else { return Recording() }
         // One row per touched job (fence, newest cursor, final state), so the UPDATE is a single
         // primary-key join: joining several per-batch lists made the planner nest loops, quadratic in the batch.
         var order: [String] = []
@@ -171,10 +191,13 @@ public struct CheckpointStore: Sendable {
               UPDATE tick_jobs j
                 SET updated_at = now(),
                     cursor = CASE WHEN t.has_cursor THEN t.cursor ELSE j.cursor END,
-                    state = COALESCE(t.state, j.state)
+                    state = CASE
+                      WHEN t.state IS NOT NULL AND t.state <> '\(CheckpointState.done.rawValue)' AND j.cancel_requested_at IS NOT NULL
+                        THEN '\(CheckpointState.cancelled.rawValue)'
+                      ELSE COALESCE(t.state, j.state) END
                 FROM jobs t
                 WHERE j.job_id = t.job_id AND j.fence = t.fence
-              RETURNING j.job_id
+              RETURNING j.job_id, j.cancel_requested_at IS NOT NULL AS cancel
             ), written AS (
               INSERT INTO tick_items AS ti (job_id, item_index, state, result, error, fence, attempt, run_id)
               SELECT i.job_id, i.item_index, i.state, i.result::jsonb, i.error, i.fence, i.attempt, $13
@@ -187,7 +210,8 @@ public struct CheckpointStore: Sendable {
                 WHERE ti.state = '\(ItemState.failed.rawValue)'
               RETURNING 1
             )
-            SELECT t.job_id FROM jobs t WHERE t.job_id NOT IN (SELECT job_id FROM guarded)
+            SELECT t.job_id, true AS lost FROM jobs t WHERE t.job_id NOT IN (SELECT job_id FROM guarded)
+            UNION ALL SELECT g.job_id, false AS lost FROM guarded g WHERE g.cancel
             """,
             [
                 PostgresArray.text(items.map(\.jobID)), PostgresArray.integers(items.map(\.fence)),
@@ -198,7 +222,12 @@ public struct CheckpointStore: Sendable {
                 PostgresArray.text(rows.map { $0.1.state }),
                 .int(runID),
             ])
-        return Set(result.compactMap { try? $0.string("job_id") ?? nil })
+        var recording = Recording()
+        for row in result {
+            guard let id = try row.string("job_id") else { continue }
+            if try row.bool("lost") == true { recording.refused.insert(id) } else { recording.cancelRequested.insert(id) }
+        }
+        return recording
     }
 
     /// Records a run's end.
@@ -207,13 +236,13 @@ public struct CheckpointStore: Sendable {
             """
             UPDATE tick_runs SET finished_at = now(), items_done = $2, items_failed = $3, jobs_completed = $4,
               jobs_retried = $5, jobs_dead = $6, jobs_released = $7, redis_requests = $8, redis_commands = $9,
-              exit_reason = $10, exit_code = $11
+              exit_reason = $10, exit_code = $11, jobs_cancelled = $12
             WHERE run_id = $1
             """,
             [
                 .int(runID), .int(report.itemsDone), .int(report.itemsFailed), .int(report.jobsCompleted), .int(report.jobsRetried),
                 .int(report.jobsDead), .int(report.jobsReleased), .int(report.redisRequests), .int(report.redisCommands),
-                .text(report.exitReason.rawValue), .int(report.exitCode),
+                .text(report.exitReason.rawValue), .int(report.exitCode), .int(report.jobsCancelled),
             ])
     }
 }

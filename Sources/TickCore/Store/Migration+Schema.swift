@@ -70,4 +70,31 @@ extension Migration {
             CREATE INDEX tick_runs_started_at_idx ON tick_runs (started_at)
             """,
         ])
+
+    /// Version 2: cancellation, and an index for retention.
+    ///
+    /// - `tick_jobs.cancel_requested_at`: set by `tick cancel` while a run holds the job; the run's next
+    ///   checkpoint commit reads it back and the run starts nothing more of the job.
+    /// - `tick_runs.jobs_cancelled`: jobs a run ended cancelled.
+    /// - `tick_jobs_finished_idx`, `tick_jobs_orphan_idx`: finished jobs, and dead or cancel-requested ones, by
+    ///   age, so automatic retention finds its batch without reading the table.
+    public static let cancellation = Migration(
+        version: 2,
+        name: "cancel requests, cancelled runs' jobs, finished jobs by age",
+        statements: [
+            """
+            ALTER TABLE tick_jobs ADD COLUMN IF NOT EXISTS cancel_requested_at timestamptz -- tick cancel, while a run held it
+            """,
+            """
+            ALTER TABLE tick_runs ADD COLUMN IF NOT EXISTS jobs_cancelled int NOT NULL DEFAULT 0 -- jobs the run ended cancelled
+            """,
+            """
+            CREATE INDEX IF NOT EXISTS tick_jobs_finished_idx ON tick_jobs (updated_at)
+              WHERE state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.cancelled.rawValue)')
+            """,
+            """
+            CREATE INDEX IF NOT EXISTS tick_jobs_orphan_idx ON tick_jobs (updated_at)
+              WHERE state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL
+            """,
+        ])
 }

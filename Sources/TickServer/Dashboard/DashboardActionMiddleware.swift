@@ -1,7 +1,7 @@
 import Hummingbird
 import Logging
 
-/// The checks of every dashboard action (a POST) after its session: the admin role (403, retry and purge only),
+/// The checks of every dashboard action (a POST) after its session: the admin role (403, retry, purge and cancel only),
 /// a same-origin `Origin`/`Referer` (403), a body of at most 64 KiB (413), and the session's CSRF token in the
 /// form's `csrf` field (403). Only then does the route run, with the parsed form in the context, so nothing
 /// in Redis changes unless every check passed. Runs after ``DashboardSessionMiddleware``.
@@ -21,7 +21,7 @@ struct DashboardActionMiddleware: RouterMiddleware {
         if adminOnly, session.role != .admin {
             context.log["dashboard.refused"] = "read-only session"
             return DashboardHTML.message(
-                .forbidden, base: base, title: "Forbidden", "This session is read-only: log in with TICK_DASHBOARD_ADMIN_TOKEN to retry or purge.")
+                .forbidden, base: base, title: "Forbidden", "This session is read-only: log in with TICK_DASHBOARD_ADMIN_TOKEN to retry, purge or cancel.")
         }
         guard DashboardOriginCheck.isSameOrigin(request.headers, authority: request.head.authority) else {
             context.log["dashboard.refused"] = "cross-origin"

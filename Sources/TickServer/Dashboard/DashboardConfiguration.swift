@@ -3,7 +3,7 @@ import TickCore
 /// Where the dashboard is served and who may use it (docs/dashboard.md).
 ///
 /// The dashboard has credentials of its own, never `CRON_SECRET`: `TICK_DASHBOARD_TOKEN` opens it read-only,
-/// `TICK_DASHBOARD_ADMIN_TOKEN` also allows actions (retry and purge dead letters). With neither set the
+/// `TICK_DASHBOARD_ADMIN_TOKEN` also allows actions (retry and purge dead letters, cancel a job). With neither set the
 /// dashboard does not exist: every path under it answers 404, as any unknown path does.
 public struct DashboardConfiguration: Sendable {
     /// Default path: `/dashboard`.

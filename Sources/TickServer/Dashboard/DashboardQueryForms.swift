@@ -33,6 +33,8 @@ struct DashboardJobQuery: Decodable, Sendable {
     var failed: String?
     var after: String?
     var page: String?
+    /// The message the cancel action left (`cancelled`, `requested`, `finished`).
+    var notice: String?
 }
 
 /// The dead-letter page's query: `queue`, `filter`, `page`, and the notice an action left (`notice`, `n`, `of`).

@@ -77,7 +77,11 @@ extension DashboardResponder {
             values["spec"] = "(not in Redis: a finished job's record is kept for 24 hours)"
             values["specComplete"] = true
         }
-        let context = page.context(title: "Job \(id)", section: nil, usage: usage, bound: "1 request (the job's record)", values)
+        let state = fields["state"].flatMap(JobState.init(rawValue:))
+        values["cancellable"] = state == .ready || state == .delayed || (state == .leased && fields["cancel"] == nil)
+        values["cancelRequested"] = state == .leased && fields["cancel"] != nil
+        let context = page.context(
+            title: "Job \(id)", section: nil, usage: usage, bound: "1 request (the job's record)", notice: Self.cancelNotice(query.notice), values)
         return DashboardHTML.page(record == nil && summary == nil ? .notFound : .ok, DashboardTemplates.render("job", context))
     }
 

@@ -10,7 +10,7 @@ import TickCore
 /// | `/login` | GET, POST | nothing (the POST checks its origin and token itself) |
 /// | the path itself (also with `/`), `/job`, `/dead`, `/schedules` | GET, HEAD | a session, else 401 with the login form |
 /// | `/logout` | POST | a session (401), same origin (403), CSRF token (403) |
-/// | `/dead/retry`, `/dead/purge` | POST | a session (401), admin (403), same origin (403), CSRF token (403) |
+/// | `/dead/retry`, `/dead/purge`, `/job/cancel` | POST | a session (401), admin (403), same origin (403), CSRF token (403) |
 ///
 /// ``DashboardRoutingMiddleware`` (on the whole router) keeps paths exact and answers 404 and 405 from ``table``.
 extension DashboardResponder {
@@ -28,7 +28,7 @@ extension DashboardResponder {
             "/assets/dashboard.css": page, "/assets/dashboard.js": page,
             "/login": Route(methods: [.get, .post], allow: "GET, POST"),
             "": page, "/": page, "/job": page, "/dead": page, "/schedules": page,
-            "/logout": action, "/dead/retry": action, "/dead/purge": action,
+            "/logout": action, "/dead/retry": action, "/dead/purge": action, "/job/cancel": action,
         ]
     }()
 
@@ -71,6 +71,7 @@ extension DashboardResponder {
         let adminActions = actions.group().add(middleware: DashboardActionMiddleware(responder: self, adminOnly: true))
         adminActions.post("dead/retry") { _, context in await action(context) { form, page in await retry(form, page: page, log: context.log) } }
         adminActions.post("dead/purge") { _, context in await action(context) { form, page in await purge(form, page: page, log: context.log) } }
+        adminActions.post("job/cancel") { _, context in await action(context) { form, _ in await cancel(form, log: context.log) } }
         return router
     }
 

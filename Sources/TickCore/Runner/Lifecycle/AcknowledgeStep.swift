@@ -1,6 +1,6 @@
 import Logging
 
-/// Step 6, acknowledge: one request ends every lease (done, retry, dead, release) and the report counts what
+/// Step 6, acknowledge: one request ends every lease (done, retry, dead, release, cancel) and the report counts what
 /// applied. An acknowledgement that does not apply means another run took the job over (counted as lost).
 struct AcknowledgeStep {
     let queue: any JobQueueing
@@ -28,6 +28,9 @@ struct AcknowledgeStep {
                 ledger.report.jobsDead += 1
                 ledger.logger.warning("job dead-lettered", metadata: ["job.id": "\(acknowledgement.job.id)", "reason": "\(reason)"])
             case .release: ledger.report.jobsReleased += 1
+            case .cancel:
+                ledger.report.jobsCancelled += 1
+                ledger.logger.info("job cancelled", metadata: ["job.id": "\(acknowledgement.job.id)"])
             }
         }
         return true

@@ -1,8 +1,9 @@
 import Logging
 
 /// Step 5, commit: the last buffered items and every job's final state in one statement. A job whose write
-/// is refused lost its lease (counted, not acknowledged). If PostgreSQL failed, during the run or now,
-/// every job is handed back instead: what this run did not commit must run again.
+/// is refused lost its lease (counted, not acknowledged); an unfinished job found cancel-requested now ends
+/// cancelled. If PostgreSQL failed, during the run or now, every job is handed back instead: what this run did
+/// not commit must run again.
 struct CommitStep {
     /// The acknowledgements to send, and the PostgreSQL error that ends the run, if any.
     func run(_ completions: [JobCompleter.Completion], execution: inout Execution, _ ledger: inout RunLedger) -> (
@@ -12,11 +13,15 @@ struct CommitStep {
         var failure = execution.postgresError
         if failure == nil {
             do {
-                let refused = try execution.flush(finals: completions.map(\.final))
+                let recording = try execution.flush(finals: completions.map(\.final))
                 pending.removeAll { completion in
-                    guard refused.contains(completion.job.claimed.id) else { return false }
+                    guard recording.refused.contains(completion.job.claimed.id) else { return false }
                     ledger.report.jobsLost += 1
                     return true
+                }
+                pending = pending.map { completion in
+                    guard recording.cancelRequested.contains(completion.job.claimed.id), completion.outcome != .done else { return completion }
+                    return JobCompleter.Completion(job: completion.job, outcome: .cancel)
                 }
             } catch {
                 failure = error

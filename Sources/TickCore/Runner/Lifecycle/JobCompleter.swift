@@ -18,6 +18,7 @@ struct JobCompleter {
             case .dead: .dead
             case .retry: .retrying
             case .release: .released
+            case .cancel: .cancelled
             }
         }
     }
@@ -38,6 +39,8 @@ struct JobCompleter {
             return .retry(delayMilliseconds: delay, error: reason)
         case .release?:
             return .release
+        case .cancelled?:
+            return job.isComplete ? .done : .cancel
         case nil:
             return job.isComplete ? .done : .release
         }

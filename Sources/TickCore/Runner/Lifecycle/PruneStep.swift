@@ -1,24 +1,33 @@
 import Logging
 
-/// Step 8, prune: once every ``TickRunner/pruneEveryRuns`` runs that claimed work, after the acknowledgement
-/// and the run's row, removes a bounded batch of finished jobs and old runs (``CheckpointStore/prune(_:limit:)``).
-/// A failure is logged, never the run's: retention can wait for the next time.
+/// Step 8, prune: in every run that claimed work (``TickRunner/pruneEveryRuns``), after the acknowledgement and
+/// the run's row, one statement removes a small batch of finished jobs and old runs and names the dead or
+/// cancelled jobs old enough that Redis may have dropped them (a claim sweeps those past their age); only when
+/// there are such candidates, one Redis request says which are gone and one statement removes their
+/// checkpoints. A failure is logged, never the run's: retention can wait for the next run.
 struct PruneStep {
     let retention: Retention
     let limit: Int
 
-    func run(store: any CheckpointRecording, _ logger: Logger, clock: any TickClock) {
+    func run(store: any CheckpointRecording, queue: any JobQueueing, _ logger: Logger, clock: any TickClock) async {
         let started = clock.now
         do {
-            let pruned = try store.prune(retention, limit: limit)
+            var pruned = try store.prune(retention, limit: limit)
+            let candidates = pruned.orphanCandidates
+            if !candidates.isEmpty {
+                let gone = try await queue.missing(candidates)
+                let orphans = try store.pruneOrphans(candidates.filter { gone.contains($0) })
+                pruned.jobs += orphans.jobs
+                pruned.items += orphans.items
+            }
             logger.debug(
                 "pruned",
                 metadata: [
-                    "jobs": "\(pruned.jobs)", "items": "\(pruned.items)", "runs": "\(pruned.runs)",
+                    "jobs": "\(pruned.jobs)", "items": "\(pruned.items)", "runs": "\(pruned.runs)", "orphan_candidates": "\(candidates.count)",
                     "ms": "\(Int(started.duration(to: clock.now).milliseconds))",
                 ])
         } catch {
-            logger.warning("retention skipped this time: \(error.description)")
+            logger.warning("retention skipped this time: \((error as? any TickError)?.description ?? "\(error)")")
         }
     }
 }

@@ -37,7 +37,12 @@ struct StartStep {
             let (active, rejected) = decode(claim.jobs)
             let loaded = try store.begin(active.map(\.start))
             for job in active {
-                if let checkpoint = loaded[job.claimed.id] { job.resume(from: checkpoint) } else { job.stop(.lost) }
+                if let checkpoint = loaded[job.claimed.id] {
+                    job.resume(from: checkpoint)
+                    if checkpoint.cancelRequested { job.stop(.cancelled) }
+                } else {
+                    job.stop(.lost)
+                }
                 ledger.logger.debug(
                     "job started",
                     metadata: [

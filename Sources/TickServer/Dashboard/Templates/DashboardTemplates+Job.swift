@@ -18,6 +18,13 @@ extension DashboardTemplates {
             {{#checkpointState}}<dt>checkpoint</dt><dd>{{checkpointState}}, fence {{fence}}{{#cursor}}, cursor <code>{{cursor}}</code>{{/cursor}}</dd>{{/checkpointState}}
           </dl>
           {{#error}}<p class="error" id="job-error"><strong>Error:</strong> {{error}}</p>{{/error}}
+          {{#cancelRequested}}<p class="note" id="cancel-requested">Cancel requested: its run starts none of its remaining items.</p>{{/cancelRequested}}
+          {{#cancellable}}{{#isAdmin}}
+          <form method="post" action="{{base}}/job/cancel" id="cancel-form">
+            <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="id" value="{{id}}">
+            <button class="danger" id="cancel-job">Cancel job</button>
+          </form>
+          {{/isAdmin}}{{/cancellable}}
           {{#lastFailure}}<p class="error"><strong>Last failed item:</strong> #{{lastFailureIndex}}: {{lastFailure}}</p>{{/lastFailure}}
         </section>
         <section>

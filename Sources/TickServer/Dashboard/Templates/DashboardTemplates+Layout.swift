@@ -67,7 +67,7 @@ extension DashboardTemplates {
             <button>Log in</button>
           </form>
           <p class="note">Use <code>TICK_DASHBOARD_TOKEN</code> to look, <code>TICK_DASHBOARD_ADMIN_TOKEN</code> to also retry and purge
-          dead letters. The session lasts {{lifetime}}, in an HttpOnly cookie.</p>
+          dead letters and cancel jobs. The session lasts {{lifetime}}, in an HttpOnly cookie.</p>
         </main>
         </body>
         </html>
