@@ -23,6 +23,15 @@ let package = Package(
             name: "Greetings",
             dependencies: [.product(name: "TickCore", package: tickPackage)]
         ),
+        // The same without the HTTP server: no SwiftNIO linked, for cron (its `serve` refuses).
+        .executableTarget(
+            name: "my-tick-cron",
+            dependencies: [
+                "Greetings",
+                .product(name: "TickCore", package: tickPackage),
+                .product(name: "TickCommands", package: tickPackage),
+            ]
+        ),
         // The executable: a few lines in main.swift.
         .executableTarget(
             name: "my-tick",
