@@ -39,7 +39,7 @@ struct HandlerRegistryAddedTests {
 
     struct Slow: JobHandler {
         func handle(_ input: HandlerInput, context: HandlerContext) async -> HandlerOutcome {
-            do { try await Task.sleep(for: .seconds(10)) } catch { return .retryLater(reason: "cancelled", after: nil) }
+            do { try await Task.sleep(for: .seconds(60)) } catch { return .retryLater(reason: "cancelled", after: nil) }
             return .done(result: nil)
         }
     }
@@ -50,7 +50,9 @@ struct HandlerRegistryAddedTests {
             deadlineUnixMilliseconds: 0, logger: Logger(label: "test"))
     }
 
-    @Test("DeadlineHandler cancels a handler at its deadline: retried later as timed out, in about the deadline")
+    /// The bound is loose on purpose: under `swift test`'s parallel suites on 2 cores a wake-up can come seconds
+    /// late (seen: 18 s). Not cancelled, the handler would take its whole 60 s and return `.done`.
+    @Test("DeadlineHandler cancels a handler at its deadline: retried later as timed out, long before the handler's 60 s")
     func deadline() async {
         let started = ContinuousClock.now
         let outcome = await DeadlineHandler(Slow()).handle(.item(index: 0, payload: .null), context: context(deadline: .milliseconds(200)))
@@ -60,7 +62,7 @@ struct HandlerRegistryAddedTests {
             return
         }
         #expect(reason.hasPrefix("timed out"))
-        #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(2), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(200) && elapsed < .seconds(30), "\(elapsed)")
     }
 
     @Test("DeadlineHandler passes a handler's outcome through when it finishes in time")
