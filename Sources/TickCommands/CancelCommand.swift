@@ -43,7 +43,7 @@ struct CancelCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             let jobQueue = try environment.queue(prefix: environment.prefix(queueOptions.prefix))
             var selected = ids

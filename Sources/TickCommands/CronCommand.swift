@@ -45,7 +45,7 @@ struct CronCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let logger = global.makeLogger("tick.cron")
             let config = try VercelConfig.load(path: file)
             guard !config.crons.isEmpty else {

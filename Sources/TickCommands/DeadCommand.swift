@@ -39,7 +39,7 @@ struct DeadCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await reportingErrors {
+            try await reportingErrors(common.global.color) {
                 let (total, letters) = try await common.jobQueue().deadLetters(queue: common.queue, offset: offset, limit: limit)
                 if json {
                     print(JSONValue.object([
@@ -49,7 +49,15 @@ struct DeadCommand: AsyncParsableCommand {
                     return
                 }
                 print("\(total) dead in queue \(common.queue)\(total > letters.count ? " (showing \(letters.count))" : "")")
-                for letter in letters { print("\(letter.id)  attempt \(letter.attempt)/\(letter.maxAttempts)  \(letter.reason)") }
+                guard !letters.isEmpty else { return }
+                var table = TextTable([.init("id"), .init("attempts"), .init("died (UTC)"), .init("reason")])
+                for letter in letters {
+                    table.add([
+                        .init(letter.id), .init("\(letter.attempt)/\(letter.maxAttempts)"),
+                        .init(UnixTime.iso8601(milliseconds: letter.deadAtUnixMilliseconds)), .init(letter.reason),
+                    ])
+                }
+                print(table.lines(common.global.palette).joined(separator: "\n"))
             }
         }
     }
@@ -115,7 +123,7 @@ struct DeadCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await reportingErrors {
+            try await reportingErrors(common.global.color) {
                 let queue = try common.jobQueue()
                 if bulk.isSet { return try await bulk.apply(.retry, queue: queue, name: "retry", common: common) }
                 let moved = try await queue.retryDead(queue: common.queue, ids: ids)
@@ -141,7 +149,7 @@ struct DeadCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await reportingErrors {
+            try await reportingErrors(common.global.color) {
                 let queue = try common.jobQueue()
                 if bulk.isSet { return try await bulk.apply(.purge, queue: queue, name: "purge", common: common) }
                 let purged = try await queue.purgeDead(queue: common.queue, ids: ids)

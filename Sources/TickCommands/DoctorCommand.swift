@@ -33,16 +33,34 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of lines.")
     var json = false
     @OptionGroup var costInputs: CostInputs
+    @Option(name: .long, help: "Longest time without a run before it is an error: seconds, or 90s, 5m, 1h (default: 3 cron intervals).")
+    var maxSilence: String?
+
+    /// `--max-silence`: plain seconds or a duration flag, 1 s to 7 days.
+    var maxSilenceDuration: Duration? {
+        get throws {
+            guard let maxSilence else { return nil }
+            if let seconds = Int(maxSilence) {
+                guard (1...604_800).contains(seconds) else { throw ValidationError("--max-silence must be from 1 s to 7 days (got \(maxSilence))") }
+                return .seconds(seconds)
+            }
+            return .seconds(try DurationFlag.seconds(maxSilence, flag: "--max-silence", range: 1...604_800))
+        }
+    }
+
+    func validate() throws { _ = try maxSilenceDuration }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = ProcessEnvironment.variables
             var doctor = Doctor(
                 environment: environment, prefix: queueOptions.resolvedPrefix(environment), configPath: config,
                 serve: serve || access("vercel.json", F_OK) == 0, cost: costInputs.assumptions)
+            doctor.maxSilence = try maxSilenceDuration
             await doctor.run()
             let report = doctor.report
-            print(json ? report.json : report.text)
+            let palette = global.palette
+            print(json ? report.json : report.text.split(separator: "\n", omittingEmptySubsequences: false).map { palette.leadingState(String($0)) }.joined(separator: "\n"))
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
     }

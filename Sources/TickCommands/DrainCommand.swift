@@ -33,18 +33,22 @@ struct DrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let options = try runOptions.options(trigger: .drain)
             let services = TickEnvironment()
             let cache = PostgresConnectionCache(open: try services.postgresConnector())
             defer { cache.close() }
-            let (runner, logger) = try RunCommand.makeRunner(
+            var (runner, logger) = try RunCommand.makeRunner(
                 global: global, queueOptions: queueOptions, config: runOptions.config, label: "tick.drain", cache: cache)
+            let progress = ProgressLine.onTerminal(label: "drain")
+            runner.observer = progress?.observer
             let maxRuns = self.maxRuns
             let maxSeconds = self.maxSeconds
+            let drainer = runner
             let totals = await RunCommand.withSignalsCancelling(logger: logger) {
-                await Self.drain(runner: runner, options: options, maxRuns: maxRuns, maxSeconds: maxSeconds)
+                await Self.drain(runner: drainer, options: options, maxRuns: maxRuns, maxSeconds: maxSeconds)
             }
+            progress?.finish(totals.summaryLine)
             print(totals.json)
             if totals.exitCode != 0 { throw ExitCode(Int32(totals.exitCode)) }
         }
@@ -81,17 +85,20 @@ struct DrainCommand: AsyncParsableCommand {
             ]).serialized
         }
 
-        var progressLine: String {
-            "drain: \(runs) runs · \(itemsDone) items · \(jobsCompleted) jobs done · \(jobsRetried) retried · \(jobsDead) dead · \(itemsPerSecond) items/s"
+        /// The final line a person sees on a terminal, in place of the progress line.
+        var summaryLine: String {
+            func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+            let seconds = String(Double(Int(self.seconds * 10)) / 10)
+            return "drain: \(count(runs, "run")), \(count(jobsCompleted, "job")) done (\(jobsRetried) retried, \(jobsDead) dead, "
+                + "\(jobsReleased) released), \(count(itemsDone, "item")) done, \(itemsFailed) failed, \(itemsPerSecond) items/s in \(seconds) s; "
+                + "stopped: \(stopReason)\(exitCode == 0 ? "" : " (exit \(exitCode))")"
         }
     }
 
     static func drain(runner: TickRunner, options: RunOptions, maxRuns: Int?, maxSeconds: Double?) async -> Totals {
         let clock = ContinuousClock()
         let start = clock.now
-        let live = isatty(STDERR_FILENO) == 1
         var totals = Totals()
-        defer { if live { writeStderr("\n") } }
         while true {
             if let maxRuns, totals.runs >= maxRuns {
                 totals.stopReason = "max_runs"
@@ -109,7 +116,6 @@ struct DrainCommand: AsyncParsableCommand {
                 totals.redisRequests += report.redisRequests
                 totals.redisCommands += report.redisCommands
             }
-            if live { writeStderr("\r" + totals.progressLine) }
             if report.exitCode != 0 {
                 totals.exitCode = report.exitCode
                 totals.stopReason = report.exitReason.rawValue

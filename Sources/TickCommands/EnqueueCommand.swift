@@ -49,7 +49,7 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let services = TickEnvironment()
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
             var jobs: [JobSpec] = []
@@ -65,7 +65,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                     }
                 }
             } else {
-                guard let handler else { throw ValidationError("give --handler (one job from flags) or --file (JSON lines)") }
+                guard let handler else { throw Self.missingInput() }
                 let work: JobSpec.Work
                 if let cursor {
                     work = .cursor(cursor.isEmpty ? nil : cursor)
@@ -81,6 +81,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                 let checked = try JobSpec(json: Array(spec.json.utf8))  // the same validation as a producer's JSON
                 jobs.append(checked)
             }
+            if !global.quiet { Self.warnAboutLargeJobs(jobs) }  // -q: errors only
             var enqueued: [String] = []
             var duplicates: [String] = []
             var start = 0
@@ -92,7 +93,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                 }
                 start += slice.count
             }
-            Self.reportDuplicates(duplicates)
+            if !global.quiet { Self.reportDuplicates(duplicates) }  // -q: errors only (the summary still lists them)
             let usage = await jobQueue.client.usage
             let summary: JSONValue = .object([
                 "enqueued": .integer(Int64(enqueued.count)), "duplicates": .integer(Int64(duplicates.count)), "invalid": .integer(Int64(invalid)),
@@ -103,6 +104,26 @@ struct EnqueueCommand: AsyncParsableCommand {
             print(summary.serialized)
             if invalid > 0 { throw ExitCode(TickExitCode.dataError.rawValue) }
         }
+    }
+
+    /// Neither `--handler` nor `--file`: when jobs are being piped in, says to read them with `--file -`.
+    static func missingInput() -> UsageError {
+        if isatty(STDIN_FILENO) == 0 {
+            return UsageError("tick enqueue reads standard input only with --file -: tick enqueue --file - < jobs.jsonl (or give --handler for one job)")
+        }
+        return UsageError("give --handler (one job from flags) or --file FILE (JSON lines; --file - reads standard input)")
+    }
+
+    /// Jobs larger than this get one warning: every claim's reply carries them whole, and Upstash meters the bytes.
+    static let largeJobBytes = 100 * 1024
+
+    /// One warning for the jobs over ``largeJobBytes`` (the limit itself, 1 MiB, is refused per job).
+    static func warnAboutLargeJobs(_ jobs: [JobSpec]) {
+        let large = jobs.filter { $0.json.utf8.count > largeJobBytes }
+        guard let biggest = large.map({ $0.json.utf8.count }).max() else { return }
+        printWarning(
+            "\(large.count) job\(large.count == 1 ? " is" : "s are") over \(largeJobBytes / 1024) KB (the largest \(biggest / 1024) KB): each claim carries it whole "
+                + "and Upstash meters storage and bandwidth; store large inputs elsewhere (object storage, a PostgreSQL row) and enqueue a reference (docs/producers.md)")
     }
 
     /// Says which ids were duplicates (a warning, not an error: the jobs exist): the first 20 by name, then

@@ -3,7 +3,7 @@ import TickCore
 /// `tick job ID` for a person: the job's state, a bar of its items, its last failure.
 enum JobText {
     /// The lines of the human-readable form, from the same values the JSON form prints.
-    static func render(id: String, _ output: [String: JSONValue]) -> String {
+    static func render(id: String, _ output: [String: JSONValue], palette: Palette = .plain) -> String {
         let redis = output["redis"]?.objectValue ?? [:]
         let checkpoint = output["checkpoint"]?.objectValue
         let spec = redis["spec"]
@@ -11,11 +11,11 @@ enum JobText {
         if redis.isEmpty {
             lines.append("redis       not in Redis (a finished job's record is kept for the dedup window, 24 h)")
         } else {
-            var facts = [redis["state"]?.stringValue ?? "?", "attempt \(redis["attempt"]?.stringValue ?? "?")/\(redis["max_attempts"]?.stringValue ?? "?")"]
+            var facts = [palette.state(redis["state"]?.stringValue ?? "?"), "attempt \(redis["attempt"]?.stringValue ?? "?")/\(redis["max_attempts"]?.stringValue ?? "?")"]
             if let enqueued = time(redis["enqueued_at"]) { facts.append("enqueued \(enqueued)") }
             if let updated = time(redis["updated_at"]) { facts.append("updated \(updated)") }
             lines.append("redis       " + facts.joined(separator: " · "))
-            if let error = redis["error"]?.stringValue, !error.isEmpty { lines.append("error       \(error)") }
+            if let error = redis["error"]?.stringValue, !error.isEmpty { lines.append("\(palette.error("error"))       \(error)") }
         }
         guard let checkpoint else {
             lines.append("checkpoint  none: no run has started it\(output["checkpoint"] == nil ? " (DATABASE_URL not set)" : "")")
@@ -24,7 +24,7 @@ enum JobText {
         let done = checkpoint["items_done"]?.intValue ?? 0
         let failed = checkpoint["items_failed"]?.intValue ?? 0
         let total = checkpoint["items_total"]?.intValue ?? spec?["items"]?.arrayCount
-        lines.append("checkpoint  \(checkpoint["state"]?.stringValue ?? "?") · fence \(checkpoint["fence"]?.intValue ?? 0)")
+        lines.append("checkpoint  \(palette.state(checkpoint["state"]?.stringValue ?? "?")) · fence \(checkpoint["fence"]?.intValue ?? 0)")
         lines.append("items       \(bar(done: done, failed: failed, total: total)) \(done)\(total.map { "/\($0)" } ?? "") done, \(failed) failed")
         if let last = checkpoint["last_failure"]?.objectValue {
             lines.append("last failed item \(last["item"]?.intValue ?? 0): \(last["error"]?.stringValue ?? "")")

@@ -38,7 +38,7 @@ struct JobsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             let jobs = try environment.queue(prefix: environment.prefix(queueOptions.prefix))
             let page = try await jobs.jobs(queue: queue, state: state, handler: handler, limit: limit, after: after)
@@ -48,7 +48,7 @@ struct JobsCommand: AsyncParsableCommand {
                 defer { connection.close() }
                 progress = try CheckpointStore(connection: connection).progress(of: page.jobs.map(\.id))
             }
-            print(json ? Self.json(page, progress: progress) : Self.text(page, progress: progress, state: state))
+            print(json ? Self.json(page, progress: progress) : Self.text(page, progress: progress, state: state, palette: global.palette))
         }
     }
 
@@ -66,15 +66,16 @@ struct JobsCommand: AsyncParsableCommand {
         ]).serialized
     }
 
-    static func text(_ page: JobQueue.JobPage, progress: [String: (done: Int, total: Int?)], state: JobQueue.ListedState) -> String {
+    static func text(
+        _ page: JobQueue.JobPage, progress: [String: (done: Int, total: Int?)], state: JobQueue.ListedState, palette: Palette = .plain
+    ) -> String {
         let when = ["ready": "enqueued", "delayed": "runs at", "leased": "lease ends", "dead": "died"][state.rawValue] ?? "at"
-        var lines = ["id".padded(36) + " handler".padded(18) + " attempts  items     " + when]
+        var table = TextTable([.init("id"), .init("handler"), .init("attempts"), .init("items"), .init(when + " (UTC)")])
         for job in page.jobs {
             let items = progress[job.id].map { "\($0.done)/\($0.total.map(String.init) ?? "?")" } ?? "-"
-            lines.append(
-                job.id.padded(36) + " " + job.handler.padded(17) + " " + "\(job.attempt)/\(job.maxAttempts)".padded(9) + " " + items.padded(9) + " "
-                    + UnixTime.iso8601(milliseconds: job.at))
+            table.add([.init(job.id), .init(job.handler), .init("\(job.attempt)/\(job.maxAttempts)"), .init(items), .init(UnixTime.iso8601(milliseconds: job.at))])
         }
+        var lines = table.lines(palette)
         if page.jobs.isEmpty { lines.append("(none)") }
         if let next = page.next { lines.append("next page: --after '\(next)'") }
         return lines.joined(separator: "\n")

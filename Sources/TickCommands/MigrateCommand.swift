@@ -19,7 +19,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var queueOptions: QueueOptions
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             try migratePostgres(environment)
             try await migrateRedis(environment)
@@ -28,7 +28,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     private func migratePostgres(_ environment: TickEnvironment) throws {
         let target = try MigrationTarget.select(environment: environment.variables)
-        if target.usesDirectURL { printNote(target.explanation) }
+        if target.usesDirectURL, !global.quiet { printNote(target.explanation) }
         let connection = try PostgresConnection(configuration: target.configuration)
         defer { connection.close() }
         let applied = try Migrations.tick.apply(on: connection)
@@ -43,9 +43,11 @@ struct MigrateCommand: AsyncParsableCommand {
 
     private func migrateRedis(_ environment: TickEnvironment) async throws {
         guard environment.variables["UPSTASH_REDIS_REST_URL"].map({ !$0.isEmpty }) == true else {
-            printNote(
-                "UPSTASH_REDIS_REST_URL is not set, so the Redis key layout was not checked; run tick migrate again with it set (a prefix never migrated reads as layout 1)"
-            )
+            if !global.quiet {
+                printNote(
+                    "UPSTASH_REDIS_REST_URL is not set, so the Redis key layout was not checked; run tick migrate again with it set (a prefix never migrated reads as layout 1)"
+                )
+            }
             return
         }
         let prefix = environment.prefix(queueOptions.prefix)

@@ -26,7 +26,7 @@ struct PauseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             let queue = try environment.queue(prefix: environment.prefix(queueOptions.prefix))
             try await queue.pause(all ? [QueueKeys.allQueues] : queues)
@@ -51,7 +51,7 @@ struct ResumeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             let queue = try environment.queue(prefix: environment.prefix(queueOptions.prefix))
             let resumed = try await queue.resume(all ? nil : queues)
@@ -61,7 +61,7 @@ struct ResumeCommand: AsyncParsableCommand {
             }
             let unpaused = queues.count - resumed.count
             print("resumed: \(queues.joined(separator: ", "))\(unpaused > 0 ? " (\(unpaused) were not paused)" : "")")
-            if resumed.allStillPaused {
+            if resumed.allStillPaused, !global.quiet {
                 printWarning("every queue is still paused by tick pause --all: run tick resume --all to lift it")
             }
         }

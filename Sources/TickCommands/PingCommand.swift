@@ -12,7 +12,7 @@ struct PingCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = ProcessEnvironment.variables
             let clock = ContinuousClock()
             let redis = try UpstashClient(configuration: UpstashConfiguration(environment: environment))

@@ -28,7 +28,7 @@ struct PruneCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let environment = TickEnvironment()
             let retention = try environment.configFile(config)?.retention ?? Retention()
             let queue = try environment.queue(prefix: environment.prefix(queueOptions.prefix))

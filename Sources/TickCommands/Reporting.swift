@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import TickCLI
 import TickCore
 
 #if canImport(Glibc)
@@ -10,11 +11,14 @@ import Glibc
 ///
 /// Every failure a user can cause ends here with an actionable sentence and a distinct exit code
 /// (README.md lists them); anything else is an internal error (exit 1).
-func reportingErrors(_ body: () async throws -> Void) async throws {
+/// - Parameters:
+///   - color: `--color`: whether `error` is printed in colour on a terminal.
+///   - body: the command's work.
+func reportingErrors(_ color: ColorOption = .auto, _ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as any TickError {
-        printError(error.description)
+        printError(error.description, palette: Palette(color, descriptor: STDERR_FILENO))
         throw ExitCode(error.exitCode.rawValue)
     } catch let error as ExitCode {
         throw error
@@ -23,13 +27,15 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let error as ValidationError {
         throw error
     } catch {
-        printError("internal error: \(error) (please report it)")
+        printError("internal error: \(error) (please report it)", palette: Palette(color, descriptor: STDERR_FILENO))
         throw ExitCode(TickExitCode.internalError.rawValue)
     }
 }
 
-/// Writes `tick: error: <message>` to stderr.
-func printError(_ message: String) { printStderr("error", message) }
+/// Writes `tick: error: <message>` to stderr, `error` in colour on a terminal (unless NO_COLOR is set).
+func printError(_ message: String, palette: Palette = Palette(.auto, descriptor: STDERR_FILENO)) {
+    printStderr(palette.error("error"), message)
+}
 
 /// Writes `tick: warning: <message>` to stderr.
 func printWarning(_ message: String) { printStderr("warning", message) }

@@ -3,6 +3,12 @@ import Logging
 import TickCLI
 import TickCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `tick run`: one run. What cron calls every minute.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,10 +23,14 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var queueOptions: QueueOptions
     @OptionGroup var runOptions: RunFlags
+    @Option(
+        name: .long,
+        help: "What started this run, for the heartbeat and tick runs: cron (the default), http, manual (the default when stdin is a terminal, so a run by hand never hides a stopped cron).")
+    var trigger: RunTrigger?
 
     func run() async throws {
-        try await reportingErrors {
-            let options = try runOptions.options(trigger: .cron)
+        try await reportingErrors(global.color) {
+            let options = try runOptions.options(trigger: trigger ?? (isatty(STDIN_FILENO) == 1 ? .manual : .cron))
             let report = try await Self.runOnce(options: options, global: global, queueOptions: queueOptions, config: runOptions.config)
             print(report.jsonLine)
             if report.exitCode != 0 { throw ExitCode(Int32(report.exitCode)) }
@@ -29,8 +39,20 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Builds a runner from the environment and config, runs once with signal handling, returns the report.
     static func runOnce(options: RunOptions, global: GlobalOptions, queueOptions: QueueOptions, config: String?) async throws -> RunReport {
-        let (runner, logger) = try makeRunner(global: global, queueOptions: queueOptions, config: config, label: "tick.run")
-        return await withSignalsCancelling(logger: logger) { await runner.run(options) }
+        var (runner, logger) = try makeRunner(global: global, queueOptions: queueOptions, config: config, label: "tick.run")
+        let progress = ProgressLine.onTerminal(label: "run")
+        runner.observer = progress?.observer
+        let running = runner
+        let report = await withSignalsCancelling(logger: logger) { await running.run(options) }
+        progress?.finish(summaryLine(report))
+        return report
+    }
+
+    /// The final line a person sees on a terminal: `run: 10 jobs done (…), 50 items done, 0 failed in 1.2 s; completed`.
+    static func summaryLine(_ report: RunReport) -> String {
+        let seconds = String(Double(report.durationMilliseconds / 100) / 10)
+        return "run: \(report.claimed) claimed, \(report.jobsCompleted) jobs done (\(report.jobsRetried) retried, \(report.jobsDead) dead, "
+            + "\(report.jobsReleased) released), \(report.itemsDone) items done, \(report.itemsFailed) failed in \(seconds) s; \(report.exitReason.rawValue)"
     }
 
     /// A runner built from the environment (checked now, before anything is claimed) and the config file, by

@@ -30,12 +30,12 @@ struct RunsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let filter = RunHistory.Filter(sinceSeconds: try sinceSeconds(), trigger: trigger, failedOnly: failed)
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let services = TickEnvironment()
             let connection = try PostgresConnection(configuration: PostgresConfiguration(environment: services.variables))
             defer { connection.close() }
             let listing = try RunHistory.list(on: connection, filter: filter, limit: limit)
-            print(json ? RunsOutput.json(listing) : RunsOutput.table(listing, since: since))
+            print(json ? RunsOutput.json(listing) : RunsOutput.table(listing, since: since, palette: global.palette))
         }
     }
 }

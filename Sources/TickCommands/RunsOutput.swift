@@ -29,21 +29,25 @@ enum RunsOutput {
     }
 
     /// The aligned table, then the total line (over every matching run, not just the rows shown).
-    static func table(_ listing: RunHistory.Listing, since: String) -> String {
-        var lines = [
-            "    run  started (UTC)         trigger  duration  claimed  items done/failed  jobs done/retried/dead/released  redis req/cmd  exit"
-        ]
+    static func table(_ listing: RunHistory.Listing, since: String, palette: Palette = .plain) -> String {
+        var table = TextTable([
+            .init("run", right: true), .init("started (UTC)"), .init("trigger"), .init("duration", right: true), .init("claimed", right: true),
+            .init("items done/failed", right: true), .init("jobs done/retried/dead/released", right: true), .init("redis req/cmd", right: true),
+            .init("exit"),
+        ])
         for run in listing.runs {
-            let exit = run.isRunning ? "running" : "\(run.exitReason?.rawValue ?? "-") (\(run.exitCode.map(String.init) ?? "-"))"
-            lines.append(
-                [
-                    String(run.id).leftPadded(7), run.startedAt.padded(20), run.trigger.rawValue.padded(7),
-                    (run.durationMilliseconds.map(duration) ?? "running").leftPadded(8), String(run.claimed).leftPadded(7),
-                    "\(run.itemsDone)/\(run.itemsFailed)".leftPadded(17),
-                    "\(run.jobsCompleted)/\(run.jobsRetried)/\(run.jobsDead)/\(run.jobsReleased)".leftPadded(31),
-                    "\(run.redisRequests)/\(run.redisCommands)".leftPadded(13), exit,
-                ].joined(separator: "  "))
+            let exit: TextTable.Cell =
+                run.isRunning
+                ? .state("running")
+                : TextTable.Cell("\(run.exitReason?.rawValue ?? "-") (\(run.exitCode.map(String.init) ?? "-"))", state: run.exitReason?.rawValue)
+            table.add([
+                .init(String(run.id)), .init(run.startedAt), .init(run.trigger.rawValue), .init(run.durationMilliseconds.map(duration) ?? "running"),
+                .init(String(run.claimed)), .init("\(run.itemsDone)/\(run.itemsFailed)"),
+                .init("\(run.jobsCompleted)/\(run.jobsRetried)/\(run.jobsDead)/\(run.jobsReleased)"), .init("\(run.redisRequests)/\(run.redisCommands)"),
+                exit,
+            ])
         }
+        var lines = table.lines(palette)
         if listing.runs.isEmpty { lines.append("(no runs in the last \(since))") }
         let t = listing.totals
         lines.append(

@@ -26,7 +26,7 @@ struct SchedulesCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let services = TickEnvironment()
             guard (1...100).contains(count) else { throw ValidationError("--count must be from 1 to 100") }
             let schedules = try TickConfigFile.standard(configPath: config, environment: services.variables)?.schedules ?? []

@@ -39,7 +39,13 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(TickExitCode.config.rawValue)
         }
         let binary = Self.binaryPath()
-        guard access(binary, X_OK) == 0 else {
+        let found = access(binary, X_OK) == 0
+        if arguments.contains(where: { ["--help", "-h", "help"].contains($0) }) {
+            print(Self.help(binary: binary, found: found))
+            guard found else { return }
+            fflush(nil)  // the text above, before execv replaces the process
+        }
+        guard found else {
             printError(
                 "tick serve needs the tick-serve binary, not found at \(binary): build it with `swift build --product tick-serve` (and install it beside tick), or set \(Self.binaryVariable)"
             )
@@ -54,6 +60,25 @@ struct ServeCommand: ParsableCommand {
         let reason = String(cString: strerror(errno))
         printError("cannot run \(binary): \(reason)")
         throw ExitCode(TickExitCode.config.rawValue)
+    }
+
+    /// What `tick serve` is and where its binary is looked for, printed before tick-serve's own `--help` (or
+    /// alone, when tick-serve is missing).
+    static func help(binary: String, found: Bool) -> String {
+        let source = getenv(binaryVariable) == nil ? "beside this tick binary; \(binaryVariable) overrides" : "from \(binaryVariable)"
+        let status =
+            found
+            ? "found; its own flags follow."
+            : "not found. Build it with `swift build --product tick-serve` and install it beside tick, or set \(binaryVariable)."
+        return """
+            tick serve: an HTTP wrapper around runs, for Vercel Cron and other HTTP schedulers (docs/serve.md). Each \
+            authenticated GET (Authorization: Bearer $CRON_SECRET) runs one tick in-process and answers with its \
+            summary; with TICK_DASHBOARD_TOKEN set it also serves a dashboard at /dashboard (docs/dashboard.md).
+
+            tick serve execs the tick-serve binary with the same arguments, so tick itself never links the HTTP \
+            server. Looked for at \(binary) (\(source)): \(status)
+
+            """
     }
 
     /// `$TICK_SERVE_BIN`, else `tick-serve` in the directory of the running executable.

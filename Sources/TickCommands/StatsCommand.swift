@@ -17,7 +17,7 @@ struct StatsCommand: AsyncParsableCommand {
     @OptionGroup var costFlags: CostFlags
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let services = TickEnvironment()
             if costFlags.cost {
                 let projection = try CostProjection.observing(costFlags.inputs.assumptions, environment: services.variables)
@@ -37,14 +37,25 @@ struct StatsCommand: AsyncParsableCommand {
                 }).serialized)
                 return
             }
-            print("queue                 ready  delayed   leased     dead")
-            for s in stats {
-                print(
-                    s.queue.padded(20), String(s.ready).leftPadded(7), String(s.delayed).leftPadded(8), String(s.leased).leftPadded(8),
-                    String(s.dead).leftPadded(8), s.paused ? "  paused" : "")
-            }
-            if stats.isEmpty { print("(no queues yet)") }
+            print(Self.table(stats, palette: global.palette))
         }
+    }
+}
+
+extension StatsCommand {
+    /// The aligned table: a queue per line, its counts, and `paused` when it is.
+    static func table(_ stats: [QueueStats], palette: Palette) -> String {
+        var table = TextTable([
+            .init("queue"), .init("ready", right: true), .init("delayed", right: true), .init("leased", right: true),
+            .init("dead", right: true), .init("state"),
+        ])
+        for s in stats {
+            table.add([
+                .init(s.queue), .init(String(s.ready)), .init(String(s.delayed)), .init(String(s.leased)),
+                .init(String(s.dead)), .state(s.paused ? "paused" : "active"),
+            ])
+        }
+        return (table.lines(palette) + (stats.isEmpty ? ["(no queues yet)"] : [])).joined(separator: "\n")
     }
 }
 
@@ -67,7 +78,7 @@ struct JobCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors(global.color) {
             let services = TickEnvironment()
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
             var record = try await jobQueue.record(of: id).mapValues { JSONValue.string($0) }
@@ -95,7 +106,7 @@ struct JobCommand: AsyncParsableCommand {
                 throw InputError("no job \(id) in Redis or PostgreSQL (finished jobs stay in Redis for 24 h)")
             }
             let human = text || (!json && isatty(STDOUT_FILENO) == 1)
-            print(human ? JobText.render(id: id, output) : JSONValue.object(output).serialized)
+            print(human ? JobText.render(id: id, output, palette: global.palette) : JSONValue.object(output).serialized)
         }
     }
 }

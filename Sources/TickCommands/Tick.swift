@@ -16,10 +16,10 @@ public struct Tick: AsyncParsableCommand {
             Environment: UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN, DATABASE_URL \
             (and DATABASE_URL_DIRECT when DATABASE_URL is a transaction pooler).
 
-            Exit codes: 0 ok, 1 internal error, 64 usage, 65 bad input data, 69 Redis unreachable, \
-            77 Redis token rejected, 78 bad configuration, 79 PostgreSQL unavailable, 80 schema or Redis layout of \
-            another version (tick migrate), 81 Redis error, 82 tick cron: an endpoint failed, 83 tick doctor found an \
-            error, 84 an Upstash limit (quota, size), 130 interrupted.
+            Shell completions: tick --generate-completion-script bash|zsh|fish.
+
+            Exit codes:
+            \(TickExitCode.helpList)
             """,
         version: TickVersion.description,
         subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, PauseCommand.self, ResumeCommand.self, CancelCommand.self, PruneCommand.self, JobsCommand.self, StatsCommand.self, JobCommand.self, RunsCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, DoctorCommand.self, ServeCommand.self, CronCommand.self, SchedulesCommand.self],

@@ -1,10 +1,15 @@
 import ArgumentParser
 import TickCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The entry point of a `tick` executable: parses the command line and runs the subcommand it names.
 public enum TickMain {
     /// Runs `tick` with the process's arguments and exits with the subcommand's exit code.
     public static func run() async {
+        rejectUnknownCommand()
         await Tick.main()
     }
 
@@ -17,7 +22,15 @@ public enum TickMain {
     /// - Parameter handlers: your handlers; each replaces a built-in or configured handler of its name.
     public static func run(handlers: HandlerRegistry) async {
         await HandlerRegistry.$added.withValue(handlers) {
-            await Tick.main()
+            await run()
         }
+    }
+
+    /// Exits 64 naming the known commands when the first argument is not one (`tick bogus`).
+    static func rejectUnknownCommand() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let message = UnknownCommand.message(for: arguments, known: UnknownCommand.names(of: Tick.self)) else { return }
+        printError(message)
+        exit(TickExitCode.usage.rawValue)
     }
 }

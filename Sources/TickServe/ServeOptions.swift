@@ -25,12 +25,20 @@ public struct ServeOptions: ParsableArguments {
     @Flag(help: "Accept requests without a secret (local use only; logs a warning).")
     public var insecureNoAuth: Bool = false
 
+    /// Serve `/metrics` without a token.
+    @Flag(help: "Serve /metrics without a token (a private network only); otherwise /metrics needs TICK_METRICS_TOKEN.")
+    public var metricsNoAuth: Bool = false
+
     /// Path of the dashboard.
     @Option(help: "Path of the dashboard (served only when TICK_DASHBOARD_TOKEN or TICK_DASHBOARD_ADMIN_TOKEN is set).")
     public var dashboardPath: String = DashboardConfiguration.defaultPath
     /// Minutes between the cron's ticks, for the dashboard's projection.
     @Option(help: "Minutes between your cron's ticks, for the dashboard's projection of Upstash commands a month.")
     public var dashboardCadence: Double = 1
+
+    /// Seconds between the alert monitor's checks.
+    @Option(name: .long, help: "Seconds between the checks for ticks.missed and cost.projected_over alerts (one Redis request each), when tick.json's alerts want them.")
+    public var alertCheckInterval: Int = 300
 
     /// The run flags shared with `tick run`.
     @OptionGroup public var runFlags: RunFlags
@@ -49,24 +57,35 @@ public struct ServeOptions: ParsableArguments {
     public func serve() async throws {
         let logger = global.makeLogger("tick.serve")
         do {
-            let environment = TickEnvironment()
-            let secret = environment.cronSecret
-            if secret == nil, !insecureNoAuth {
-                throw ServeError(
-                    "CRON_SECRET is not set: set it to the secret your scheduler sends as 'Authorization: Bearer …' (Vercel sends $CRON_SECRET), or pass --insecure-no-auth for local use"
-                )
+            var server = try makeServer(TickEnvironment(), logger: logger)
+            if let alerts = server.runner.alerts, let queue = server.runner.queue as? JobQueue {
+                guard (1...86_400).contains(alertCheckInterval) else { throw ValidationError("--alert-check-interval must be from 1 to 86400 seconds") }
+                let alertMonitor = AlertMonitor(queue: queue, dispatcher: alerts, interval: .seconds(alertCheckInterval), logger: logger)
+                if alertMonitor.isNeeded { server.alertMonitor = alertMonitor }
             }
-            let configuration = try serveConfiguration(secret: insecureNoAuth ? nil : secret)
-            let prefix = environment.prefix(queueOptions.prefix)
-            let runner = try environment.runner(prefix: prefix, config: runFlags.config, logger: logger, applicationName: "tick-serve")
-            let dashboard = try environment.dashboard(
-                DashboardConfiguration(environment: environment.variables, path: dashboardPath, cadenceMinutes: dashboardCadence),
-                prefix: prefix, config: runFlags.config)
-            try await CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard).run()
+            try await server.run()
         } catch let error as any TickError {
             ServeMessages.printError(error.description)
             throw ExitCode(error.exitCode.rawValue)
         }
+    }
+
+    /// The server, its runner, dashboard and monitor, from the flags and the environment.
+    func makeServer(_ environment: TickEnvironment, logger: Logger) throws -> CronServer {
+        let secret = environment.cronSecret
+        if secret == nil, !insecureNoAuth {
+            throw ServeError(
+                "CRON_SECRET is not set: set it to the secret your scheduler sends as 'Authorization: Bearer …' (Vercel sends $CRON_SECRET), or pass --insecure-no-auth for local use"
+            )
+        }
+        let configuration = try serveConfiguration(secret: insecureNoAuth ? nil : secret)
+        let prefix = environment.prefix(queueOptions.prefix)
+        let runner = try environment.runner(prefix: prefix, config: runFlags.config, logger: logger, applicationName: "tick-serve")
+        let dashboard = try environment.dashboard(
+            DashboardConfiguration(environment: environment.variables, path: dashboardPath, cadenceMinutes: dashboardCadence),
+            prefix: prefix, config: runFlags.config)
+        let monitor = try environment.monitor(metricsWithoutAuth: metricsNoAuth, prefix: prefix)
+        return CronServer(configuration: configuration, runner: runner, logger: logger, dashboard: dashboard, monitor: monitor)
     }
 
     /// The server configuration from the flags; an out-of-range value is a usage error (64).

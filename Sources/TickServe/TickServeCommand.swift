@@ -51,7 +51,10 @@ enum ServeHelp {
         Environment: CRON_SECRET (required unless --insecure-no-auth), UPSTASH_REDIS_REST_URL, \
         UPSTASH_REDIS_REST_TOKEN, DATABASE_URL, TICK_PREFIX, TICK_CONFIG, as for 'tick run'. \
         TICK_DASHBOARD_TOKEN (read-only) and TICK_DASHBOARD_ADMIN_TOKEN (retry and purge dead letters) turn on \
-        the dashboard under --dashboard-path (docs/dashboard.md); neither set: no dashboard (404).
+        the dashboard under --dashboard-path (docs/dashboard.md); neither set: no dashboard (404). \
+        GET /healthz?max_silence=SECONDS answers 503 when no run happened within SECONDS (the heartbeat is read \
+        from Redis at most once every 5 s). TICK_METRICS_TOKEN (or --metrics-no-auth) turns on GET /metrics in the \
+        Prometheus text format (docs/monitoring.md).
         Exit codes: 0 stopped by a signal, 64 usage, 78 bad configuration \
         (including an address that cannot be bound).
         """

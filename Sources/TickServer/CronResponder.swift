@@ -18,6 +18,10 @@ struct CronResponder: HTTPResponder {
     let slots: TickSlots
     /// The dashboard's router under its path, when it is configured.
     let dashboard: DashboardMount?
+    /// The heartbeat reader of `/healthz?max_silence=`, when configured.
+    let monitor: ServeMonitor?
+    /// `/metrics`, when it is on.
+    let metrics: MetricsEndpoint?
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -26,7 +30,9 @@ struct CronResponder: HTTPResponder {
         let response: Response
         var metadata: Logger.Metadata = ["http.method": "\(request.method.rawValue)", "http.path": "\(path)"]
         if path == ServeConfiguration.healthPath {
-            response = Self.health(request.method)
+            response = await health(request)
+        } else if path == MonitorConfiguration.metricsPath, let metrics {
+            response = await metrics.respond(to: request)
         } else if path == configuration.path {
             response = await tick(request, metadata: &metadata)
         } else if let dashboard, dashboard.handles(path) {
@@ -36,9 +42,22 @@ struct CronResponder: HTTPResponder {
         }
         metadata["http.status"] = "\(response.status.code)"
         metadata["duration_ms"] = "\((start.duration(to: .now).milliseconds * 100).rounded() / 100)"
-        let level: Logger.Level = path == ServeConfiguration.healthPath ? .debug : [401, 403].contains(response.status.code) ? .warning : .info
+        let quiet = path == ServeConfiguration.healthPath || path == MonitorConfiguration.metricsPath
+        let level: Logger.Level = [401, 403].contains(response.status.code) ? .warning : quiet ? .debug : .info
         logger.log(level: level, "request", metadata: metadata)
         return response
+    }
+
+    /// `/healthz`: without a query, ``health(_:)-swift.type.method``; with `max_silence`, the age of the last run
+    /// (``SilenceCheck``), read from the monitor's ``HeartbeatCache``.
+    func health(_ request: Request) async -> Response {
+        guard let raw = request.uri.queryParameters["max_silence"].map(String.init) else { return Self.health(request.method) }
+        guard request.method == .get || request.method == .head else { return Self.health(request.method) }
+        let maxSilence: Double
+        do throws(SilenceCheck.BadValue) { maxSilence = try SilenceCheck.seconds(raw) } catch { return JSONResponse.error(.badRequest, error.message) }
+        guard let monitor else { return JSONResponse.error(.notFound, "max_silence needs the Redis configuration of tick serve") }
+        let reading = await monitor.heartbeats.current()
+        return SilenceCheck.response(maxSilence: maxSilence, reading: reading, nowMilliseconds: UnixTime.nowMilliseconds())
     }
 
     /// `/healthz`: 200 `{"ok":true}`, no I/O.

@@ -23,6 +23,10 @@ public struct CronServer: Sendable {
     public let logger: Logger
     /// The dashboard under its path, or `nil` (every path under it is then a 404). docs/dashboard.md.
     public let dashboard: Dashboard?
+    /// What `/healthz?max_silence=` and `/metrics` read, or `nil` (then both answer 404). docs/monitoring.md.
+    public let monitor: ServeMonitor?
+    /// Watches for `ticks.missed` and `cost.projected_over` (tick.json's `alerts`), or `nil`. docs/monitoring.md.
+    public var alertMonitor: AlertMonitor?
 
     /// Makes a server; nothing starts until ``run(onListening:)``.
     /// - Parameters:
@@ -30,11 +34,13 @@ public struct CronServer: Sendable {
     ///   - runner: the runner every tick uses.
     ///   - logger: where the server logs.
     ///   - dashboard: the dashboard to serve, or `nil` for none.
-    public init(configuration: ServeConfiguration, runner: TickRunner, logger: Logger, dashboard: Dashboard? = nil) {
+    ///   - monitor: the heartbeat and metrics reader, or `nil` for none.
+    public init(configuration: ServeConfiguration, runner: TickRunner, logger: Logger, dashboard: Dashboard? = nil, monitor: ServeMonitor? = nil) {
         self.configuration = configuration
         self.runner = runner
         self.logger = logger
         self.dashboard = dashboard
+        self.monitor = monitor
     }
 
     /// Serves until SIGTERM or SIGINT. Then it stops taking ticks (503), cancels those in flight (each
@@ -48,6 +54,7 @@ public struct CronServer: Sendable {
         let responder = try makeResponder(slots: slots)
         let secret = responder.secret
         let dashboardBase = responder.dashboard?.base
+        let metricsAuth = responder.metrics.map { $0.token == nil ? "no-auth" : "bearer" } ?? "off"
         var frameworkLogger = logger
         frameworkLogger.logLevel = max(logger.logLevel, .warning)
         let budget = configuration.run.budget.milliseconds / 1000
@@ -63,7 +70,7 @@ public struct CronServer: Sendable {
                     metadata: [
                         "path": "\(configuration.path)", "auth": "\(secret == nil ? "off" : "bearer")", "budget_s": "\(budget)",
                         "max_budget_s": "\(maxBudget)", "max_concurrent_ticks": "\(configuration.maxConcurrentTicks)",
-                        "dashboard": "\(dashboardBase ?? "off")",
+                        "dashboard": "\(dashboardBase ?? "off")", "metrics": "\(metricsAuth)",
                     ])
                 onListening(port)
             },
@@ -73,7 +80,7 @@ public struct CronServer: Sendable {
         // ticks are cancelled before the HTTP server starts waiting for their requests to finish.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [application, RunCanceller(slots: slots, logger: logger)],
+                services: [application] + (alertMonitor.map { [AlertMonitorService(monitor: $0)] } ?? []) + [RunCanceller(slots: slots, logger: logger)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: frameworkLogger))
         do {
@@ -100,9 +107,16 @@ public struct CronServer: Sendable {
         if let dashboard, let problem = dashboard.configuration.problem(cronSecret: configuration.secret, tickPath: configuration.path) {
             throw ServeError(problem)
         }
+        if let monitor {
+            if let problem = monitor.configuration.problem(cronSecret: configuration.secret) { throw ServeError(problem) }
+            if monitor.configuration.metricsEnabled, monitor.configuration.metricsToken == nil {
+                logger.warning("/metrics is served WITHOUT authentication (--metrics-no-auth): keep this port on a private network")
+            }
+        }
         return CronResponder(
             configuration: configuration, secret: secret, runner: runner, slots: slots,
-            dashboard: dashboard?.mount(batch: configuration.run.batch, logger: logger), logger: logger)
+            dashboard: dashboard?.mount(batch: configuration.run.batch, logger: logger), monitor: monitor,
+            metrics: monitor.flatMap(MetricsEndpoint.init), logger: logger)
     }
 }
 

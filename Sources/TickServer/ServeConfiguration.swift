@@ -9,7 +9,7 @@ public struct ServeConfiguration: Sendable {
     public static let defaultPort = 3000
     /// Default path of the tick endpoint: `/api/cron/tick`, the path `vercel.json` calls.
     public static let defaultPath = "/api/cron/tick"
-    /// Path of the health check: answers without any I/O.
+    /// Path of the health check: answers without any I/O, unless asked `?max_silence=` (docs/monitoring.md).
     public static let healthPath = "/healthz"
     /// Default cap on ticks running at once in one process: 2.
     public static let defaultMaxConcurrentTicks = 2
@@ -75,7 +75,9 @@ public struct ServeConfiguration: Sendable {
         guard !host.isEmpty else { return "--host must not be empty" }
         guard path.hasPrefix("/"), path.utf8.count <= 512 else { return "--path must start with / and be at most 512 characters" }
         guard !path.contains("?"), !path.contains("#"), !path.contains(" ") else { return "--path must be a plain path (no ?, # or spaces)" }
-        guard path != Self.healthPath else { return "--path must not be \(Self.healthPath)" }
+        guard path != Self.healthPath, path != MonitorConfiguration.metricsPath else {
+            return "--path must not be \(Self.healthPath) or \(MonitorConfiguration.metricsPath)"
+        }
         guard (1...1000).contains(maxConcurrentTicks) else { return "--max-concurrent-ticks must be from 1 to 1000" }
         if let secret, secret.isEmpty { return "CRON_SECRET is empty" }
         return nil

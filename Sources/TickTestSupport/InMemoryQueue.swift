@@ -30,6 +30,10 @@ public actor InMemoryQueue: JobQueueing {
     public var claimError: UpstashError?
     /// Thrown by the next acknowledgements while set.
     public var acknowledgeError: UpstashError?
+    /// The trigger of every claim, in order (what the claim script writes to the heartbeat).
+    private(set) public var heartbeats: [RunTrigger] = []
+    /// The alert outbox: events in JSON (a `job.dead` one per job dead-lettered while a run delivers alerts).
+    private(set) public var alerts: [String] = []
     /// Every claim's schedule slots, in order.
     private(set) public var claimedSchedules: [[ScheduleSlots]] = []
     /// Every acknowledgement applied or refused, in order.
@@ -76,9 +80,10 @@ public actor InMemoryQueue: JobQueueing {
 
     public func claim(
         queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots],
-        deadline: ContinuousClock.Instant?
+        signals: JobQueue.RunSignals, deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Claim {
         requests += 1
+        heartbeats.append(signals.trigger)
         claimedSchedules.append(schedules)
         if let claimError { throw claimError }
         var dead: [String] = []
@@ -100,13 +105,17 @@ public actor InMemoryQueue: JobQueueing {
         }
         var jobs: [JobQueue.ClaimedJob] = []
         var skipped: [QueueAndHandler: Int] = [:]
+        var readyLeft = 0
         for id in order {
             guard var record = records[id], record.state == .ready, queues.contains(record.queue) else { continue }
             guard handlers.contains(record.handler) else {
                 skipped[QueueAndHandler(queue: record.queue, handler: record.handler), default: 0] += 1
                 continue
             }
-            guard jobs.count < batch else { continue }
+            guard jobs.count < batch else {
+                readyLeft += 1
+                continue
+            }
             record.attempt += 1
             record.fence += 1
             record.state = .leased
@@ -116,11 +125,15 @@ public actor InMemoryQueue: JobQueueing {
         }
         let skips = skipped.map { JobQueue.SkippedHandler(queue: $0.key.queue, handler: $0.key.handler, ready: $0.value) }
             .sorted { ($0.queue, $0.handler) < ($1.queue, $1.handler) }
-        return JobQueue.Claim(jobs: jobs, deadLettered: dead, skipped: skips)
+        var claim = JobQueue.Claim(jobs: jobs, deadLettered: dead, skipped: skips)
+        claim.readyLeft = readyLeft
+        return claim
     }
 
-    public func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool] {
-        guard !acknowledgements.isEmpty else { return [] }
+    public func acknowledge(
+        _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> JobQueue.Acknowledged {
+        guard !acknowledgements.isEmpty else { return JobQueue.Acknowledged(applied: []) }
         requests += 1
         if let acknowledgeError { throw acknowledgeError }
         var applied: [Bool] = []
@@ -128,8 +141,21 @@ public actor InMemoryQueue: JobQueueing {
             let ok = apply(acknowledgement, now: nowMilliseconds)
             self.acknowledgements.append((acknowledgement, ok))
             applied.append(ok)
+            if ok, tally.alerts, case .dead(let reason) = acknowledgement.outcome {
+                alerts.append(#"{"event":"job.dead","id":"job.dead:\#(acknowledgement.job.id):\#(acknowledgement.job.fence)","reason":"\#(reason)"}"#)
+            }
         }
-        return applied
+        return JobQueue.Acknowledged(applied: applied, alertEvents: tally.alerts ? alerts : [])
+    }
+
+    public func removeAlerts(_ events: [String]) async throws(UpstashError) {
+        requests += 1
+        alerts.removeAll { events.contains($0) }
+    }
+
+    public func pushAlerts(_ events: [String]) async throws(UpstashError) {
+        requests += 1
+        alerts += events
     }
 
     private func apply(_ acknowledgement: JobQueue.Acknowledgement, now: Int64) -> Bool {

@@ -78,7 +78,7 @@ import TickTestSupport
         let fixture = RunnerFixture()
         await fixture.enqueue("orphan", items: 1)
         _ = try await fixture.queue.claim(
-            queues: ["default"], handlers: ["noop"], batch: 1, lease: .seconds(1), nowMilliseconds: fixture.clock.unixMilliseconds, schedules: [],
+            queues: ["default"], handlers: ["noop"], batch: 1, lease: .seconds(1), nowMilliseconds: fixture.clock.unixMilliseconds, schedules: [], signals: .init(trigger: .manual),
             deadline: nil)
         #expect(await fixture.queue.cancel("orphan") == .leased)
         fixture.clock.advance(by: .seconds(5))

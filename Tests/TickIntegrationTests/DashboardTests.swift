@@ -216,6 +216,33 @@ struct DashboardTests {
         }
     }
 
+    @Test("the overview shows the last run's age and trigger: fresh after a run, red past TICK_DASHBOARD_MAX_SILENCE, never before any; 1 request of 2 commands")
+    func lastRun() async throws {
+        let server = try serve.startServer(
+            [], environment: ["TICK_DASHBOARD_TOKEN": Self.readToken, "TICK_DASHBOARD_ADMIN_TOKEN": Self.adminToken, "TICK_DASHBOARD_MAX_SILENCE": "2"])
+        defer { server.stop() }
+        let cookie = try await login(server, token: Self.readToken)
+        func lastRun() async throws -> (state: String, trigger: String?, requests: String, commands: String) {
+            let page = try await request(server, "/dashboard", cookie: cookie).body
+            let state = try #require(page.firstMatch(of: /id="last-run" data-age="[0-9]*" data-state="(\w+)"/)).1
+            let trigger = page.firstMatch(of: /id="last-run-trigger">(\w+)</)?.1
+            let cost = try #require(page.firstMatch(of: /data-requests="(\d+)" data-commands="(\d+)"/))
+            return (String(state), trigger.map(String.init), String(cost.1), String(cost.2))
+        }
+        let never = try await lastRun()
+        #expect(never.state == "late" && never.trigger == nil, "no run yet under this prefix: shown as never, in red")
+        #expect((never.requests, never.commands) == ("1", "2"), "the stats script and the heartbeat in one pipeline")
+
+        var options = RunOptions()
+        options.trigger = .manual
+        let report = await (try harness.runner(HandlerRegistry())).run(options)
+        #expect(report.exitCode == 0)
+        let fresh = try await lastRun()
+        #expect(fresh.state == "fresh" && fresh.trigger == "manual", "\(fresh)")
+        try await Task.sleep(for: .seconds(3))
+        #expect(try await lastRun().state == "late", "past TICK_DASHBOARD_MAX_SILENCE=2 the age is shown in red")
+    }
+
     @Test("in headless Chromium: log in, the seeded counts, a job's item progress, retry and purge dead letters, schedules; screenshots")
     func browser() async throws {
         let p = harness.prefix
@@ -266,6 +293,8 @@ struct DashboardTests {
         }
         #expect(try browser.text("tr[data-queue=\"\(deadQueue)\"] [data-count=\"dead\"]") == "3")
         #expect(try browser.attribute("#redis-cost", "data-requests") == "1", "the overview costs one Redis request")
+        #expect(try browser.attribute("#redis-cost", "data-commands") == "2", "the stats script and the heartbeat")
+        #expect(try browser.attribute("#last-run", "data-state") == "fresh", "the seeding runs just happened")
         #expect(try browser.count("svg.chart") == 2)
         #expect(try browser.count("#runs tr[data-run]") >= 1)
         try browser.screenshot("\(shots)/overview.png")

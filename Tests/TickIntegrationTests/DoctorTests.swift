@@ -39,15 +39,16 @@ struct DoctorTests {
 
     @Test("every check ok against the local services, in one Redis request; --json says the same; no secret printed")
     func allOK() throws {
+        _ = try runProcess(RunnerHarness.tickBinary, ["run", "--log-level", "critical"], environment: environment)  // a heartbeat
         let result = try doctor()
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         for check in ["env.redis_url", "env.redis_token", "env.database_url", "env.database_url_direct", "env.cron_secret", "redis.token", "redis.eviction",
-            "postgres.connect", "postgres.schema", "config", "queues", "cost"]
+            "postgres.connect", "postgres.schema", "config", "queues", "cost", "runs.last"]
         {
             #expect(result.status(of: check) == "ok", "\(check): \(result.line(check) ?? "missing")")
         }
         #expect(result.line("redis.eviction")?.contains("noeviction") == true, "dev-services runs redis-server with noeviction")
-        #expect(result.stdout.contains("0 errors, 0 warnings; 1 Redis request (2 commands)"), "\(result.stdout)")
+        #expect(result.stdout.contains("0 errors, 0 warnings; 1 Redis request (3 commands)"), "\(result.stdout)")
         #expect(!result.stdout.contains(harness.token) && !result.stderr.contains(harness.token))
         #expect(!result.stdout.contains(harness.databaseURL) && !result.stdout.contains("tick:tick@"))
 
@@ -56,7 +57,7 @@ struct DoctorTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["errors"] as? Int == 0)
         #expect(object["redis_requests"] as? Int == 1)
-        #expect(object["redis_commands"] as? Int == 2)
+        #expect(object["redis_commands"] as? Int == 3, "CONFIG GET, the stats script and the heartbeat, in one pipeline")
         #expect(object["exit_code"] as? Int == 0)
         let checks = try #require(object["checks"] as? [[String: Any]])
         #expect(checks.allSatisfy { $0["status"] as? String == "ok" }, "\(checks)")
@@ -185,7 +186,7 @@ struct DoctorTests {
         #expect(result.status(of: "queue.default.leases") == "warning")
         #expect(result.line("queue.default.leases")?.contains("1 lease past due") == true)
         #expect(result.line("cost")?.contains("backlog 2 ready jobs") == true, "\(result.stdout)")
-        #expect(result.stdout.contains("1 Redis request (2 commands)"))
+        #expect(result.stdout.contains("1 Redis request (3 commands)"))
 
         let stats = try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }
         #expect(stats?.oldestReadyEnqueuedAt == now - 2 * 3_600_000)

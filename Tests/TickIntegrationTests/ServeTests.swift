@@ -364,12 +364,15 @@ struct ServeTests {
         #expect(![noSecret, noRedis, badDatabase, badConfig, badFlags, portTaken].contains { $0.stderr.contains(Self.secret) })
     }
 
-    @Test("`tick serve` execs tick-serve: --help is tick-serve's; a missing binary is one clear error (78)")
+    @Test("`tick serve` execs tick-serve: --help explains tick serve, then tick-serve's help (even without it); a missing binary is one clear error (78)")
     func execThroughTick() throws {
         let help = try runToExit(RunnerHarness.tickBinary, ["serve", "--help"])
         #expect(help.status == 0, "\(help.stderr)")
         #expect(help.stdout.contains("USAGE: tick-serve"))
         #expect(help.stdout.contains("--max-concurrent-ticks"))
+        #expect(help.stdout.hasPrefix("tick serve: an HTTP wrapper") && help.stdout.contains("Looked for at "), "tick serve's own preface first")
+        let helpWithout = try runToExit(RunnerHarness.tickBinary, ["serve", "--help"], environment: ["TICK_SERVE_BIN": "/nonexistent/tick-serve"])
+        #expect(helpWithout.status == 0 && helpWithout.stdout.contains("Looked for at /nonexistent/tick-serve (from TICK_SERVE_BIN): not found"))
         let missing = try runToExit(RunnerHarness.tickBinary, ["serve", "--port", "0"], environment: ["TICK_SERVE_BIN": "/nonexistent/tick-serve"])
         #expect(missing.status == 78)
         #expect(missing.stderr.contains("swift build --product tick-serve"))

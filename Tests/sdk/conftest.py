@@ -50,6 +50,7 @@ def tick(base_env, workdir):
 
     run("migrate")
     run.env = base_env
+    run.binary = str(binary)
     return run
 
 

@@ -38,69 +38,63 @@ ENQUEUE_SCRIPT = r"""local p = ARGV[1]
 local function job_key(id) return p .. ':job:' .. id end
 local function ready_key(q, h) return p .. ':q:' .. q .. ':ready:' .. h end
 local function handlers_key(q) return p .. ':q:' .. q .. ':handlers' end
-local function legacy_ready_key(q) return p .. ':q:' .. q .. ':ready' end
 local function delayed_key(q) return p .. ':q:' .. q .. ':delayed' end
-local function leased_key(q) return p .. ':q:' .. q .. ':leased' end
-local function dead_key(q) return p .. ':q:' .. q .. ':dead' end
-local function cancelled_key(q) return p .. ':q:' .. q .. ':cancelled' end
 local queues_key, schedules_key, layout_key = p .. ':queues', p .. ':schedules', p .. ':layout'
-local function rate_key(name) return p .. ':rate:' .. name end
-local paused_key = p .. ':paused'
 local function layout_error()
-  local found = redis.call('GET', layout_key)
-  if not found then
-    if redis.call('EXISTS', queues_key) == 0 then
-      redis.call('SET', layout_key, '3')
-      return nil
-    end
-    found = '1'
-  end
-  if found ~= '3' then return redis.error_reply('TICKLAYOUT ' .. found .. ' 3') end
-  return nil
+local found = redis.call('GET', layout_key)
+if not found then
+if redis.call('EXISTS', queues_key) == 0 then
+redis.call('SET', layout_key, '2')
+return nil
+end
+found = '1'
+end
+if found ~= '2' then return redis.error_reply('TICKLAYOUT ' .. found .. ' 2') end
+return nil
 end
 local ST = {ready = 'ready', delayed = 'delayed', leased = 'leased', done = 'done', dead = 'dead', cancelled = 'cancelled'}
 local function handler_of(jk)
-  local h = redis.call('HGET', jk, 'handler')
-  if h then return h end
-  local spec = redis.call('HGET', jk, 'spec') or ''
-  local ok, decoded = pcall(function() return cjson.decode(spec) end)
-  if ok and type(decoded) == 'table' and type(decoded['handler']) == 'string' then
-    h = decoded['handler']
-  else
-    h = string.match(spec, '"handler"%s*:%s*"([^"]*)"') or ''
-  end
-  redis.call('HSET', jk, 'handler', h)
-  return h
+local h = redis.call('HGET', jk, 'handler')
+if h then return h end
+local spec = redis.call('HGET', jk, 'spec') or ''
+local ok, decoded = pcall(function() return cjson.decode(spec) end)
+if ok and type(decoded) == 'table' and type(decoded['handler']) == 'string' then
+h = decoded['handler']
+else
+h = string.match(spec, '"handler"%s*:%s*"([^"]*)"') or ''
+end
+redis.call('HSET', jk, 'handler', h)
+return h
 end
 local function make_ready(q, jk, id, score)
-  local h = handler_of(jk)
-  redis.call('ZADD', ready_key(q, h), score, id)
-  redis.call('SADD', handlers_key(q), h)
-  redis.call('HSET', jk, 'state', ST.ready)
+local h = handler_of(jk)
+redis.call('ZADD', ready_key(q, h), score, id)
+redis.call('SADD', handlers_key(q), h)
+redis.call('HSET', jk, 'state', ST.ready)
 end
 local bad = layout_error()
 if bad then return bad end
 local now = tonumber(ARGV[2])
 local out = {}
 for i = 3, #ARGV, 7 do
-  local id, q, prio, runat, maxa, spec, h = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
-  local jk = job_key(id)
-  if redis.call('EXISTS', jk) == 1 then
-    out[#out + 1] = 0
-  else
-    local score = string.format('%.0f', (100 - prio) * 1e13 + now)
-    redis.call('HSET', jk, 'spec', spec, 'queue', q, 'attempt', 0, 'fence', 0, 'score', score,
-      'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now)
-    if h ~= nil and h ~= '' then redis.call('HSET', jk, 'handler', h) end
-    if runat ~= '' and tonumber(runat) > now then
-      redis.call('HSET', jk, 'state', ST.delayed)
-      redis.call('ZADD', delayed_key(q), runat, id)
-    else
-      make_ready(q, jk, id, score)
-    end
-    redis.call('SADD', queues_key, q)
-    out[#out + 1] = 1
-  end
+local id, q, prio, runat, maxa, spec, h = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
+local jk = job_key(id)
+if redis.call('EXISTS', jk) == 1 then
+out[#out + 1] = 0
+else
+local score = string.format('%.0f', (100 - prio) * 1e13 + now)
+redis.call('HSET', jk, 'spec', spec, 'queue', q, 'attempt', 0, 'fence', 0, 'score', score,
+'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now)
+if h ~= nil and h ~= '' then redis.call('HSET', jk, 'handler', h) end
+if runat ~= '' and tonumber(runat) > now then
+redis.call('HSET', jk, 'state', ST.delayed)
+redis.call('ZADD', delayed_key(q), runat, id)
+else
+make_ready(q, jk, id, score)
+end
+redis.call('SADD', queues_key, q)
+out[#out + 1] = 1
+end
 end
 return out"""
 

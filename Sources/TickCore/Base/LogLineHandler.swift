@@ -25,16 +25,21 @@ public struct LogLineHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     private let label: String
     private let format: Format
+    /// Whether each line first erases the terminal line it starts on (a live progress line drawn there).
+    private let clearsLine: Bool
 
     /// Makes a handler.
     /// - Parameters:
     ///   - label: the logger's label.
     ///   - level: the lowest level written.
     ///   - format: text or JSON.
-    public init(label: String, level: Logger.Level, format: Format) {
+    ///   - clearsLine: erase the current terminal line before each line (stderr is a terminal that may show a
+    ///     progress line); `false` by default.
+    public init(label: String, level: Logger.Level, format: Format, clearsLine: Bool = false) {
         self.label = label
         self.logLevel = level
         self.format = format
+        self.clearsLine = clearsLine
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -57,7 +62,7 @@ public struct LogLineHandler: LogHandler {
             }
             line = out + "}\n"
         }
-        var bytes = Array(line.utf8)
+        var bytes = Array(((clearsLine ? "\r\u{1B}[K" : "") + line).utf8)
         bytes.withUnsafeMutableBytes { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -25,9 +25,11 @@ extension TickConfigFile {
         let path: String
         let handler: String
         let environment: [String: String]
+        /// What messages name: the handler by default, `alerts[N]` for an alert sink.
+        var subject: String?
 
-        private func failure(_ message: String) -> ConfigFileError {
-            ConfigFileError(.invalidValue, path: path, handler: handler, "\(path): handler \(TickConfigFile.quoted(handler)): \(message)")
+        func failure(_ message: String) -> ConfigFileError {
+            ConfigFileError(.invalidValue, path: path, handler: handler, "\(path): \(subject ?? "handler \(TickConfigFile.quoted(handler))"): \(message)")
         }
 
         func configuration() throws(ConfigFileError) -> HTTPHandler.Configuration {

@@ -1,5 +1,5 @@
 extension TickConfigFile {
-    static let retentionKeys: Set<String> = ["finished_jobs_days", "runs_days", "dead_letters_days"]
+    static let retentionKeys: Set<String> = ["finished_jobs_days", "runs_days", "dead_letters_days", "dedup_window_s"]
 
     /// `"retention": {"finished_jobs_days": 7, "runs_days": 30, "dead_letters_days": 30}`: each a whole number of
     /// days from 1 to 3,650; a key left out keeps its default.
@@ -25,6 +25,12 @@ extension TickConfigFile {
         if let value = try days("finished_jobs_days") { retention.finishedJobs = value }
         if let value = try days("runs_days") { retention.runs = value }
         if let value = try days("dead_letters_days") { retention.deadLetters = value }
+        if let value = members["dedup_window_s"] {
+            guard let seconds = value.intValue, Retention.dedupWindowSeconds.contains(seconds) else {
+                throw failure(#""dedup_window_s" must be a whole number of seconds from 60 to 2592000 (30 days)"#)
+            }
+            retention.dedupWindow = .seconds(seconds)
+        }
         return retention
     }
 }

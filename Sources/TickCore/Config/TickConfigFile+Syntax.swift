@@ -1,6 +1,6 @@
 extension TickConfigFile {
     /// The top-level keys this version reads.
-    public static let topLevelKeys: [String] = ["handlers", "schedules", "retention"]
+    public static let topLevelKeys: [String] = ["handlers", "schedules", "retention", "alerts"]
 
     /// `bytes` as JSON, checked strictly first so a mistake is reported with its line and column.
     static func syntax(_ bytes: [UInt8], path: String) throws(ConfigFileError) -> JSONValue {

@@ -106,6 +106,8 @@ public struct TickConfigFile: Sendable, Hashable {
     public var schedules: [Schedule] = []
     /// How long finished work is kept (`retention`); the defaults when the file has none.
     public var retention = Retention()
+    /// Where alerts go (`alerts`); none when the file has none.
+    public var alerts: [AlertSink] = []
 
     /// Makes a configuration in code.
     /// - Parameters:
@@ -152,6 +154,7 @@ public struct TickConfigFile: Sendable, Hashable {
         }
         if let schedules = top["schedules"] { config.schedules = try parseSchedules(schedules, path: path) }
         if let retention = top["retention"] { config.retention = try parseRetention(retention, path: path) }
+        if let alerts = top["alerts"] { config.alerts = try parseAlerts(alerts, path: path, environment: environment) }
         return config
     }
 

@@ -88,6 +88,7 @@ public struct TickEnvironment: Sendable {
         }
         var runner = TickRunner(queue: queue, checkpoints: checkpoints, registry: registry(file, queue: queue), schedules: file?.schedules ?? [], logger: logger)
         runner.retention = file?.retention ?? Retention()
+        if let sinks = file?.alerts, !sinks.isEmpty { runner.alerts = AlertDispatcher(sinks: sinks) }
         return runner
     }
 

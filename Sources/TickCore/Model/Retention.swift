@@ -7,6 +7,9 @@ public struct Retention: Sendable, Hashable {
     public var runs: Duration
     /// A dead letter (in Redis, with its checkpoint in PostgreSQL), after it died. Defaults to 30 days.
     public var deadLetters: Duration
+    /// A finished job's tombstone in Redis (its id, state and times, not its payload), so the same id enqueued
+    /// again is a duplicate (`dedup_window_s`). Defaults to 24 hours.
+    public var dedupWindow: Duration = Retention.defaultDedupWindow
 
     /// 7 days.
     public static let defaultFinishedJobs: Duration = .seconds(7 * 86_400)
@@ -14,6 +17,10 @@ public struct Retention: Sendable, Hashable {
     public static let defaultRuns: Duration = .seconds(30 * 86_400)
     /// 30 days.
     public static let defaultDeadLetters: Duration = .seconds(30 * 86_400)
+    /// 24 hours.
+    public static let defaultDedupWindow: Duration = .seconds(86_400)
+    /// The dedup window's bounds: a minute to 30 days.
+    public static let dedupWindowSeconds = 60...(30 * 86_400)
     /// The longest a retention may be: 10 years.
     public static let maximumDays = 3_650
 

@@ -33,6 +33,10 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var firstItemMilliseconds: Double?
     public var redisRequests: Int = 0
     public var redisCommands: Int = 0
+    /// Bytes of the REST request bodies sent and response bodies received (what Upstash meters as bandwidth,
+    /// headers aside).
+    public var redisBytesSent: Int = 0
+    public var redisBytesReceived: Int = 0
     /// Why the run ended.
     public var exitReason: RunExitReason = .completed
     public var exitCode: Int = 0
@@ -52,7 +56,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         case budgetMilliseconds = "budget_ms", claimed, itemsDone = "items_done", itemsFailed = "items_failed"
         case jobsCompleted = "jobs_completed", jobsRetried = "jobs_retried", jobsDead = "jobs_dead", jobsReleased = "jobs_released"
         case jobsCancelled = "jobs_cancelled", jobsLost = "jobs_lost", jobsScheduled = "jobs_scheduled", jobsSkipped = "jobs_skipped", firstItemMilliseconds = "first_item_ms", redisRequests = "redis_requests"
-        case redisCommands = "redis_commands", exitReason = "exit_reason", exitCode = "exit_code", error
+        case redisCommands = "redis_commands", redisBytesSent = "redis_bytes_sent", redisBytesReceived = "redis_bytes_received", exitReason = "exit_reason", exitCode = "exit_code", error
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -76,6 +80,8 @@ public struct RunReport: Sendable, Codable, Equatable {
         try c.encode(firstItemMilliseconds.map { ($0 * 100).rounded() / 100 }, forKey: .firstItemMilliseconds)
         try c.encode(redisRequests, forKey: .redisRequests)
         try c.encode(redisCommands, forKey: .redisCommands)
+        try c.encode(redisBytesSent, forKey: .redisBytesSent)
+        try c.encode(redisBytesReceived, forKey: .redisBytesReceived)
         try c.encode(exitReason, forKey: .exitReason)
         try c.encode(exitCode, forKey: .exitCode)
         try c.encodeIfPresent(error, forKey: .error)

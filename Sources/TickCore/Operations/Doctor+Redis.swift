@@ -16,7 +16,10 @@ extension Doctor {
         var pipelineRefused = false
         do {
             replies = try await client.pipeline(
-                [RedisCommand("CONFIG", "GET", "maxmemory-policy"), queue.statsCommand(nowMilliseconds: UnixTime.nowMilliseconds())], idempotent: true)
+                [
+                    RedisCommand("CONFIG", "GET", "maxmemory-policy"), queue.statsCommand(nowMilliseconds: UnixTime.nowMilliseconds()),
+                    queue.heartbeatCommand,
+                ], idempotent: true)
         } catch {
             if error.isRedisError {
                 pipelineRefused = true
@@ -36,12 +39,13 @@ extension Doctor {
                 await countUsage(client)
                 return nil
             }
-            replies = [.error("CONFIG refused"), .null]
+            replies = [.error("CONFIG refused"), .null, .null]
         }
         let elapsed = start.duration(to: clock.now).shortMilliseconds
         await countUsage(client)
 
-        if case .error(let message)? = replies.last, !pipelineRefused {
+        let statsReply = replies.count > 1 ? replies[1] : .null
+        if case .error(let message) = statsReply, !pipelineRefused {
             let upper = message.uppercased()
             if upper.contains("NOPERM") || upper.contains("READONLY") || upper.contains("READ-ONLY") || upper.contains("READ ONLY") {
                 add("redis.token", .error, "\(host) accepted the token but refused the stats script (\(message)): use the standard token, not the read-only one")
@@ -51,9 +55,10 @@ extension Doctor {
             }
         } else {
             add("redis.token", .ok, "token accepted by \(host) in \(elapsed)")
-            if stats == nil { stats = JobQueue.decodeStats(replies.last ?? .null) }
+            if stats == nil { stats = JobQueue.decodeStats(statsReply) }
         }
         checkEviction(replies.first ?? .null)
+        if replies.count > 2, !pipelineRefused { checkHeartbeat(JobQueue.Heartbeat(reply: replies[2])) }
         return stats
     }
 

@@ -14,6 +14,8 @@ public struct Doctor: Sendable {
     public let serve: Bool
     /// The cost projection's assumptions; also sets how old a ready job may get (10 cron intervals).
     public let cost: CostAssumptions
+    /// How long without a run is an error (`--max-silence`); 3 cron intervals when `nil`.
+    public var maxSilence: Duration?
 
     /// The checks run so far, in order.
     public private(set) var checks: [DoctorCheck] = []

@@ -4,8 +4,9 @@ public struct JobQueue: Sendable {
     public let client: UpstashClient
     /// Prefix of every key. Defaults to `tick`.
     public let prefix: String
-    /// How long a finished job's record stays in Redis, so its id still deduplicates. Defaults to 24 h.
-    public let doneRetentionSeconds: Int
+    /// How long a finished job's tombstone stays in Redis, so its id still deduplicates: the retention's dedup
+    /// window, 24 h by default.
+    public var doneRetentionSeconds: Int { Int(retention.dedupWindow.components.seconds) }
     /// How long dead letters and cancelled jobs stay in Redis: every claim removes a few past their age
     /// (``QueueScripts/claim``), so the sets stay bounded without a request of their own.
     public var retention = Retention()
@@ -18,7 +19,7 @@ public struct JobQueue: Sendable {
     public init(client: UpstashClient, prefix: String = "tick", doneRetentionSeconds: Int = 86_400) {
         self.client = client
         self.prefix = prefix
-        self.doneRetentionSeconds = doneRetentionSeconds
+        self.retention.dedupWindow = .seconds(doneRetentionSeconds)
     }
 
     /// A leased job as the claim returned it: its JSON is decoded by the runner, so a malformed job is
@@ -54,10 +55,18 @@ public struct JobQueue: Sendable {
         public var skipped: [SkippedHandler] = []
         /// The queues asked for that are paused (nothing was leased from them).
         public var paused: [String] = []
+        /// Alert events waiting in the outbox (JSON), when the run delivers alerts.
+        public var alertEvents: [String] = []
+        /// Ready jobs of the run's handlers left after this claim (unpaused queues), `nil` when not known.
+        public var readyLeft: Int?
 
         /// Makes a claim.
-        public init(jobs: [ClaimedJob], deadLettered: [String] = [], scheduled: [String] = [], skipped: [SkippedHandler] = [], paused: [String] = []) {
+        public init(
+            jobs: [ClaimedJob], deadLettered: [String] = [], scheduled: [String] = [], skipped: [SkippedHandler] = [], paused: [String] = [],
+            alertEvents: [String] = []
+        ) {
             self.paused = paused
+            self.alertEvents = alertEvents
             self.jobs = jobs
             self.deadLettered = deadLettered
             self.scheduled = scheduled
@@ -130,17 +139,19 @@ public struct JobQueue: Sendable {
     ///   - lease: how long the jobs stay leased to this run.
     ///   - nowMilliseconds: the caller's Unix time in milliseconds.
     ///   - schedules: each schedule's candidate slots (``Schedule/slots(nowMilliseconds:)``).
+    ///   - signals: the run's trigger (for the heartbeat) and whether it delivers alerts.
     ///   - deadline: give up by then.
     /// - Throws: ``UpstashError``; ``UpstashError/isLayoutMismatch`` when the prefix holds another layout version.
     public func claim(
         queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots] = [],
-        deadline: ContinuousClock.Instant? = nil
+        signals: RunSignals = RunSignals(trigger: .manual), deadline: ContinuousClock.Instant? = nil
     ) async throws(UpstashError) -> Claim {
         var arguments = [
             RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(batch), RedisArgument(Int(lease.milliseconds)),
             RedisArgument(Int(ScheduleSlots.firstSightingWindow.milliseconds)),
             RedisArgument(String(nowMilliseconds - Int64(retention.deadLetters.milliseconds))),
-            RedisArgument(String(nowMilliseconds - Int64(retention.finishedJobs.milliseconds))), RedisArgument(queues.count),
+            RedisArgument(String(nowMilliseconds - Int64(retention.finishedJobs.milliseconds))), RedisArgument(signals.trigger.rawValue),
+            RedisArgument(signals.alerts ? 1 : 0), RedisArgument(queues.count),
         ] + queues.map { RedisArgument($0) }
         arguments += [RedisArgument(handlers.count)] + handlers.map { RedisArgument($0) }
         for schedule in schedules {
@@ -152,7 +163,7 @@ public struct JobQueue: Sendable {
             arguments += schedule.slots.map { RedisArgument(String($0 * 1000)) }
         }
         let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
-        guard let parts = reply.array, parts.count == 5, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
+        guard let parts = reply.array, parts.count >= 6, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
             let skipped = parts[3].array, flat.count % 5 == 0, skipped.count % 3 == 0
         else {
             throw .protocolError(host: client.configuration.host, detail: "the claim script returned an unexpected shape", status: 200)
@@ -168,16 +179,29 @@ public struct JobQueue: Sendable {
             guard let queue = skipped[index].string, let handler = skipped[index + 1].string, let ready = skipped[index + 2].int else { return nil }
             return SkippedHandler(queue: queue, handler: handler, ready: ready)
         }
-        return Claim(
+        var claim = Claim(
             jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string), skipped: skips,
-            paused: (parts[4].array ?? []).compactMap(\.string))
+            paused: (parts[4].array ?? []).compactMap(\.string), alertEvents: (parts[5].array ?? []).compactMap(\.string))
+        claim.readyLeft = parts.count > 6 ? parts[6].int : nil
+        return claim
     }
 
     /// Ends the leases of many jobs in one request. Returns, per acknowledgement, whether it applied
     /// (`false`: the lease was taken over, so this run's outcome is void).
     public func acknowledge(_ acknowledgements: [Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> [Bool] {
-        guard !acknowledgements.isEmpty else { return [] }
-        var arguments: [RedisArgument] = [RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(doneRetentionSeconds)]
+        try await acknowledge(acknowledgements, tally: RunTally(), nowMilliseconds: nowMilliseconds, deadline: deadline).applied
+    }
+
+    /// Ends the leases of many jobs in one request and counts the run (``RunTally``) in `P:metrics`.
+    public func acknowledge(
+        _ acknowledgements: [Acknowledgement], tally: RunTally, nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil
+    ) async throws(UpstashError) -> Acknowledged {
+        guard !acknowledgements.isEmpty else { return Acknowledged(applied: []) }
+        var arguments: [RedisArgument] = [
+            RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(doneRetentionSeconds), RedisArgument(tally.itemsDone),
+            RedisArgument(tally.itemsFailed), RedisArgument(tally.durationMilliseconds), RedisArgument(tally.usage.requests),
+            RedisArgument(tally.usage.commands), RedisArgument(tally.alerts ? 1 : 0),
+        ]
         for ack in acknowledgements {
             let (op, delay, message): (String, Int, String) =
                 switch ack.outcome {
@@ -191,7 +215,9 @@ public struct JobQueue: Sendable {
         }
         // Idempotent: a repeated acknowledgement finds the job no longer leased under this fence and changes nothing.
         let reply = try await client.eval(QueueScripts.acknowledge, arguments: arguments, idempotent: true, deadline: deadline)
-        return (reply.array ?? []).map { $0 == .integer(1) }
+        let parts = reply.array ?? []
+        return Acknowledged(
+            applied: (parts.first?.array ?? []).map { $0 == .integer(1) }, alertEvents: (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string))
     }
 
     /// Counts per queue, in one request.

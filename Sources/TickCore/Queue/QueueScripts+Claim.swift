@@ -1,11 +1,14 @@
 extension QueueScripts {
     /// ARGV: prefix, now, batch, lease_ms, first_sighting_ms, dead-letter cutoff (ms: those that died before it
-    /// are removed), cancelled cutoff (ms), number of queues, queue..., number of handlers,
+    /// are removed), cancelled cutoff (ms), the run's trigger, alerts (`1`: the run delivers alerts, so dead
+    /// letters become `job.dead` events in `P:alerts` and the pending ones come back), number of queues, queue...,
+    /// number of handlers,
     /// handler... (those the claiming run can execute), then per schedule: name, catch_up (`skip` or `all`), job
     /// template (JSON whose id is `@TICK_SCHEDULE_ID@`), queue, handler, priority, max_attempts, number of
     /// slots, slot... (Unix ms, ascending).
     ///
-    /// First the schedules: each slot after the schedule's last enqueued slot (`P:schedules`, a hash of name
+    /// First the heartbeat: `P:heartbeat` gets the run's time (as `last`, and under its trigger; `drain` counts as
+    /// `manual`) and `P:metrics` counts the run and this request. Then the schedules: each slot after the schedule's last enqueued slot (`P:schedules`, a hash of name
     /// to slot ms; a schedule never seen considers only slots after now - first_sighting_ms) and not after
     /// now is enqueued as job `sched:<name>:<slot s>` unless that job exists (`skip`: only the latest such
     /// slot), and the last slot is moved on. Then, for each queue in order: takes in jobs a pre-layout-2
@@ -17,23 +20,35 @@ extension QueueScripts {
     /// handlers are counted, never touched. A paused queue (`P:paused`: its name, or `*`) gets its
     /// bookkeeping (due delayed jobs, expired leases) but leases nothing.
     /// Returns `{ {id, spec, attempt, fence, queue, ...}, {dead id, ...}, {scheduled id, ...},
-    /// {queue, handler, ready count, ...}, {paused queue, ...} }` (ready jobs left for want of a handler; the
-    /// queues asked for that are paused).
+    /// {queue, handler, ready count, ...}, {paused queue, ...}, {alert event JSON, ...}, ready left }` (ready jobs
+    /// left for want of a handler; the queues asked for that are paused; with alerts, the outbox's oldest
+    /// ``alertBatch`` events; ready jobs of the run's handlers in unpaused queues left after this claim, for
+    /// live progress: one ZCARD per handler, no extra request).
     /// Dead letters and cancelled jobs one claim removes at most (all its queues together): retention in small
     /// steps, so a claim never runs long; 20 per run a minute is 28,800 a day.
     public static let sweepLimit = 20
+
+    /// Alert events a claim or an acknowledgement hands back at most, oldest first.
+    public static let alertBatch = 100
 
     public static let claim = script(
         """
         local bad = layout_error()
         if bad then return bad end
         local now, batch, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-        local first, deadCutoff, cancelledCutoff, nq = tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8])
-        local nh = tonumber(ARGV[9 + nq])
+        local first, deadCutoff, cancelledCutoff = tonumber(ARGV[5]), ARGV[6], ARGV[7]
+        local trigger, alerts, nq = ARGV[8], ARGV[9] == '1', tonumber(ARGV[10])
+        local nh = tonumber(ARGV[11 + nq])
         local known = {}
-        for k = 1, nh do known[ARGV[9 + nq + k]] = true end
-        local out, dead, taken, scheduled, skipped = {}, {}, 0, {}, {}
-        local i = 10 + nq + nh
+        for k = 1, nh do known[ARGV[11 + nq + k]] = true end
+        local out, dead, taken, scheduled, skipped, mine = {}, {}, 0, {}, {}, {}
+        local beat = trigger
+        if beat == 'drain' then beat = 'manual' end
+        redis.call('HSET', heartbeat_key, 'last', now, 'last_trigger', beat, beat, now)
+        redis.call('HINCRBY', metrics_key, 'runs_total:' .. trigger, 1)
+        redis.call('HINCRBY', metrics_key, 'requests_total', 1)
+        redis.call('HINCRBY', metrics_key, 'commands_total', 1)
+        local i = 12 + nq + nh
         while i <= #ARGV do
           local name, mode, template, sq, sh = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
           local prio, maxa, n = tonumber(ARGV[i+5]), ARGV[i+6], tonumber(ARGV[i+7])
@@ -73,7 +88,7 @@ extension QueueScripts {
             swept = swept + 1
           end
         end
-        for qi = 9, 8 + nq do
+        for qi = 11, 10 + nq do
           local q = ARGV[qi]
           sweep(dead_key(q), deadCutoff)
           sweep(cancelled_key(q), cancelledCutoff)
@@ -108,6 +123,8 @@ extension QueueScripts {
                 'lease expired on attempt ' .. attempt .. ' of ' .. maxa .. ': the run that held it died or stalled')
               redis.call('ZADD', dead_key(q), now, id)
               dead[#dead + 1] = id
+              redis.call('HINCRBY', metrics_key, 'jobs_total:dead', 1)
+              if alerts then push_dead_event(jk, id, q, now) end
             else
               local score = redis.call('HGET', jk, 'score')
               if score then make_ready(q, jk, id, score) end
@@ -116,6 +133,7 @@ extension QueueScripts {
           local heads = {}
           for _, h in ipairs(redis.call('SMEMBERS', handlers_key(q))) do
             if known[h] then
+              if not isPaused then mine[#mine + 1] = ready_key(q, h) end
               if taken < batch and not isPaused then
                 local rows = redis.call('ZRANGE', ready_key(q, h), 0, batch - taken - 1, 'WITHSCORES')
                 if #rows == 0 then redis.call('SREM', handlers_key(q), h) end
@@ -155,6 +173,8 @@ extension QueueScripts {
             end
           end
         end
-        return {out, dead, scheduled, skipped, pausedOut}
+        local left = 0
+        for _, key in ipairs(mine) do left = left + redis.call('ZCARD', key) end
+        return {out, dead, scheduled, skipped, pausedOut, pending_events(alerts), left}
         """)
 }

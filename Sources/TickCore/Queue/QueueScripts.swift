@@ -30,11 +30,26 @@ public enum QueueScripts: Sendable {
           redis.call('SADD', handlers_key(q), h)
           redis.call('HSET', jk, 'state', ST.ready)
         end
+        local function push_dead_event(jk, id, q, now)
+          local f = redis.call('HMGET', jk, 'handler', 'error', 'attempt', 'fence')
+          local event = cjson.encode({event = 'job.dead', id = 'job.dead:' .. id .. ':' .. (f[4] or '0'), at = tonumber(now),
+            job = {id = id, queue = q, handler = f[1] or '', reason = f[2] or '', attempts = tonumber(f[3] or '0')}})
+          redis.call('LPUSH', alerts_key, event)
+          redis.call('LTRIM', alerts_key, 0, alert_outbox_limit - 1)
+        end
+        local function pending_events(wanted)
+          if not wanted then return {} end
+          return redis.call('LRANGE', alerts_key, -\(alertBatch), -1)
+        end
 
         """
 
-    /// A script that starts with ``prelude``.
-    public static func script(_ body: String) -> RedisScript { RedisScript(prelude + body) }
+    /// A script that starts with the parts of ``prelude`` it uses: every `EVAL` carries its whole source, so a
+    /// script does not carry the keys and helpers it never calls (``LuaPrelude``).
+    public static func script(_ body: String) -> RedisScript { RedisScript(preludeParts.needed(by: body) + body) }
+
+    /// ``prelude`` cut into its definitions.
+    static let preludeParts = LuaPrelude(prelude)
 
     /// ARGV: prefix, now, then per job: id, queue, priority, run_at (or ""), max_attempts, spec, handler (or ""
     /// to read it from the spec). Returns per job 1 (enqueued) or 0 (an existing job has that id).
@@ -67,22 +82,34 @@ public enum QueueScripts: Sendable {
         return out
         """)
 
-    /// ARGV: prefix, now, done_ttl_seconds, then per job: op, queue, id, fence, delay_ms, message.
+    /// ARGV: prefix, now, done_ttl_seconds, the run's items done, items failed, duration so far (ms), Redis
+    /// requests and commands so far (the claim included), alerts (`1` or `0`, as in the claim), then per job: op,
+    /// queue, id, fence, delay_ms, message.
     /// op is `done`, `retry` (to delayed after delay_ms), `dead` (with message), `release` (back to its
-    /// handler's ready set at once, the attempt not counted) or `cancel` (to the cancelled set). A job that
+    /// handler's ready set at once, the attempt not counted) or `cancel` (to the cancelled set). A done job
+    /// keeps a tombstone for the dedup window (`done_ttl_seconds`): its hash without `spec` (its size in
+    /// `spec_bytes`), so an id enqueued again is still a duplicate while the payload's memory is freed at once. A job that
     /// `tick cancel` marked while it ran (its `cancel` field) ends cancelled whatever the op, unless `done`: it is
     /// never retried, released or dead-lettered. Each applies only if the job's fence still equals
-    /// the given one (the lease was not taken over). Returns per job 1 (applied) or 0 (lease lost: left untouched).
+    /// the given one (the lease was not taken over). Returns `{ {1 (applied) or 0 (lease lost: left untouched), ...},
+    /// {alert event JSON, ...} }`.
     /// A repeat of an acknowledgement that already applied (the client retried because the first reply was
     /// lost) changes nothing and returns 1 again: same fence, no longer leased, already in the op's state.
+    ///
+    /// `P:metrics` counts each outcome (`jobs_total:<op>`) as it first applies, and the run (items, requests and
+    /// commands, this one included, and its duration in a histogram) once, when at least one job applied for the
+    /// first time in this call and the run counted requests (a hand-back counts only its jobs): a repeated
+    /// acknowledgement counts nothing twice. With alerts, a dead-lettered job
+    /// becomes a `job.dead` event in `P:alerts`, and the outbox's oldest events come back.
     public static let acknowledge = script(
         """
         local bad = layout_error()
         if bad then return bad end
         local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
-        local out = {}
+        local alerts = ARGV[9] == '1'
+        local out, fresh = {}, 0
         local reached = {done = ST.done, retry = ST.delayed, dead = ST.dead, release = ST.ready, cancel = ST.cancelled}
-        for i = 4, #ARGV, 6 do
+        for i = 10, #ARGV, 6 do
           local op, q, id, fence, delay, msg = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5]
           local jk = job_key(id)
           if redis.call('HGET', jk, 'fence') ~= fence then
@@ -97,8 +124,9 @@ public enum QueueScripts: Sendable {
               redis.call('HDEL', jk, 'lease_until')
               redis.call('ZADD', cancelled_key(q), now, id)
             elseif op == 'done' then
-              redis.call('HSET', jk, 'state', ST.done, 'updated_at', now)
-              redis.call('HDEL', jk, 'error', 'lease_until')
+              -- A tombstone for the dedup window: the payload goes (PostgreSQL keeps what the job did).
+              redis.call('HSET', jk, 'state', ST.done, 'updated_at', now, 'spec_bytes', redis.call('HSTRLEN', jk, 'spec'))
+              redis.call('HDEL', jk, 'error', 'lease_until', 'spec', 'score')
               redis.call('EXPIRE', jk, ttl)
             elseif op == 'retry' then
               redis.call('HSET', jk, 'state', ST.delayed, 'updated_at', now, 'error', msg)
@@ -106,15 +134,35 @@ public enum QueueScripts: Sendable {
             elseif op == 'dead' then
               redis.call('HSET', jk, 'state', ST.dead, 'updated_at', now, 'error', msg)
               redis.call('ZADD', dead_key(q), now, id)
+              if alerts then push_dead_event(jk, id, q, now) end
             else
               redis.call('HINCRBY', jk, 'attempt', -1)
               redis.call('HSET', jk, 'updated_at', now)
               make_ready(q, jk, id, redis.call('HGET', jk, 'score') or now)
             end
+            redis.call('HINCRBY', metrics_key, 'jobs_total:' .. op, 1)
+            fresh = fresh + 1
             out[#out + 1] = 1
           end
         end
-        return out
+        if fresh > 0 and tonumber(ARGV[7]) > 0 then
+          redis.call('HINCRBY', metrics_key, 'items_total:done', tonumber(ARGV[4]))
+          redis.call('HINCRBY', metrics_key, 'items_total:failed', tonumber(ARGV[5]))
+          redis.call('HINCRBY', metrics_key, 'requests_total', tonumber(ARGV[7]))
+          redis.call('HINCRBY', metrics_key, 'commands_total', tonumber(ARGV[8]))
+          local ms = tonumber(ARGV[6])
+          local bucket = '+Inf'
+          for _, le in ipairs({\(RunMetrics.durationBuckets.map { "'\($0)'" }.joined(separator: ", "))}) do
+            if ms <= tonumber(le) * 1000 then
+              bucket = le
+              break
+            end
+          end
+          redis.call('HINCRBY', metrics_key, 'run_seconds_bucket:' .. bucket, 1)
+          redis.call('HINCRBY', metrics_key, 'run_seconds_sum_ms', ms)
+          redis.call('HINCRBY', metrics_key, 'run_seconds_count', 1)
+        end
+        return {out, pending_events(alerts)}
         """)
 
     /// ARGV: prefix, now. Returns per known queue `{queue, ready, delayed, leased, dead, due delayed, expired leases,

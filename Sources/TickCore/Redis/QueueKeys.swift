@@ -14,6 +14,9 @@
 /// | `P:rate:NAME` | hash | an http handler's shared rate window |
 /// | `P:layout` | string | the layout version written by `tick migrate` |
 /// | `P:paused` | set | paused queues (`*`: every queue) |
+/// | `P:heartbeat` | hash | the last run's time (`last`, `last_trigger`) and the last per trigger (`cron`, `http`, `manual`) |
+/// | `P:metrics` | hash | monotonic counters the claim and acknowledgement scripts advance (runs, jobs, items, requests, durations) |
+/// | `P:alerts` | list | alert events not yet delivered (newest first, at most ``alertOutboxLimit``) |
 public struct QueueKeys: Sendable, Hashable {
     /// The layout this binary reads and writes. A prefix without a `P:layout` key is in layout 1 (written
     /// before layouts had versions) when it holds tick's data (`P:queues`), else it is new: the first script
@@ -63,6 +66,14 @@ public struct QueueKeys: Sendable, Hashable {
     public var paused: String { "\(prefix):\(Self.pausedSegment)" }
     /// The member of `P:paused` that pauses every queue, present and future.
     public static let allQueues = "*"
+    /// `P:heartbeat`: when runs last happened, written by every claim.
+    public var heartbeat: String { "\(prefix):\(Self.heartbeatSegment)" }
+    /// `P:metrics`: the counters of `/metrics`.
+    public var metrics: String { "\(prefix):\(Self.metricsSegment)" }
+    /// `P:alerts`: the alert outbox.
+    public var alerts: String { "\(prefix):\(Self.alertsSegment)" }
+    /// Events the outbox keeps at most: the oldest go first.
+    public static let alertOutboxLimit = 1_000
 
     private static let jobSegment = "job"
     private static let queueSegment = "q"
@@ -73,6 +84,9 @@ public struct QueueKeys: Sendable, Hashable {
     private static let rateSegment = "rate"
     private static let layoutSegment = "layout"
     private static let pausedSegment = "paused"
+    private static let heartbeatSegment = "heartbeat"
+    private static let metricsSegment = "metrics"
+    private static let alertsSegment = "alerts"
 
     /// The first word of the error a script answers when the prefix holds another layout:
     /// `TICKLAYOUT <found> <expected>`.
@@ -80,7 +94,7 @@ public struct QueueKeys: Sendable, Hashable {
 
     /// Lua defining the same keys from `ARGV[1]`: `p`, `job_key(id)`, `ready_key(q, handler)`,
     /// `handlers_key(q)`, `delayed_key(q)`, `leased_key(q)`, `dead_key(q)`, `cancelled_key(q)`, `queues_key`, `schedules_key`,
-    /// `rate_key(name)`, `layout_key`, `legacy_ready_key(q)` (layout 1's ready set, for the upgrade and for
+    /// `rate_key(name)`, `layout_key`, `paused_key`, `heartbeat_key`, `metrics_key`, `alerts_key`, `alert_outbox_limit`, `legacy_ready_key(q)` (layout 1's ready set, for the upgrade and for
     /// producers still running a copy of the enqueue script from before layouts had versions), and
     /// `layout_error()` (an error reply when the prefix holds another layout version, else `nil`: one `GET`
     /// inside the script, no extra request; on a new prefix it records this layout).
@@ -94,6 +108,8 @@ public struct QueueKeys: Sendable, Hashable {
         local queues_key, schedules_key, layout_key = p .. ':\(queuesSegment)', p .. ':\(schedulesSegment)', p .. ':\(layoutSegment)'
         local function rate_key(name) return p .. ':\(rateSegment):' .. name end
         local paused_key = p .. ':\(pausedSegment)'
+        local heartbeat_key, metrics_key, alerts_key = p .. ':\(heartbeatSegment)', p .. ':\(metricsSegment)', p .. ':\(alertsSegment)'
+        local alert_outbox_limit = \(alertOutboxLimit)
         local function layout_error()
           local found = redis.call('GET', layout_key)
           if not found then

@@ -8,15 +8,23 @@ public struct RedisUsage: Sendable, Hashable, Codable {
     public var requests: Int = 0
     /// Billable commands in those requests.
     public var commands: Int = 0
+    /// Request bodies sent (the commands, scripts and arguments), in bytes; headers not counted.
+    public var bytesSent: Int = 0
+    /// Response bodies received, in bytes; headers not counted.
+    public var bytesReceived: Int = 0
 
     /// No requests yet.
-    public init(requests: Int = 0, commands: Int = 0) {
+    public init(requests: Int = 0, commands: Int = 0, bytesSent: Int = 0, bytesReceived: Int = 0) {
         self.requests = requests
         self.commands = commands
+        self.bytesSent = bytesSent
+        self.bytesReceived = bytesReceived
     }
 
     /// The usage since `earlier`.
     public func since(_ earlier: RedisUsage) -> RedisUsage {
-        RedisUsage(requests: requests - earlier.requests, commands: commands - earlier.commands)
+        RedisUsage(
+            requests: requests - earlier.requests, commands: commands - earlier.commands, bytesSent: bytesSent - earlier.bytesSent,
+            bytesReceived: bytesReceived - earlier.bytesReceived)
     }
 }

@@ -148,12 +148,14 @@ public actor UpstashClient {
             let request = HTTPRequest(method: .post, url: configuration.url + path, headers: headers, body: body, connectTimeout: min(configuration.connectTimeout, timeout), totalTimeout: timeout)
             usage.requests += 1
             usage.commands += commands
+            usage.bytesSent += body.count
 
             let failure: UpstashError
             var retryable: Bool
             var retryAfter: Duration?
             do {
                 let response = try handle.perform(request)
+                usage.bytesReceived += response.body.count
                 if let token = response.headers["upstash-sync-token"], !token.isEmpty { syncToken = token }
                 switch response.status {
                 case 200:

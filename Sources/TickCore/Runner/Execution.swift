@@ -11,6 +11,8 @@ struct Execution {
     /// No item runs past this instant.
     let deadline: ContinuousClock.Instant
     let logger: Logger
+    /// Told of each finished item (live progress).
+    var observer: RunObserver?
 
     private(set) var itemsDone = 0
     private(set) var itemsFailed = 0
@@ -177,6 +179,7 @@ struct Execution {
                 "ms": "\(Int(elapsed.milliseconds))",
             ])
         func record(failed: Bool, result: JSONValue?, error: String?, next: String?? = nil) {
+            observer?(.itemFinished(failed: failed))
             buffer.append(.init(jobID: job.claimed.id, fence: job.claimed.fence, index: index, failed: failed, result: result?.serialized, error: error, attempt: job.claimed.attempt, nextCursor: next))
         }
         switch outcome {
@@ -198,6 +201,7 @@ struct Execution {
                 // Cut off by the run's deadline or a signal: hand the job back; the attempt does not count.
                 job.stop(.release)
             } else {
+                observer?(.itemFinished(failed: true))
                 job.fail(item: index, reason: reason, permanent: false, after: after)
             }
         }

@@ -5,10 +5,17 @@ public protocol JobQueueing: Sendable {
     /// only jobs of `handlers`; ready jobs of others are counted, never leased.
     func claim(
         queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots],
-        deadline: ContinuousClock.Instant?
+        signals: JobQueue.RunSignals, deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Claim
-    /// Ends leases in one request; per acknowledgement whether it applied (`false`: the lease was taken over).
-    func acknowledge(_ acknowledgements: [JobQueue.Acknowledgement], nowMilliseconds: Int64, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> [Bool]
+    /// Ends leases in one request, counting the run in `P:metrics`; per acknowledgement whether it applied
+    /// (`false`: the lease was taken over), and the alert events waiting when the run delivers alerts.
+    func acknowledge(
+        _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> JobQueue.Acknowledged
+    /// Removes delivered alert events from the outbox, in one request.
+    func removeAlerts(_ events: [String]) async throws(UpstashError)
+    /// Adds alert events to the outbox (a later run delivers them), in one request.
+    func pushAlerts(_ events: [String]) async throws(UpstashError)
     /// Requests and billable commands sent so far.
     func usage() async -> RedisUsage
     /// Of `ids`, those with no job in Redis any more (removed by retention), in one request.

@@ -20,6 +20,9 @@ public struct TickRunner: Sendable {
     public let schedules: [Schedule]
     /// The clocks the run reads.
     public let clock: any TickClock
+    /// Where alerts go (tick.json's `alerts`); `nil` for none. With sinks for `job.dead` or `run.failed`, the claim
+    /// and the acknowledgement keep and hand back pending events, and the run delivers them after its work.
+    public var alerts: AlertDispatcher?
     /// What runs prune after their acknowledgement (`nil`: nothing; `tick prune` does it by hand).
     public var retention: Retention?
     /// Runs that claimed work prune once every this many (by run id): every one by default.
@@ -34,6 +37,8 @@ public struct TickRunner: Sendable {
     public static let defaultPruneLimit = 50
     /// Where the run logs.
     public let logger: Logger
+    /// Told of claims, finished items and finished jobs as they happen (live progress); `nil` by default.
+    public var observer: RunObserver?
 
     /// Makes a runner from its seams.
     /// - Parameters:
@@ -68,8 +73,21 @@ public struct TickRunner: Sendable {
     /// Cancelling the calling task (SIGTERM, SIGINT) stops the run early, as the deadline does.
     public func run(_ options: RunOptions) async -> RunReport {
         var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
+        ledger.observer = observer
+        let report = await lifecycle(&ledger)
+        // 9. Alerts: what the claim and acknowledgement handed back, and this run's failure; never the run's own.
+        if let alerts { await AlertStep(dispatcher: alerts, queue: queue).run(report, pending: ledger.alertEvents, ledger) }
+        return report
+    }
+
+    /// Steps 1 to 8; the report they make.
+    private func lifecycle(_ ledger: inout RunLedger) async -> RunReport {
+        let options = ledger.options
+        let deliversAlerts = alerts?.wants(.jobDead) == true || alerts?.wants(.runFailed) == true
         // 1. Claim: one request.
-        guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names).run(&ledger) else { return await ledger.finish() }
+        guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names, alerts: deliversAlerts).run(&ledger) else {
+            return await ledger.finish()
+        }
         guard !claim.jobs.isEmpty else {
             ledger.report.exitReason = .idle
             return await ledger.finish()
@@ -80,13 +98,16 @@ public struct TickRunner: Sendable {
         // 3. Execute: the items, within the budget, group-committed.
         var execution = Execution(
             jobs: started.active, store: started.store, runID: started.runID, options: options, deadline: ledger.workDeadline, clock: clock, logger: logger)
+        execution.observer = observer
         await execution.run()
         ledger.report.firstItemMilliseconds = execution.firstItemStarted.map { ledger.start.duration(to: $0).milliseconds }
         // 4. Complete: verdicts to outcomes. 5. Commit: the final states.
         let completions = JobCompleter().run(started.active, &ledger)
         let (acknowledgements, postgresFailure) = CommitStep().run(completions, execution: &execution, &ledger)
         // 6. Acknowledge: one request for the whole batch.
-        guard await AcknowledgeStep(queue: queue).run(started.rejected + acknowledgements, &ledger) else { return await ledger.finish() }
+        guard await AcknowledgeStep(queue: queue, alerts: deliversAlerts).run(started.rejected + acknowledgements, &ledger) else {
+            return await ledger.finish()
+        }
         if let postgresFailure { return await ledger.fail(postgresFailure, reason: .postgresUnavailable) }
         // 7. Report.
         let report = await ReportStep().run(store: started.store, runID: started.runID, stoppedEarly: execution.stoppedEarly, &ledger)

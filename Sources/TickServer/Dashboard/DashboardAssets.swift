@@ -59,6 +59,8 @@ enum DashboardAssets {
         .pager a { margin-right: 10px; }
         .tabs a { margin-right: 12px; } .tabs a[aria-current] { font-weight: 700; text-decoration: none; color: var(--fg); }
         ul.plain { list-style: none; margin: 0; padding: 0; }
+        .last-run .big { font-size: 28px; font-weight: 700; margin: 4px 0; color: var(--ok); }
+        .last-run.late .big { color: var(--bad); }
         footer { color: var(--muted); font-size: 12px; padding: 10px 20px 24px; }
         body.single { display: flex; min-height: 100vh; align-items: center; justify-content: center; }
         .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 24px 28px; max-width: 440px; }

@@ -10,6 +10,8 @@ public struct DashboardConfiguration: Sendable {
     public static let defaultPath = "/dashboard"
     /// Shortest accepted token: 16 characters (`openssl rand -hex 24` makes 48).
     public static let minimumTokenLength = 16
+    /// Default age past which the overview shows the last run in red: 180 s (three missed one-minute ticks).
+    public static let defaultMaxSilenceSeconds = 180.0
     /// How long a login lasts: 12 hours.
     public static let defaultSessionLifetime: Duration = .seconds(12 * 3600)
 
@@ -23,6 +25,8 @@ public struct DashboardConfiguration: Sendable {
     public var sessionLifetime: Duration
     /// Minutes between cron runs, for the projection of Upstash commands a month (docs/cost.md).
     public var cadenceMinutes: Double
+    /// `TICK_DASHBOARD_MAX_SILENCE`: seconds since the last run past which the overview shows it in red.
+    public var maxSilenceSeconds: Double = DashboardConfiguration.defaultMaxSilenceSeconds
 
     /// Makes a configuration.
     /// - Parameters:
@@ -42,7 +46,8 @@ public struct DashboardConfiguration: Sendable {
         self.cadenceMinutes = cadenceMinutes
     }
 
-    /// Reads `TICK_DASHBOARD_TOKEN` and `TICK_DASHBOARD_ADMIN_TOKEN` (empty counts as unset).
+    /// Reads `TICK_DASHBOARD_TOKEN`, `TICK_DASHBOARD_ADMIN_TOKEN` (empty counts as unset) and `TICK_DASHBOARD_MAX_SILENCE`
+    /// (seconds; unset or empty: ``defaultMaxSilenceSeconds``; not a number: reported by ``problem(cronSecret:tickPath:)``).
     /// - Parameters:
     ///   - environment: the process environment.
     ///   - path: `--dashboard-path`.
@@ -50,6 +55,7 @@ public struct DashboardConfiguration: Sendable {
     public init(environment: [String: String], path: String = DashboardConfiguration.defaultPath, cadenceMinutes: Double = 1) {
         func secret(_ name: String) -> Secret? { environment[name].flatMap { $0.isEmpty ? nil : Secret($0) } }
         self.init(path: path, readToken: secret("TICK_DASHBOARD_TOKEN"), adminToken: secret("TICK_DASHBOARD_ADMIN_TOKEN"), cadenceMinutes: cadenceMinutes)
+        if let raw = environment["TICK_DASHBOARD_MAX_SILENCE"], !raw.isEmpty { maxSilenceSeconds = Double(raw) ?? .nan }
     }
 
     /// Whether any dashboard token is configured; without one the dashboard answers 404.
@@ -68,8 +74,14 @@ public struct DashboardConfiguration: Sendable {
         guard path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !reserved.contains($0) }) else {
             return "--dashboard-path must be a plain path (printable ASCII, no spaces and none of ? # * : { })"
         }
-        guard path != ServeConfiguration.healthPath, tickPath != path, !tickPath.hasPrefix(path + "/") else {
-            return "--dashboard-path \(path) overlaps the tick endpoint or /healthz: choose another path"
+        guard path != ServeConfiguration.healthPath, path != MonitorConfiguration.metricsPath, tickPath != path, !tickPath.hasPrefix(path + "/") else {
+            return "--dashboard-path \(path) overlaps the tick endpoint, /healthz or /metrics: choose another path"
+        }
+        guard maxSilenceSeconds >= 1, maxSilenceSeconds <= 7 * 86_400 else {
+            return "TICK_DASHBOARD_MAX_SILENCE must be a number of seconds from 1 to 604800 (default 180)"
+        }
+        guard maxSilenceSeconds >= 1, maxSilenceSeconds <= 7 * 86_400 else {
+            return "TICK_DASHBOARD_MAX_SILENCE must be a number of seconds from 1 to 604800 (default 180)"
         }
         guard cadenceMinutes >= 1.0 / 60, cadenceMinutes <= 1440 else { return "--dashboard-cadence must be from 1/60 to 1440 minutes" }
         for (name, token) in [("TICK_DASHBOARD_TOKEN", readToken), ("TICK_DASHBOARD_ADMIN_TOKEN", adminToken)] {

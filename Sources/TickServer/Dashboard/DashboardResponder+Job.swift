@@ -40,7 +40,7 @@ extension DashboardResponder {
         let fields = record?.fields ?? [:]
         values["state"] = fields["state"] ?? (record == nil ? "not in Redis" : "?")
         values["queue"] = fields["queue"] ?? spec?["queue"]?.stringValue ?? "?"
-        values["handler"] = spec?["handler"]?.stringValue ?? "?"
+        values["handler"] = spec?["handler"]?.stringValue ?? fields["handler"] ?? "?"
         values["attempt"] = fields["attempt"] ?? summary.map { String($0.attempt) } ?? "?"
         values["maxAttempts"] = fields["max_attempts"] ?? "?"
         values["enqueuedAt"] = Self.time(fields["enqueued_at"], now: page.now)
@@ -68,7 +68,10 @@ extension DashboardResponder {
         values["hasItems"] = !items.isEmpty || (!failedOnly && total.map { $0 > (pageNumber - 1) * Self.itemsPerPage } == true)
         values["items"] = Self.itemRows(items, failedOnly: failedOnly, pageNumber: pageNumber, total: total, id: id, keyInfix: keyInfix, now: page.now)
         values.merge(Self.pagination(failedOnly: failedOnly, after: after, items: items, pageNumber: pageNumber, total: total, jobHref: jobHref)) { $1 }
-        if let record {
+        if let record, record.specBytes == 0, let shed = fields["spec_bytes"] {
+            values["spec"] = "(the payload, \(DashboardFormat.bytes(Int(shed) ?? 0)), was shed when the job finished: Redis keeps a tombstone for the dedup window)"
+            values["specComplete"] = true
+        } else if let record {
             values["spec"] = spec.map { DashboardJSON.pretty($0) } ?? record.spec
             values["specComplete"] = record.specComplete
             values["specShown"] = DashboardFormat.bytes(record.spec.utf8.count)

@@ -1,14 +1,14 @@
 import Hummingbird
 import TickCore
 
-/// The overview: queues (1 Redis request), the last 24 hours, the cost projection and recent runs (PostgreSQL).
+/// The overview: the last run's age and queues (1 Redis request), the last 24 hours, the cost projection and recent runs (PostgreSQL).
 extension DashboardResponder {
     /// Recent runs per page.
     static let runsPerPage = 20
 
     func overview(_ query: DashboardOverviewQuery, page: DashboardPage) async throws(DashboardError) -> Response {
-        let (stats, usage) = try await redis.withQueue { queue throws(DashboardError) in
-            do throws(UpstashError) { return try await queue.stats(nowMilliseconds: page.now) } catch { throw .redis(error) }
+        let ((stats, heartbeat), usage) = try await redis.withQueue { queue throws(DashboardError) in
+            try await Self.queuesAndHeartbeat(queue, now: page.now)
         }
         let before = DashboardQueryForms.integer(query.before).flatMap { $0 > 0 ? $0 : nil }
         let (minutes, runs, traffic) = try store.with { connection throws(PostgresError) in
@@ -56,9 +56,10 @@ extension DashboardResponder {
                 "exitClass": run.exitCode == nil ? "warn" : run.exitCode == 0 ? "ok" : "bad",
             ]
         }
+        values.merge(lastRunValues(heartbeat, now: page.now)) { _, new in new }
         values["olderHref"] = runs.count == Self.runsPerPage ? "\(base)?before=\(runs.last?.id ?? 0)" : false
         values["newerHref"] = before != nil ? base : false
-        let context = page.context(title: "Overview", section: .overview, usage: usage, bound: "1 request (the stats script)", values)
+        let context = page.context(title: "Overview", section: .overview, usage: usage, bound: "1 request (the stats script and the heartbeat)", values)
         return DashboardHTML.page(.ok, DashboardTemplates.render("overview", context))
     }
 }

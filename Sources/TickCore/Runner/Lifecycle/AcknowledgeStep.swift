@@ -4,23 +4,35 @@ import Logging
 /// applied. An acknowledgement that does not apply means another run took the job over (counted as lost).
 struct AcknowledgeStep {
     let queue: any JobQueueing
+    /// Whether the run delivers alerts (the acknowledgement then hands back pending events).
+    let alerts: Bool
 
     /// Acknowledges; returns `false` when Redis failed (the ledger then holds the failure; the leases expire
     /// and the next run resumes every job from its checkpoint: nothing is lost).
     func run(_ acknowledgements: [JobQueue.Acknowledgement], _ ledger: inout RunLedger) async -> Bool {
         let applied: [Bool]
+        let tally = JobQueue.RunTally(
+            itemsDone: ledger.report.itemsDone, itemsFailed: ledger.report.itemsFailed,
+            durationMilliseconds: Int(ledger.start.duration(to: ledger.clock.now).milliseconds), usage: await ledger.usage(), alerts: alerts)
+        let sent = ledger.clock.now
         do {
-            applied = try await queue.acknowledge(acknowledgements, nowMilliseconds: ledger.clock.unixMilliseconds, deadline: ledger.budgetEnd)
+            let answer = try await queue.acknowledge(acknowledgements, tally: tally, nowMilliseconds: ledger.clock.unixMilliseconds, deadline: ledger.budgetEnd)
+            applied = answer.applied
+            ledger.alertEvents.formUnion(answer.alertEvents)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return false
         }
+        ledger.logger.trace("redis request", metadata: ["op": "acknowledge", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])
         ledger.logger.debug("acknowledged", metadata: ["jobs": "\(acknowledgements.count)", "applied": "\(applied.filter { $0 }.count)"])
         for (acknowledgement, ok) in zip(acknowledgements, applied) {
             guard ok else {
                 ledger.report.jobsLost += 1
+                ledger.logger.debug("job finished", metadata: ["job.id": "\(acknowledgement.job.id)", "verdict": "lost"])
                 continue
             }
+            ledger.logger.debug("job finished", metadata: ["job.id": "\(acknowledgement.job.id)", "verdict": "\(acknowledgement.outcome.kind.rawValue)"])
+            ledger.observer?(.jobFinished(acknowledgement.outcome.kind))
             switch acknowledgement.outcome {
             case .done: ledger.report.jobsCompleted += 1
             case .retry: ledger.report.jobsRetried += 1

@@ -6,28 +6,37 @@ struct ClaimStep {
     let schedules: [Schedule]
     /// The handlers this run can execute: the claim leases jobs of these only.
     let handlers: [String]
+    /// Whether the run delivers alerts (the claim then hands back pending events).
+    let alerts: Bool
 
     /// The claim, or `nil` when Redis failed (the ledger then holds the failure).
     func run(_ ledger: inout RunLedger) async -> JobQueue.Claim? {
         let now = ledger.clock.unixMilliseconds
         let claim: JobQueue.Claim
+        ledger.logger.debug(
+            "claim sent", metadata: ["queues": "\(ledger.options.queues.joined(separator: ","))", "batch": "\(ledger.options.batch)", "handlers": "\(handlers.count)"])
+        let sent = ledger.clock.now
         do {
             claim = try await queue.claim(
                 queues: ledger.options.queues, handlers: handlers, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
-                schedules: schedules.map { $0.slots(nowMilliseconds: now) }, deadline: ledger.workDeadline)
+                schedules: schedules.map { $0.slots(nowMilliseconds: now) }, signals: .init(trigger: ledger.options.trigger, alerts: alerts),
+                deadline: ledger.workDeadline)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return nil
         }
+        ledger.logger.trace("redis request", metadata: ["op": "claim", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])
+        ledger.observer?(.claimed(jobs: claim.jobs.count, readyLeft: claim.readyLeft))
         ledger.logger.debug(
             "claimed",
             metadata: [
                 "jobs": "\(claim.jobs.count)", "queues": "\(ledger.options.queues.joined(separator: ","))", "batch": "\(ledger.options.batch)",
                 "scheduled": "\(claim.scheduled.count)", "dead_lettered": "\(claim.deadLettered.count)",
-                "paused": "\(claim.paused.joined(separator: ","))",
+                "paused": "\(claim.paused.joined(separator: ","))", "ready_left": "\(claim.readyLeft.map(String.init) ?? "?")",
                 "ms": "\(Int(ledger.start.duration(to: ledger.clock.now).milliseconds))",
             ])
         ledger.report.claimed = claim.jobs.count
+        ledger.alertEvents.formUnion(claim.alertEvents)
         ledger.report.jobsScheduled = claim.scheduled.count
         ledger.report.jobsDead += claim.deadLettered.count
         ledger.report.jobsSkipped = claim.skipped.reduce(0) { $0 + $1.ready }

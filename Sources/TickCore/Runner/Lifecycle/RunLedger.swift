@@ -14,6 +14,10 @@ struct RunLedger {
     let budgetEnd: ContinuousClock.Instant
     private let usageBefore: RedisUsage
     var report: RunReport
+    /// Told of the run's progress (``TickRunner/observer``).
+    var observer: RunObserver?
+    /// Alert events waiting in the outbox, as the claim and the acknowledgement handed them back (JSON).
+    var alertEvents: Set<String> = []
 
     init(options: RunOptions, clock: any TickClock, queue: any JobQueueing, logger: Logger) async {
         self.options = options
@@ -28,12 +32,17 @@ struct RunLedger {
             trigger: options.trigger, startedAtUnixMilliseconds: clock.unixMilliseconds, budgetMilliseconds: Int(options.budget.milliseconds))
     }
 
+    /// Redis usage since the run started.
+    func usage() async -> RedisUsage { await queue.usage().since(usageBefore) }
+
     /// The report with the run's Redis usage and duration.
     func finish() async -> RunReport {
         var report = self.report
         let usage = await queue.usage().since(usageBefore)
         report.redisRequests = usage.requests
         report.redisCommands = usage.commands
+        report.redisBytesSent = usage.bytesSent
+        report.redisBytesReceived = usage.bytesReceived
         report.durationMilliseconds = Int(start.duration(to: clock.now).milliseconds)
         return report
     }
@@ -50,8 +59,11 @@ struct RunLedger {
     /// Hands jobs back at once (attempts not counted) in one request; counts those released.
     mutating func handBack(_ jobs: [JobQueue.ClaimedJob]) async {
         let acknowledgements = jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
-        if let applied = try? await queue.acknowledge(acknowledgements, nowMilliseconds: clock.unixMilliseconds, deadline: budgetEnd) {
-            report.jobsReleased += applied.filter { $0 }.count
+        if let answer = try? await queue.acknowledge(acknowledgements, tally: JobQueue.RunTally(), nowMilliseconds: clock.unixMilliseconds, deadline: budgetEnd) {
+            report.jobsReleased += answer.applied.filter { $0 }.count
+            logger.debug("handed back", metadata: ["jobs": "\(jobs.count)", "released": "\(answer.applied.filter { $0 }.count)"])
+        } else {
+            logger.debug("hand-back failed: the leases expire and the next claim takes the jobs back", metadata: ["jobs": "\(jobs.count)"])
         }
     }
 }

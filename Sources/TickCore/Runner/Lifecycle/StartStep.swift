@@ -35,7 +35,9 @@ struct StartStep {
                 claimed: claim.jobs.count, startedAtUnixMilliseconds: ledger.report.startedAtUnixMilliseconds)
             ledger.report.runID = runID
             let (active, rejected) = decode(claim.jobs)
+            let beginning = ledger.clock.now
             let loaded = try store.begin(active.map(\.start))
+            ledger.logger.trace("postgres statement", metadata: ["op": "begin", "jobs": "\(active.count)", "ms": "\(Int(beginning.duration(to: ledger.clock.now).milliseconds))"])
             for job in active {
                 if let checkpoint = loaded[job.claimed.id] {
                     job.resume(from: checkpoint)

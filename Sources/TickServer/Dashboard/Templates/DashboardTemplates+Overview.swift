@@ -1,8 +1,13 @@
 extension DashboardTemplates {
-    /// Queues, the last 24 hours as charts, the cost projection, and the recent runs.
+    /// The last run's age, queues, the last 24 hours as charts, the cost projection, and the recent runs.
     static let overview = #"""
         {{>header}}
         <h1>Overview</h1>
+        <section class="last-run {{lastRunClass}}" id="last-run" data-age="{{lastRunAgeSeconds}}" data-state="{{lastRunClass}}">
+          <h2>Last run</h2>
+          <p class="big">{{lastRunAge}}{{#lastRunTrigger}} <span class="badge" id="last-run-trigger">{{lastRunTrigger}}</span>{{/lastRunTrigger}}</p>
+          <p class="note">{{#lastRunUTC}}Started {{lastRunUTC}}. {{/lastRunUTC}}Red past {{lastRunLimit}} without a run (<code>TICK_DASHBOARD_MAX_SILENCE</code>): is the cron still calling tick?</p>
+        </section>
         <section>
           <h2>Queues</h2>
           {{#hasQueues}}
