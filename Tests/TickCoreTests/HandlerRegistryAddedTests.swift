@@ -44,10 +44,25 @@ struct HandlerRegistryAddedTests {
         }
     }
 
-    func context(deadline: Duration) -> HandlerContext {
-        HandlerContext(
-            jobID: "j", queue: "default", handlerName: "slow", attempt: 1, idempotencyKey: "j:0", deadline: .now + deadline,
-            deadlineUnixMilliseconds: 0, logger: Logger(label: "test"))
+    func context(deadline: Duration, run: Duration = .seconds(3600)) -> HandlerContext {
+        let now = ContinuousClock.now
+        return HandlerContext(
+            jobID: "j", queue: "default", handlerName: "slow", attempt: 1, idempotencyKey: "j:0", deadline: now + deadline,
+            deadlineUnixMilliseconds: 0, logger: Logger(label: "test"), runDeadline: now + run)
+    }
+
+    @Test("DeadlineHandler leaves a deadline that is the run's own to the run: it does not cancel the handler")
+    func runDeadline() async {
+        // The deadline has passed: enforced, the 300 ms wait would be cancelled at once and retried as timed out.
+        let outcome = await DeadlineHandler(Pause()).handle(.item(index: 0, payload: .null), context: context(deadline: .zero, run: .zero))
+        #expect(outcome == .done(result: nil))
+    }
+
+    struct Pause: JobHandler {
+        func handle(_ input: HandlerInput, context: HandlerContext) async -> HandlerOutcome {
+            do { try await Task.sleep(for: .milliseconds(300)) } catch { return .retryLater(reason: "cancelled", after: nil) }
+            return .done(result: nil)
+        }
     }
 
     /// The bound is loose on purpose: under `swift test`'s parallel suites on 2 cores a wake-up can come seconds

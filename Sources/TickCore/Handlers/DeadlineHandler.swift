@@ -1,5 +1,6 @@
-/// Enforces an item's deadline on a handler that does not watch the clock itself: at
-/// ``HandlerContext/deadline`` the handler's task is cancelled, and an item that then fails or asks to be
+/// Enforces an item's timeout on a handler that does not watch the clock itself: at
+/// ``HandlerContext/deadline``, when it comes before the run's budget ends (``HandlerContext/runDeadline``,
+/// where the run itself cancels), the handler's task is cancelled, and an item that then fails or asks to be
 /// retried is retried later as timed out (the same outcome an `exec` command killed at its deadline gets).
 ///
 /// The Swift handlers of your own executable (``HandlerRegistry/added``) run inside one, so a handler only
@@ -20,6 +21,9 @@ public struct DeadlineHandler: JobHandler {
     ///   - context: its deadline among the rest.
     public func handle(_ input: HandlerInput, context: HandlerContext) async -> HandlerOutcome {
         let wrapped = self.wrapped
+        // Cut off by the run's budget, not its own timeout: the run cancels it then and hands the job back.
+        // Cancelling it here too would race the run and could turn that hand-back into a counted retry.
+        guard context.deadline < context.runDeadline else { return await wrapped.handle(input, context: context) }
         let started = ContinuousClock.now
         return await withTaskGroup(of: HandlerOutcome?.self) { group in
             group.addTask { await wrapped.handle(input, context: context) }

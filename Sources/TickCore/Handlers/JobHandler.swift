@@ -67,6 +67,10 @@ public struct HandlerContext: Sendable {
     public var deadline: ContinuousClock.Instant
     /// The same deadline as Unix time in milliseconds, for child processes and remote endpoints.
     public var deadlineUnixMilliseconds: Int64
+    /// When the run's budget ends (``deadline`` or later): then the run cancels every item and hands its job
+    /// back without counting the attempt, whereas an item stopped at an earlier ``deadline`` (its timeout)
+    /// is retried as a failed attempt.
+    public var runDeadline: ContinuousClock.Instant
     /// A logger with the job's metadata.
     public var logger: Logger
     /// Where to report progress within this item or page; every run passes ``HandlerProgress/ignored`` today
@@ -84,9 +88,10 @@ public struct HandlerContext: Sendable {
     ///   - deadlineUnixMilliseconds: the deadline as Unix time in milliseconds.
     ///   - logger: a logger with the job's metadata.
     ///   - progress: where progress reports go; dropped by default.
+    ///   - runDeadline: when the run's budget ends; `nil` (the default) for `deadline`.
     public init(
         jobID: String, queue: String, handlerName: String, attempt: Int, idempotencyKey: String, deadline: ContinuousClock.Instant,
-        deadlineUnixMilliseconds: Int64, logger: Logger, progress: HandlerProgress = .ignored
+        deadlineUnixMilliseconds: Int64, logger: Logger, progress: HandlerProgress = .ignored, runDeadline: ContinuousClock.Instant? = nil
     ) {
         self.jobID = jobID
         self.queue = queue
@@ -97,6 +102,7 @@ public struct HandlerContext: Sendable {
         self.deadlineUnixMilliseconds = deadlineUnixMilliseconds
         self.logger = logger
         self.progress = progress
+        self.runDeadline = max(runDeadline ?? deadline, deadline)
     }
 }
 
