@@ -20,7 +20,7 @@ import Darwin
 /// handlers.register("greet", GreetHandler())
 /// await TickServeMain.run(handlers: handlers)
 /// ```
-public enum TickServeMain {
+public enum TickServeMain: Sendable {
     /// Runs a complete `tick` (every subcommand, the same flags, exit codes and summary) whose `serve` runs
     /// the HTTP server in this process, with `handlers` added to the built-in and configured handlers of
     /// every subcommand. Exits with the subcommand's exit code.
