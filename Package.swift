@@ -16,7 +16,14 @@ let package = Package(
         .executable(name: "tick", targets: ["tick"]),
         .executable(name: "tick-gateway", targets: ["tick-gateway"]),
         .executable(name: "tick-serve", targets: ["tick-serve"]),
+        // For your own package (docs/swift-handlers.md): the handler API and runner; every subcommand
+        // (TickMain.run(handlers:), no SwiftNIO); the same with an in-process serve (TickServeMain.run(handlers:));
+        // the HTTP server itself; in-memory fakes to test handlers with.
         .library(name: "TickCore", targets: ["TickCore"]),
+        .library(name: "TickCommands", targets: ["TickCommands"]),
+        .library(name: "TickServe", targets: ["TickServe"]),
+        .library(name: "TickServer", targets: ["TickServer"]),
+        .library(name: "TickTestSupport", targets: ["TickTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,11 +44,16 @@ let package = Package(
         // async-signal-safe C, which kills the child's process group when tick dies (docs/architecture.md).
         .target(name: "CChildSupervisor"),
 
+        // The version, and the commit and toolchain scripts/package passes in (`tick --version`); no other
+        // dependency, so tick-gateway reports the same version without linking TickCore.
+        .target(name: "CTickBuild"),
+        .target(name: "TickBuild", dependencies: ["CTickBuild"], swiftSettings: strictSettings),
+
         // All of tick's logic. No ArgumentParser, no SwiftNIO: the cron path stays small and starts fast.
         .target(
             name: "TickCore",
             dependencies: [
-                "CCurl", "CLibPQ", "CCrypto", "CChildSupervisor",
+                "CCurl", "CLibPQ", "CCrypto", "CChildSupervisor", "TickBuild",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -60,7 +72,7 @@ let package = Package(
         .target(
             name: "TickCommands",
             dependencies: [
-                "TickCore", "TickCLI",
+                "TickCore", "TickCLI", "TickBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "tick-gateway",
             dependencies: [
-                "UpstashGateway",
+                "UpstashGateway", "TickBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -101,17 +113,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .executableTarget(
-            name: "tick-serve",
+        // The server as commands: tick-serve's root command, and the whole tick tree with an in-process serve for
+        // your own executable with Swift handlers (TickServeMain.run(handlers:)).
+        .target(
+            name: "TickServe",
             dependencies: [
-                "TickServer",
-                "TickCore",
-                "TickCLI",
+                "TickBuild", "TickCLI", "TickCommands", "TickCore", "TickServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(name: "tick-serve", dependencies: ["TickServe"], swiftSettings: strictSettings),
 
         // In-memory fakes of the runner's seams (queue, checkpoint store, clock, rate windows), for tests
         // that need no services; a user's own package can test its handlers with them too.

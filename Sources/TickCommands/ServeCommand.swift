@@ -30,6 +30,14 @@ struct ServeCommand: ParsableCommand {
     var arguments: [String] = []
 
     func run() throws {
+        let added = HandlerRegistry.added.names
+        guard added.isEmpty else {
+            // Your own executable (TickMain.run(handlers:)): the stock tick-serve would not know its handlers.
+            printError(
+                "this executable has Swift handlers (\(added.joined(separator: ", "))) that the stock tick-serve does not: build it with TickServeMain.run(handlers:) (library product TickServe) for a serve that runs them in-process"
+            )
+            throw ExitCode(TickExitCode.config.rawValue)
+        }
         let binary = Self.binaryPath()
         let found = access(binary, X_OK) == 0
         if arguments.contains(where: { ["--help", "-h", "help"].contains($0) }) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickBuild
 import TickCore
 
 /// `tick`: turns a one-minute cron into a dependable job processor. The stock `tick` executable runs this
@@ -20,7 +21,7 @@ public struct Tick: AsyncParsableCommand {
             Exit codes:
             \(TickExitCode.helpList)
             """,
-        version: TickVersion.current,
+        version: TickVersion.description,
         subcommands: [RunCommand.self, DrainCommand.self, MigrateCommand.self, EnqueueCommand.self, PauseCommand.self, ResumeCommand.self, CancelCommand.self, PruneCommand.self, JobsCommand.self, StatsCommand.self, JobCommand.self, RunsCommand.self, DeadCommand.self, ScriptCommand.self, PingCommand.self, DoctorCommand.self, ServeCommand.self, CronCommand.self, SchedulesCommand.self],
         defaultSubcommand: RunCommand.self
     )

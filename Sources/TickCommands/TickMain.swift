@@ -13,6 +13,19 @@ public enum TickMain {
         await Tick.main()
     }
 
+    /// Runs `tick` with your Swift handlers added to the built-in and configured handlers of every
+    /// subcommand (bound as ``HandlerRegistry/added`` for the command's task: no global state).
+    ///
+    /// This `tick` links no SwiftNIO; its `serve` execs the stock `tick-serve`, which does not have your
+    /// handlers, so it refuses to start while `handlers` is not empty. For a `serve` that runs your handlers,
+    /// use `TickServeMain.run(handlers:)` of the `TickServe` product instead.
+    /// - Parameter handlers: your handlers; each replaces a built-in or configured handler of its name.
+    public static func run(handlers: HandlerRegistry) async {
+        await HandlerRegistry.$added.withValue(handlers) {
+            await run()
+        }
+    }
+
     /// Exits 64 naming the known commands when the first argument is not one (`tick bogus`).
     static func rejectUnknownCommand() {
         let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TickBuild
 import UpstashGateway
 
 #if canImport(Glibc)
@@ -22,7 +23,8 @@ struct TickGateway: AsyncParsableCommand {
             The bearer token is read from the environment variable TICK_GATEWAY_TOKEN (required unless \
             --no-auth). Clients send it as 'Authorization: Bearer TOKEN' or '?_token=TOKEN'. \
             SIGTERM or SIGINT stop the gateway after in-flight requests finish.
-            """
+            """,
+        version: TickVersion.description
     )
 
     @Option(help: "Address to listen on.")

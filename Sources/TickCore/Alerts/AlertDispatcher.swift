@@ -1,4 +1,5 @@
 import Logging
+import TickBuild
 
 /// Delivers alerts to the sinks of tick.json's `alerts`: one request per sink however many events it wants,
 /// signed as the `http` handler signs (``HTTPSigner``), with the same retry classes: 2xx delivered; 408, 429,

@@ -70,8 +70,11 @@ extension TickConfigFile {
 extension HandlerRegistry {
     /// The handlers a run uses: the built-ins (`noop`: succeeds at once, for smoke tests and benchmarks;
     /// `sleep`: waits the payload's `ms`, default 50, simulated work for demos), then the config file's,
-    /// which replace built-ins of the same name. `tick run`, `tick drain` and `tick serve` all build their
-    /// handlers here, so a job behaves the same whichever way its tick was started.
+    /// which replace built-ins of the same name, then the Swift handlers of your own executable
+    /// (``added``, bound by `TickMain.run(handlers:)`, each cancelled at its item's deadline by a
+    /// ``DeadlineHandler``), which replace both. `tick run`, `tick drain`,
+    /// `tick doctor` and `tick serve` all build their handlers here, so a job behaves the same whichever way
+    /// its tick was started.
     /// - Parameters:
     ///   - config: the config file (``TickConfigFile/standard(configPath:environment:)``), if any.
     ///   - environment: the process environment, which `exec` commands inherit (less tick's secrets).
@@ -81,6 +84,7 @@ extension HandlerRegistry {
         registry.register("noop", NoopHandler())
         registry.register("sleep", SleepHandler())
         config?.register(into: &registry, inheritedEnvironment: environment, queue: queue)
+        registry.merge(added.cancellingAtDeadlines())
         return registry
     }
 

@@ -1,4 +1,5 @@
 import Logging
+import TickBuild
 
 /// Calls an HTTP endpoint once per item (or page): the way to run job code that lives in a web app
 /// (a Vercel or Next.js route, a Supabase edge function, any HTTPS endpoint), driven by `tick`'s budget,

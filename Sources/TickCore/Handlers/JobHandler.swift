@@ -7,9 +7,24 @@ import Logging
 ///
 /// Delivery is at least once per item: an item in flight when a run dies runs again. Use
 /// ``HandlerContext/idempotencyKey`` to make side effects happen once.
+///
+/// What a handler gets and gives (docs/swift-handlers.md has a complete package):
+/// - the item and its index, or the page's cursor: ``HandlerInput``;
+/// - the idempotency key, the deadline, the attempt and a logger: ``HandlerContext``;
+/// - cancellation: the run cancels the handler's task at its budget and when it is stopped by SIGTERM; the
+///   Swift handlers of your own executable (``HandlerRegistry/added``) are also cancelled at
+///   ``HandlerContext/deadline``, the item's timeout (``DeadlineHandler``); `Task.sleep` and other
+///   cancellable awaits throw `CancellationError` then, and long loops check `Task.isCancelled`. A handler
+///   registered in a ``TickRunner``'s registry directly must stop by the deadline itself, or be wrapped;
+/// - progress within an item: ``HandlerContext/progress``;
+/// - the result or failure, as the returned ``HandlerOutcome``: ``HandlerOutcome/done(result:)`` (the result
+///   is stored with the item in PostgreSQL), ``HandlerOutcome/retryLater(reason:after:)`` (retryable: the job
+///   comes back with backoff, resuming at this item) or ``HandlerOutcome/failed(reason:)`` (permanent: the
+///   job is dead-lettered). A handler that returns after cancellation may return any of these: the runner
+///   hands the job back without counting the attempt.
 public protocol JobHandler: Sendable {
-    /// Processes one item or page and says how it went. Honour task cancellation: the runner cancels an
-    /// item at its timeout and at the run's deadline.
+    /// Processes one item or page and says how it went. Honour task cancellation and
+    /// ``HandlerContext/deadline`` (see above).
     /// - Parameters:
     ///   - input: the item (index and JSON payload) or the page's cursor.
     ///   - context: the job, attempt, idempotency key, deadline and a logger.
@@ -52,11 +67,32 @@ public struct HandlerContext: Sendable {
     public var deadline: ContinuousClock.Instant
     /// The same deadline as Unix time in milliseconds, for child processes and remote endpoints.
     public var deadlineUnixMilliseconds: Int64
+    /// When the run's budget ends (``deadline`` or later): then the run cancels every item and hands its job
+    /// back without counting the attempt, whereas an item stopped at an earlier ``deadline`` (its timeout)
+    /// is retried as a failed attempt.
+    public var runDeadline: ContinuousClock.Instant
     /// A logger with the job's metadata.
     public var logger: Logger
+    /// Where to report progress within this item or page; every run passes ``HandlerProgress/ignored`` today
+    /// (see ``HandlerProgress``), so reporting is free and your code needs no change when tick shows it.
+    public var progress: HandlerProgress
 
     /// Makes a context.
-    public init(jobID: String, queue: String, handlerName: String, attempt: Int, idempotencyKey: String, deadline: ContinuousClock.Instant, deadlineUnixMilliseconds: Int64, logger: Logger) {
+    /// - Parameters:
+    ///   - jobID: the job's id.
+    ///   - queue: the job's queue.
+    ///   - handlerName: the handler's registered name.
+    ///   - attempt: claims of the job so far, this one included.
+    ///   - idempotencyKey: `jobID:itemIndex` or `jobID:page:N`.
+    ///   - deadline: finish by then.
+    ///   - deadlineUnixMilliseconds: the deadline as Unix time in milliseconds.
+    ///   - logger: a logger with the job's metadata.
+    ///   - progress: where progress reports go; dropped by default.
+    ///   - runDeadline: when the run's budget ends; `nil` (the default) for `deadline`.
+    public init(
+        jobID: String, queue: String, handlerName: String, attempt: Int, idempotencyKey: String, deadline: ContinuousClock.Instant,
+        deadlineUnixMilliseconds: Int64, logger: Logger, progress: HandlerProgress = .ignored, runDeadline: ContinuousClock.Instant? = nil
+    ) {
         self.jobID = jobID
         self.queue = queue
         self.handlerName = handlerName
@@ -65,6 +101,8 @@ public struct HandlerContext: Sendable {
         self.deadline = deadline
         self.deadlineUnixMilliseconds = deadlineUnixMilliseconds
         self.logger = logger
+        self.progress = progress
+        self.runDeadline = max(runDeadline ?? deadline, deadline)
     }
 }
 
@@ -72,6 +110,7 @@ public struct HandlerContext: Sendable {
 public struct HandlerRegistry: Sendable {
     /// A registered handler and its per-item timeout default.
     public struct Entry: Sendable {
+        /// The handler.
         public var handler: any JobHandler
         /// Used when a job sets no `item_timeout_ms`. Defaults to 60 s.
         public var itemTimeout: Duration
@@ -81,6 +120,12 @@ public struct HandlerRegistry: Sendable {
         /// Whether a failed item stops the job's other items (for jobs whose items depend on each other).
         /// Defaults to `false`: the other items run, and the failed ones are retried with the job.
         public var stopOnFailure: Bool
+        /// Makes an entry.
+        /// - Parameters:
+        ///   - handler: the handler.
+        ///   - itemTimeout: the per-item timeout when a job sets none.
+        ///   - concurrencyLimit: items of this handler in flight at most in one run; `nil` for no own limit.
+        ///   - stopOnFailure: whether a failed item stops the job's other items.
         public init(handler: any JobHandler, itemTimeout: Duration = .seconds(60), concurrencyLimit: Int? = nil, stopOnFailure: Bool = false) {
             self.handler = handler
             self.itemTimeout = itemTimeout
@@ -116,7 +161,12 @@ public struct HandlerRegistry: Sendable {
 
 /// A handler that does nothing and succeeds: for benchmarks and smoke tests.
 public struct NoopHandler: JobHandler {
+    /// Makes the handler.
     public init() {}
+    /// Succeeds at once: an item is done with no result; a page is the last one.
+    /// - Parameters:
+    ///   - input: the item or page.
+    ///   - context: unused.
     public func handle(_ input: HandlerInput, context: HandlerContext) async -> HandlerOutcome {
         switch input {
         case .item: .done(result: nil)

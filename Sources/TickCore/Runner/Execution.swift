@@ -152,7 +152,7 @@ struct Execution {
                 jobID: job.claimed.id, queue: job.claimed.queue, handlerName: job.spec.handler, attempt: job.claimed.attempt,
                 idempotencyKey: key, deadline: itemDeadline,
                 deadlineUnixMilliseconds: clock.unixMilliseconds + Int64(now.duration(to: itemDeadline).milliseconds),
-                logger: jobLogger)
+                logger: jobLogger, runDeadline: deadline)
             let handler = job.entry.handler
             let clock = self.clock
             group.addTask {
