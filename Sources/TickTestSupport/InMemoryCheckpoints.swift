@@ -14,6 +14,8 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         public var items: [Int: Item] = [:]
         /// Whether `tick cancel` asked for the job to stop (`tick_jobs.cancel_requested_at`).
         public var cancelRequested = false
+        /// Every progress fraction written, in order (-1 for a report with a message only).
+        public var progress: [Double] = []
 
         /// A row with its fence, state, cursor and items.
         public init(fence: Int64, state: CheckpointState, cursor: String? = nil, items: [Int: Item] = [:], cancelRequested: Bool = false) {
@@ -49,6 +51,7 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         var failRecordAt: Int?
         var recordError: PostgresError?
         var prunes = 0
+        var progressWrites = 0
     }
 
     private let state = Mutex(State())
@@ -122,7 +125,9 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         }
     }
 
-    public func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> CheckpointStore.Recording {
+    public func record(
+        items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], progress: [CheckpointStore.JobProgress], runID: Int64?
+    ) throws(PostgresError) -> CheckpointStore.Recording {
         let result: Result<CheckpointStore.Recording, PostgresError> = state.withLock { state in
             state.records += 1
             if let at = state.failRecordAt, state.records >= at, let error = state.recordError {
@@ -130,12 +135,16 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
                 return .failure(error)
             }
             var refused: Set<String> = []
-            let fences = Dictionary(items.map { ($0.jobID, $0.fence) } + finals.map { ($0.jobID, $0.fence) }) { a, _ in a }
+            let fences = Dictionary(items.map { ($0.jobID, $0.fence) } + finals.map { ($0.jobID, $0.fence) } + progress.map { ($0.jobID, $0.fence) }) { a, _ in a }
             for (id, fence) in fences where state.jobs[id]?.fence != fence { refused.insert(id) }
             for item in items where !refused.contains(item.jobID) {
                 if state.jobs[item.jobID]?.items[item.index]?.state == .done { continue }
                 state.jobs[item.jobID]?.items[item.index] = Item(state: item.state, result: item.result, error: item.error)
                 if let next = item.nextCursor { state.jobs[item.jobID]?.cursor = next }
+            }
+            for update in progress where !refused.contains(update.jobID) {
+                state.jobs[update.jobID]?.progress.append(update.fraction ?? -1)
+                state.progressWrites += 1
             }
             for final in finals where !refused.contains(final.jobID) {
                 let cancelled = state.jobs[final.jobID]?.cancelRequested == true && final.state != .done
@@ -170,6 +179,9 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
             return pruned
         }
     }
+
+    /// Progress rows written, over every commit.
+    public var progressWrites: Int { state.withLock { $0.progressWrites } }
 
     /// How often a run pruned.
     public var prunes: Int { state.withLock { $0.prunes } }

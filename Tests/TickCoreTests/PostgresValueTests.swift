@@ -39,8 +39,8 @@ struct PostgresValueTests {
 
     @Test("tick's migrations are ordered and end at the latest version")
     func migrationList() {
-        #expect(Migrations.tick.latestVersion == 2)
-        #expect(Migrations.tick.migrations.map(\.version) == [1, 2])
+        #expect(Migrations.tick.latestVersion == 3)
+        #expect(Migrations.tick.migrations.map(\.version) == [1, 2, 3])
         let shuffled = Migrations([
             Migration(version: 2, name: "b", statements: []), Migration(version: 1, name: "a", statements: []),
         ])

@@ -1,10 +1,11 @@
 /// Where a handler reports how far it got inside one item or page: a long item (a video to transcode, a
 /// large export) can say "40 of 100" before it is done.
 ///
-/// Today tick drops every report: ``HandlerContext/progress`` is ``ignored`` in every run, and reporting
-/// costs nothing (no Redis request, no PostgreSQL write). It is part of the handler API now so that a later
-/// version can show progress (in `tick job` or the dashboard) without changing your handler's code: call
-/// ``report(completed:total:message:)`` where it is natural, and it starts to count when tick does.
+/// A run passes each item its own reporter: reports are kept in memory and written to the job's row in
+/// PostgreSQL (`tick_jobs.progress`, `progress_message`; the `tick_job_status` view) with the run's next group
+/// commit, at most one write per job per commit window however often you report, and no Redis request. The job's
+/// progress is its items done plus what the items in flight reported, over its items. Call
+/// ``report(completed:total:message:)`` where it is natural.
 public struct HandlerProgress: Sendable {
     /// One report: `completed` of `total` units (items, bytes, rows: the handler's choice).
     public struct Update: Sendable, Hashable {
@@ -33,7 +34,7 @@ public struct HandlerProgress: Sendable {
     /// - Parameter sink: called once per report, on the handler's task; it must return quickly.
     public init(_ sink: @escaping @Sendable (Update) -> Void) { self.sink = sink }
 
-    /// The reporter every run gives handlers today: it drops each report.
+    /// A reporter that drops each report (a context made outside a run).
     public static let ignored = HandlerProgress { _ in }
 
     /// Reports progress within the current item or page.

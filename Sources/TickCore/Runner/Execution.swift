@@ -24,6 +24,8 @@ struct Execution {
     private(set) var postgresError: PostgresError?
 
     private var buffer: [CheckpointStore.ItemRecord] = []
+    /// Progress reported within items, until the next commit.
+    private let board = ProgressBoard()
     private var estimator = DurationEstimator()
     /// Indexes of jobs that may still start work, visited round robin; a job leaves once it has nothing
     /// more to start, so starting an item does not scan finished jobs.
@@ -51,6 +53,14 @@ struct Execution {
         case item(job: Int, input: HandlerInput, outcome: HandlerOutcome, elapsed: Duration)
         case commitTimer
         case deadline
+        /// A handler reported progress (``ProgressBoard``); `false` when the board closed.
+        case progress(Bool)
+    }
+
+    /// Waits for the next progress report.
+    private static func nextReport(_ board: ProgressBoard) async -> Event {
+        for await _ in board.signals { return .progress(true) }
+        return .progress(false)
     }
 
     mutating func run() async {
@@ -70,6 +80,18 @@ struct Execution {
                 group.cancelAll()
             }
 
+            func scheduleCommit(_ group: inout TaskGroup<Event>) {
+                guard !timerPending, !stopping else { return }
+                timerPending = true
+                let interval = options.commitInterval
+                group.addTask {
+                    try? await Task.sleep(for: interval)
+                    return .commitTimer
+                }
+            }
+
+            let board = self.board
+            group.addTask { await Self.nextReport(board) }
             inFlight += fill(&group, stopping: stopping, inFlight: inFlight)
             while inFlight > 0, let event = await group.next() {
                 switch event {
@@ -79,18 +101,17 @@ struct Execution {
                 case .commitTimer:
                     timerPending = false
                     if !stopping { commit(&group, stopping: &stopping) }
+                case .progress(let open):
+                    scheduleCommit(&group)
+                    if open, !stopping { group.addTask { await Self.nextReport(board) } }
                 case .item(let index, let input, let outcome, let elapsed):
                     inFlight -= 1
+                    board.finish(job: index, item: Self.index(of: input))
                     apply(outcome, input: input, to: jobs[index], elapsed: elapsed, stopping: stopping)
                     if buffer.count >= options.commitBatch {
                         commit(&group, stopping: &stopping)
-                    } else if !buffer.isEmpty, !timerPending, !stopping {
-                        timerPending = true
-                        let interval = options.commitInterval
-                        group.addTask {
-                            try? await Task.sleep(for: interval)
-                            return .commitTimer
-                        }
+                    } else if !buffer.isEmpty {
+                        scheduleCommit(&group)
                     }
                 }
                 if Task.isCancelled {
@@ -101,6 +122,7 @@ struct Execution {
             }
             // Items left unstarted: the budget (or a signal) ended the run before the work did.
             if jobs.contains(where: { $0.verdict == nil && $0.hasWorkToStart }) { stoppedEarly = true }
+            board.close()
             group.cancelAll()
         }
         // Failed items decide the job's outcome; anything else unfinished is handed back.
@@ -152,7 +174,7 @@ struct Execution {
                 jobID: job.claimed.id, queue: job.claimed.queue, handlerName: job.spec.handler, attempt: job.claimed.attempt,
                 idempotencyKey: key, deadline: itemDeadline,
                 deadlineUnixMilliseconds: clock.unixMilliseconds + Int64(now.duration(to: itemDeadline).milliseconds),
-                logger: jobLogger, runDeadline: deadline)
+                logger: jobLogger, progress: board.reporter(job: index, item: Self.index(of: input)), runDeadline: deadline)
             let handler = job.entry.handler
             let clock = self.clock
             group.addTask {
@@ -164,14 +186,18 @@ struct Execution {
         return started
     }
 
+    /// An item's index, or a page's number.
+    static func index(of input: HandlerInput) -> Int {
+        switch input {
+        case .item(let i, _): i
+        case .page(let n, _): n
+        }
+    }
+
     private mutating func apply(_ outcome: HandlerOutcome, input: HandlerInput, to job: ActiveJob, elapsed: Duration, stopping: Bool) {
         job.inFlight -= 1
         if job.entry.concurrencyLimit != nil { handlerInFlight[job.spec.handler, default: 1] -= 1 }
-        let index: Int =
-            switch input {
-            case .item(let i, _): i
-            case .page(let n, _): n
-            }
+        let index = Self.index(of: input)
         logger.trace(
             "item finished",
             metadata: [
@@ -224,9 +250,9 @@ struct Execution {
     /// Commits buffered records and final job states in one statement; returns the jobs whose lease was lost and
     /// those `tick cancel` asked to stop: such a job starts nothing more (what is in flight finishes and is recorded).
     mutating func flush(finals: [CheckpointStore.FinalState]) throws(PostgresError) -> CheckpointStore.Recording {
-        guard !buffer.isEmpty || !finals.isEmpty else { return CheckpointStore.Recording() }
+        guard !buffer.isEmpty || !finals.isEmpty || board.hasPending else { return CheckpointStore.Recording() }
         let started = clock.now
-        let recording = try store.record(items: buffer, finals: finals, runID: runID)
+        let recording = try store.record(items: buffer, finals: finals, progress: progressRecords(), runID: runID)
         let refused = recording.refused
         logger.debug(
             "committed",
@@ -269,5 +295,26 @@ struct DurationEstimator {
 
     mutating func observe(_ handler: String, _ elapsed: Duration) {
         means[handler] = means[handler].map { $0 * 0.7 + elapsed * 0.3 } ?? elapsed
+    }
+}
+
+extension Execution {
+    /// The progress to write with this commit: every job with a report since the last commit or an item in it. An
+    /// items job's fraction is its items done plus what those in flight reported, over its items; a cursor job's is
+    /// what its page reported.
+    func progressRecords() -> [CheckpointStore.JobProgress] {
+        let reports = board.take()
+        let touched = Set(buffer.map(\.jobID))
+        return jobs.indices.compactMap { position -> CheckpointStore.JobProgress? in
+            let job = jobs[position]
+            let report = reports[position]
+            guard report != nil || touched.contains(job.claimed.id) else { return nil }
+            let fraction: Double? =
+                switch job.spec.work {
+                case .items(let items): items.isEmpty ? nil : (Double(job.done.count) + (report?.inFlight ?? 0)) / Double(items.count)
+                case .cursor: report.map(\.inFlight)
+                }
+            return CheckpointStore.JobProgress(jobID: job.claimed.id, fence: job.claimed.fence, fraction: fraction, message: report?.message)
+        }
     }
 }

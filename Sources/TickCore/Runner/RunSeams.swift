@@ -29,9 +29,11 @@ public protocol CheckpointRecording {
     func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) throws(PostgresError) -> Int64
     /// Takes the jobs over (raising their fence) and loads their checkpoints; a job missing from the result is owned by a newer lease.
     func begin(_ jobs: [CheckpointStore.JobStart]) throws(PostgresError) -> [String: CheckpointStore.Checkpoint]
-    /// Records finished items and final job states; returns the jobs whose writes were refused (lease lost)
-    /// and those `tick cancel` asked to stop.
-    func record(items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], runID: Int64?) throws(PostgresError) -> CheckpointStore.Recording
+    /// Records finished items, final job states and progress; returns the jobs whose writes were refused (lease
+    /// lost) and those `tick cancel` asked to stop.
+    func record(
+        items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], progress: [CheckpointStore.JobProgress], runID: Int64?
+    ) throws(PostgresError) -> CheckpointStore.Recording
     /// Records the run's end.
     func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError)
     /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`, and returns up to

@@ -149,6 +149,24 @@ public struct CheckpointStore: Sendable {
         }
     }
 
+    /// A job's progress as its handlers reported it, to record with the next commit.
+    public struct JobProgress: Sendable, Hashable {
+        public var jobID: String
+        public var fence: Int64
+        /// 0 to 1: the job's share done, items in flight counted by what they reported.
+        public var fraction: Double?
+        /// The last message a handler gave, if any.
+        public var message: String?
+
+        /// A progress record.
+        public init(jobID: String, fence: Int64, fraction: Double?, message: String?) {
+            self.jobID = jobID
+            self.fence = fence
+            self.fraction = fraction
+            self.message = message
+        }
+    }
+
     /// Records finished items (and cursor pages) and final job states, in one statement for all jobs.
     /// A final state other than `done` of a job `tick cancel` asked to stop is written `cancelled`.
     /// - Parameters:
@@ -156,41 +174,25 @@ public struct CheckpointStore: Sendable {
     ///   - finals: jobs whose state changes (`done`, `retrying`, `dead`, `released`, `cancelled`) with their fence.
     ///   - runID: the run recording them.
     /// - Returns: the jobs refused (lease lost) and those whose cancel was requested.
-    public func record(items: [ItemRecord], finals: [FinalState], runID: Int64?) throws(PostgresError) -> Recording {
-        guard !items.isEmpty || !finals.isEmpty else { return Recording() }
+    public func record(items: [ItemRecord], finals: [FinalState], progress: [JobProgress] = [], runID: Int64?) throws(PostgresError) -> Recording {
+        guard !items.isEmpty || !finals.isEmpty || !progress.isEmpty else { return Recording() }
         // One row per touched job (fence, newest cursor, final state), so the UPDATE is a single
         // primary-key join: joining several per-batch lists made the planner nest loops, quadratic in the batch.
-        var order: [String] = []
-        var jobs: [String: (fence: Int64, cursorIndex: Int?, cursor: String?, state: String?)] = [:]
-        for item in items {
-            var job = jobs[item.jobID] ?? {
-                order.append(item.jobID)
-                return (item.fence, nil, nil, nil)
-            }()
-            if let next = item.nextCursor, item.index >= (job.cursorIndex ?? -1) {
-                job.cursorIndex = item.index
-                job.cursor = next
-            }
-            jobs[item.jobID] = job
-        }
-        for final in finals {
-            var job = jobs[final.jobID] ?? {
-                order.append(final.jobID)
-                return (final.fence, nil, nil, nil)
-            }()
-            job.state = final.state.rawValue
-            jobs[final.jobID] = job
-        }
-        let rows = order.compactMap { id in jobs[id].map { (id, $0) } }
+        let rows = Self.jobRows(items: items, finals: finals, progress: progress)
         let result = try connection.query(
             """
             WITH jobs AS (
-              SELECT * FROM unnest($8::text[], $9::bigint[], $10::bool[], $11::text[], $12::text[])
-                AS t(job_id, fence, has_cursor, cursor, state)
+              SELECT * FROM unnest($8::text[], $9::bigint[], $10::bool[], $11::text[], $12::text[], $14::real[], $15::text[], $16::text[])
+                AS t(job_id, fence, has_cursor, cursor, state, progress, message, result)
             ), guarded AS (
               UPDATE tick_jobs j
                 SET updated_at = now(),
                     cursor = CASE WHEN t.has_cursor THEN t.cursor ELSE j.cursor END,
+                    progress = COALESCE(t.progress, j.progress), progress_message = COALESCE(t.message, j.progress_message),
+                    progress_at = CASE WHEN t.progress IS NOT NULL OR t.message IS NOT NULL THEN now() ELSE j.progress_at END,
+                    result = COALESCE(t.result::jsonb, j.result),
+                    finished_at = CASE WHEN t.state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.dead.rawValue)', '\(CheckpointState.cancelled.rawValue)')
+                      THEN now() ELSE j.finished_at END,
                     state = CASE
                       WHEN t.state IS NOT NULL AND t.state <> '\(CheckpointState.done.rawValue)' AND j.cancel_requested_at IS NOT NULL
                         THEN '\(CheckpointState.cancelled.rawValue)'
@@ -221,6 +223,8 @@ public struct CheckpointStore: Sendable {
                 PostgresArray.booleans(rows.map { $0.1.cursorIndex != nil }), PostgresArray.text(rows.map { $0.1.cursor }),
                 PostgresArray.text(rows.map { $0.1.state }),
                 .int(runID),
+                PostgresArray.text(rows.map { $0.1.progress.map { String($0) } }), PostgresArray.text(rows.map { $0.1.message }),
+                PostgresArray.text(rows.map { $0.1.result }),
             ])
         var recording = Recording()
         for row in result {
@@ -306,5 +310,57 @@ extension CheckpointStore {
             progress[id] = (try row.int("done") ?? 0, try row.int("items_total"))
         }
         return progress
+    }
+}
+
+extension CheckpointStore {
+    /// What one commit writes to a job's row.
+    struct JobRow {
+        var fence: Int64
+        var cursorIndex: Int?
+        var cursor: String?
+        var state: String?
+        var progress: Double?
+        var message: String?
+        /// The result of the job's last item (or page) in this commit, and its index.
+        var resultIndex: Int?
+        var result: String?
+    }
+
+    /// One row per touched job, in first-seen order: the newest cursor, the final state, the progress, and the
+    /// result of the highest item done.
+    static func jobRows(items: [ItemRecord], finals: [FinalState], progress: [JobProgress]) -> [(String, JobRow)] {
+        var order: [String] = []
+        var jobs: [String: JobRow] = [:]
+        func touch(_ id: String, fence: Int64, _ change: (inout JobRow) -> Void) {
+            if jobs[id] == nil {
+                order.append(id)
+                jobs[id] = JobRow(fence: fence)
+            }
+            if var row = jobs[id] {
+                change(&row)
+                jobs[id] = row
+            }
+        }
+        for item in items {
+            touch(item.jobID, fence: item.fence) { job in
+                if let next = item.nextCursor, item.index >= (job.cursorIndex ?? -1) {
+                    job.cursorIndex = item.index
+                    job.cursor = next
+                }
+                if !item.failed, let result = item.result, item.index >= (job.resultIndex ?? -1) {
+                    job.resultIndex = item.index
+                    job.result = result
+                }
+            }
+        }
+        for final in finals { touch(final.jobID, fence: final.fence) { $0.state = final.state.rawValue } }
+        for update in progress {
+            touch(update.jobID, fence: update.fence) { job in
+                job.progress = update.fraction.map { min(1, max(0, $0)) }
+                job.message = update.message
+            }
+        }
+        return order.compactMap { id in jobs[id].map { (id, $0) } }
     }
 }

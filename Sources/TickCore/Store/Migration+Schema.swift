@@ -97,4 +97,37 @@ extension Migration {
               WHERE state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL
             """,
         ])
+
+    /// Version 3: progress and results an app can read.
+    ///
+    /// - `tick_jobs`: `progress` (0 to 1, from the handlers' reports within items, and the items done),
+    ///   `progress_message`, `progress_at`; `result` (the job's: the result of its last item or page);
+    ///   `created_at` and `finished_at`.
+    /// - `tick_job_status`: the view apps read (docs/producers.md, "Tracking a job from your app"), version 1 of
+    ///   its columns: add columns at the end only, never rename or drop one.
+    public static let progress = Migration(
+        version: 3,
+        name: "job progress, results and the tick_job_status view",
+        statements: [
+            "ALTER TABLE tick_jobs ADD COLUMN IF NOT EXISTS progress real",
+            "ALTER TABLE tick_jobs ADD COLUMN IF NOT EXISTS progress_message text",
+            "ALTER TABLE tick_jobs ADD COLUMN IF NOT EXISTS progress_at timestamptz",
+            "ALTER TABLE tick_jobs ADD COLUMN IF NOT EXISTS result jsonb",
+            "ALTER TABLE tick_jobs ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now()",
+            "ALTER TABLE tick_jobs ADD COLUMN IF NOT EXISTS finished_at timestamptz",
+            """
+            CREATE OR REPLACE VIEW tick_job_status AS
+            SELECT j.job_id AS id, j.queue, j.handler, j.state, j.attempt AS attempts,
+              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.done.rawValue)') AS items_done,
+              (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.failed.rawValue)') AS items_failed,
+              j.items_total,
+              CASE WHEN j.state = '\(CheckpointState.done.rawValue)' THEN 1 ELSE j.progress END AS progress,
+              j.progress_message AS message, j.result,
+              (SELECT i.error FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.failed.rawValue)'
+                ORDER BY i.finished_at DESC LIMIT 1) AS error,
+              j.created_at, j.updated_at, j.finished_at
+            FROM tick_jobs j
+            """,
+            "COMMENT ON VIEW tick_job_status IS 'tick job status, version 1: columns are only ever added at the end'",
+        ])
 }

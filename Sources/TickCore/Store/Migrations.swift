@@ -7,7 +7,7 @@
 /// first. DDL should go to the direct connection, not a transaction pooler: see ``MigrationTarget``.
 public struct Migrations: Sendable {
     /// The migrations of this version of tick.
-    public static let tick = Migrations([.createTickTables, .cancellation])
+    public static let tick = Migrations([.createTickTables, .cancellation, .progress])
 
     /// The key of the advisory lock that serialises migrators: the bytes of `"tickmigr"` as a `bigint`.
     public static let advisoryLockKey: Int64 = 0x7469_636B_6D69_6772
