@@ -73,8 +73,8 @@ public struct HandlerContext: Sendable {
     public var runDeadline: ContinuousClock.Instant
     /// A logger with the job's metadata.
     public var logger: Logger
-    /// Where to report progress within this item or page; every run passes ``HandlerProgress/ignored`` today
-    /// (see ``HandlerProgress``), so reporting is free and your code needs no change when tick shows it.
+    /// Where to report progress within this item or page: the run writes it to the job's row with its next commit
+    /// (see ``HandlerProgress``).
     public var progress: HandlerProgress
 
     /// Makes a context.
