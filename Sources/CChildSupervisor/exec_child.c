@@ -1,6 +1,7 @@
 #include "exec_child.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -45,6 +46,12 @@ void tick_exec_child(const tick_supervisor_plan *plan, int error_fd) {
     reset_signals();
     if (dup2(plan->stdin_fd, 0) < 0 || dup2(plan->stdout_fd, 1) < 0 || dup2(plan->stderr_fd, 2) < 0) {
         fail(error_fd, errno);
+    }
+    // The progress pipe as descriptor 3, open across execve (dup2 clears close-on-exec on the copy; when it is
+    // 3 already there is no copy, so the flag is cleared by hand).
+    if (plan->progress_fd >= 0) {
+        if (plan->progress_fd != 3 && dup2(plan->progress_fd, 3) < 0) fail(error_fd, errno);
+        if (fcntl(3, F_SETFD, 0) < 0) fail(error_fd, errno);
     }
     int result = ENOENT;
     int denied = 0;

@@ -70,9 +70,10 @@ static void take_descriptors(const tick_supervisor_plan *plan) {
     if (null >= 0) {
         for (int fd = 0; fd <= 2; fd++) if (null != fd) (void)dup2(null, fd);
     }
-    int keep[] = {plan->stdin_fd, plan->stdout_fd, plan->stderr_fd, plan->lifeline_fd, plan->report_fd};
-    const int count = sizeof keep / sizeof keep[0];
-    for (int i = 1; i < count; i++) {  // insertion sort, five entries
+    int keep[] = {plan->stdin_fd, plan->stdout_fd, plan->stderr_fd, plan->lifeline_fd, plan->report_fd, plan->progress_fd};
+    int count = sizeof keep / sizeof keep[0];
+    if (plan->progress_fd < 0) count--;  // no progress pipe: the last entry is not a descriptor
+    for (int i = 1; i < count; i++) {  // insertion sort, six entries
         for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
             int swap = keep[j];
             keep[j] = keep[j - 1];

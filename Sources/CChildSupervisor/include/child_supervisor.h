@@ -41,6 +41,8 @@ typedef struct tick_supervisor_plan {
     int lifeline_fd;
     /// The write end of the pipe the supervisor writes its `tick_supervisor_report`s to.
     int report_fd;
+    /// The child's end of its progress pipe, given to it as descriptor 3 (`TICK_PROGRESS_FD`); -1 for none.
+    int progress_fd;
 } tick_supervisor_plan;
 
 /// Forks the supervisor, which forks the child (a new process group; default signal dispositions, no signal

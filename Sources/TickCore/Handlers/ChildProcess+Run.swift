@@ -33,6 +33,11 @@ struct ChildProcessRun {
     private var stdinFD: Int32 = -1
     private var stdoutFD: Int32 = -1
     private var stderrFD: Int32 = -1
+    private var progressFD: Int32 = -1
+    /// A progress line not ended yet (a line longer than ``progressLineLimit`` is dropped).
+    private var progressLine: [UInt8] = []
+    /// Bytes of one progress line kept at most.
+    private static let progressLineLimit = 4_096
     private var stdinOffset = 0
     private var wakeConsumed = false
     private var phase = Phase.running
@@ -75,6 +80,7 @@ struct ChildProcessRun {
             stdinFD = spawned.stdin
             stdoutFD = spawned.stdout
             stderrFD = spawned.stderr
+            progressFD = spawned.progress
         case .failure(let failure):
             report.ending = .notStarted(errno: failure.errno)
             return report
@@ -88,6 +94,7 @@ struct ChildProcessRun {
         closeDescriptor(&stdinFD)
         closeDescriptor(&stdoutFD)
         closeDescriptor(&stderrFD)
+        closeDescriptor(&progressFD)
         supervisor.release()
         releasedSupervisor = supervisor
         report.ending = ending ?? .statusLost
@@ -143,6 +150,7 @@ struct ChildProcessRun {
             if stdinFD >= 0 { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
             if stdoutFD >= 0 { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
             if stderrFD >= 0 { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
+            if progressFD >= 0 { fds.append(pollfd(fd: progressFD, events: Int16(POLLIN), revents: 0)) }
             if exitedAt == nil { fds.append(pollfd(fd: supervisor.reports, events: Int16(POLLIN), revents: 0)) }
             if phase == .running && !wakeConsumed {
                 fds.append(pollfd(fd: wake.readFD, events: Int16(POLLIN), revents: 0))
@@ -157,6 +165,8 @@ struct ChildProcessRun {
                     readStdout(into: &buffer)
                 } else if entry.fd == stderrFD {
                     readStderr(into: &buffer)
+                } else if entry.fd == progressFD {
+                    readProgress(into: &buffer)
                 } else if entry.fd == wake.readFD {
                     var byte: UInt8 = 0
                     _ = read(wake.readFD, &byte, 1)
@@ -195,6 +205,19 @@ struct ChildProcessRun {
         let room = request.stdoutLimit - report.stdout.count
         if count > room { report.stdoutOverflowed = true }
         if room > 0 { report.stdout.append(contentsOf: buffer[0..<min(count, room)]) }
+    }
+
+    /// Hands each complete line of the progress pipe to the request's handler.
+    private mutating func readProgress(into buffer: inout [UInt8]) {
+        guard let count = readChunk(&progressFD, into: &buffer) else { return }
+        for byte in buffer[0..<count] {
+            if byte == UInt8(ascii: "\n") {
+                if !progressLine.isEmpty, progressLine.count <= Self.progressLineLimit { request.progress?(progressLine) }
+                progressLine.removeAll(keepingCapacity: true)
+            } else if progressLine.count <= Self.progressLineLimit {
+                progressLine.append(byte)
+            }
+        }
     }
 
     private mutating func readStderr(into buffer: inout [UInt8]) {

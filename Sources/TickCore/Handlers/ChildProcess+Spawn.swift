@@ -18,6 +18,8 @@ extension ChildProcess {
         var stdout: Int32
         /// Read end of the child's standard error.
         var stderr: Int32
+        /// Read end of the child's progress pipe (its descriptor 3, `TICK_PROGRESS_FD`).
+        var progress: Int32
         /// The child's parent, which kills its process group if tick dies (``ChildSupervisor``).
         var supervisor: ChildSupervisor
     }
@@ -59,7 +61,7 @@ extension ChildProcess {
             abandon(spawned)
             return .failure(ChildProcessErrno(errno: ECHILD))
         }
-        for fd in [spawned.stdin, spawned.stdout, spawned.stderr, spawned.supervisor.reports] {
+        for fd in [spawned.stdin, spawned.stdout, spawned.stderr, spawned.progress, spawned.supervisor.reports] {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         }
         return .success(spawned)
@@ -73,7 +75,7 @@ extension ChildProcess {
         return path.split(separator: ":", omittingEmptySubsequences: false).map { $0.isEmpty ? command : "\($0)/\(command)" }
     }
 
-    /// Makes the five pipes and forks the supervisor, under ``descriptorLock``; closes the ends that belong
+    /// Makes the six pipes and forks the supervisor, under ``descriptorLock``; closes the ends that belong
     /// to the supervisor and the child. `pid` of the result is the supervisor's until it reports the child's.
     private static func startSupervisor(
         candidates: UnsafePointer<UnsafePointer<CChar>?>?, argv: UnsafePointer<UnsafeMutablePointer<CChar>?>?,
@@ -81,7 +83,7 @@ extension ChildProcess {
     ) -> Result<Spawned, ChildProcessErrno> {
         descriptorLock.withLock { _ -> Result<Spawned, ChildProcessErrno> in
             var pipes: [ChildPipe] = []
-            for _ in 0..<5 {
+            for _ in 0..<6 {
                 switch makeChildPipe() {
                 case .success(let ends):
                     pipes.append(ends)
@@ -93,26 +95,26 @@ extension ChildProcess {
                     return .failure(failure)
                 }
             }
-            let (input, output, errors, lifeline, reports) = (pipes[0], pipes[1], pipes[2], pipes[3], pipes[4])
+            let (input, output, errors, lifeline, reports, progress) = (pipes[0], pipes[1], pipes[2], pipes[3], pipes[4], pipes[5])
             var plan = tick_supervisor_plan(
                 candidates: candidates, argv: argv, envp: envp, stdin_fd: input.read, stdout_fd: output.write,
-                stderr_fd: errors.write, lifeline_fd: lifeline.read, report_fd: reports.write)
+                stderr_fd: errors.write, lifeline_fd: lifeline.read, report_fd: reports.write, progress_fd: progress.write)
             let pid = tick_supervisor_start(&plan)
             let failure = ChildProcessErrno(errno: errno)
-            for fd in [input.read, output.write, errors.write, lifeline.read, reports.write] { close(fd) }
+            for fd in [input.read, output.write, errors.write, lifeline.read, reports.write, progress.write] { close(fd) }
             guard pid > 0 else {
-                for fd in [input.write, output.read, errors.read, lifeline.write, reports.read] { close(fd) }
+                for fd in [input.write, output.read, errors.read, lifeline.write, reports.read, progress.read] { close(fd) }
                 return .failure(failure)
             }
             let supervisor = ChildSupervisor(pid: pid, lifeline: lifeline.write, reports: reports.read)
             return .success(
-                Spawned(pid: pid, stdin: input.write, stdout: output.read, stderr: errors.read, supervisor: supervisor))
+                Spawned(pid: pid, stdin: input.write, stdout: output.read, stderr: errors.read, progress: progress.read, supervisor: supervisor))
         }
     }
 
     /// Closes a child's pipes and releases its supervisor, when the child never started.
     private static func abandon(_ spawned: Spawned) {
-        for fd in [spawned.stdin, spawned.stdout, spawned.stderr] { close(fd) }
+        for fd in [spawned.stdin, spawned.stdout, spawned.stderr, spawned.progress] { close(fd) }
         spawned.supervisor.release()
         spawned.supervisor.reap()
     }

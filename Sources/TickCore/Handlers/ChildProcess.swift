@@ -33,6 +33,8 @@ enum ChildProcess {
         /// After the child exits, how long to keep reading output that processes it left behind still
         /// write, before they are killed.
         var outputLinger: Duration = ChildProcess.defaultOutputLinger
+        /// Called with each line the child writes to its progress pipe (descriptor 3), on the child's thread.
+        var progress: (@Sendable ([UInt8]) -> Void)?
     }
 
     /// How the child ended.

@@ -107,7 +107,7 @@ public struct ExecHandler: JobHandler {
             return .failed(reason: "exec handler \"\(context.handlerName)\" has no command: set \"command\" in the config file")
         }
         let started = ContinuousClock.now
-        let request = ChildProcess.Request(
+        var request = ChildProcess.Request(
             argv: configuration.command,
             environment: environment(for: input, context: context),
             stdin: Self.stdin(for: input),
@@ -116,6 +116,7 @@ public struct ExecHandler: JobHandler {
             stdoutLimit: max(0, configuration.stdoutLimit),
             stderrLimit: max(Self.reasonStderrBytes, configuration.stderrLimit)
         )
+        request.progress = ExecProgress(context: context).receive
         let report = await ChildProcess.run(request)
         let outcome = outcome(of: report, input: input, allowed: context.deadline - started)
         context.logger.debug(
@@ -143,6 +144,7 @@ public struct ExecHandler: JobHandler {
         variables["TICK_ATTEMPT"] = String(context.attempt)
         variables["TICK_IDEMPOTENCY_KEY"] = context.idempotencyKey
         variables["TICK_DEADLINE"] = String(context.deadlineUnixMilliseconds)
+        variables["TICK_PROGRESS_FD"] = String(ExecProgress.descriptor)
         switch input {
         case .item(let index, _):
             variables["TICK_ITEM_INDEX"] = String(index)
