@@ -26,6 +26,17 @@ enum JobText {
         let total = checkpoint["items_total"]?.intValue ?? spec?["items"]?.arrayCount
         lines.append("checkpoint  \(palette.state(checkpoint["state"]?.stringValue ?? "?")) · fence \(checkpoint["fence"]?.intValue ?? 0)")
         lines.append("items       \(bar(done: done, failed: failed, total: total)) \(done)\(total.map { "/\($0)" } ?? "") done, \(failed) failed")
+        let fraction: Double? =
+            switch checkpoint["progress"] {
+            case .double(let value)?: value
+            case .integer(let value)?: Double(value)
+            default: nil
+            }
+        if let progress = fraction {
+            let message = checkpoint["message"]?.stringValue.map { " · \($0)" } ?? ""
+            lines.append("progress    \(Int((progress * 100).rounded()))%\(message)")
+        }
+        if let result = checkpoint["result"], result != .null { lines.append("result      \(result.serialized)") }
         if let last = checkpoint["last_failure"]?.objectValue {
             lines.append("last failed item \(last["item"]?.intValue ?? 0): \(last["error"]?.stringValue ?? "")")
         }

@@ -94,6 +94,9 @@ struct JobCommand: AsyncParsableCommand {
                         "cursor": summary.cursor.map(JSONValue.string) ?? .null,
                         "items_total": summary.itemsTotal.map { .integer(Int64($0)) } ?? .null,
                     ]
+                    checkpoint["progress"] = summary.progress.map { .double(($0 * 1000).rounded() / 1000) } ?? .null
+                    checkpoint["message"] = summary.message.map(JSONValue.string) ?? .null
+                    checkpoint["result"] = summary.result.flatMap { try? JSONValue(parsing: Array($0.utf8)) } ?? .null
                     if let failure = summary.lastFailure {
                         checkpoint["last_failure"] = .object(["item": .integer(Int64(failure.index)), "error": .string(failure.error)])
                     }

@@ -263,6 +263,12 @@ extension CheckpointStore {
         public var itemsFailed: Int
         /// The most recent failed item's index and error.
         public var lastFailure: (index: Int, error: String)?
+        /// 0 to 1, as the handlers and the items done say (`tick_job_status.progress`), if any yet.
+        public var progress: Double?
+        /// The handlers' last progress message.
+        public var message: String?
+        /// The job's result: its last item's (JSON text).
+        public var result: String?
 
         public static func == (a: Summary, b: Summary) -> Bool {
             a.state == b.state && a.fence == b.fence && a.attempt == b.attempt && a.cursor == b.cursor && a.itemsTotal == b.itemsTotal
@@ -275,11 +281,12 @@ extension CheckpointStore {
     public func summary(of jobID: String) throws(PostgresError) -> Summary? {
         let result = try connection.query(
             """
-            SELECT j.state, j.fence, j.attempt, j.cursor, j.items_total,
+            SELECT j.state, j.fence, j.attempt, j.cursor, j.items_total, s.progress::float8 AS progress, s.message, j.result::text AS result,
               (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.done.rawValue)') AS done,
               (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.failed.rawValue)') AS failed,
               f.item_index AS failed_index, f.error AS failed_error
             FROM tick_jobs j
+            JOIN tick_job_status s ON s.id = j.job_id
             LEFT JOIN LATERAL (SELECT item_index, error FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.failed.rawValue)'
                                ORDER BY finished_at DESC LIMIT 1) f ON true
             WHERE j.job_id = $1
@@ -287,10 +294,14 @@ extension CheckpointStore {
         guard let row = result.first else { return nil }
         var failure: (index: Int, error: String)?
         if let index = try row.int("failed_index") { failure = (index, try row.string("failed_error") ?? "") }
-        return Summary(
+        var summary = Summary(
             state: try row.string("state") ?? "", fence: Int64(try row.int("fence") ?? 0), attempt: try row.int("attempt") ?? 0,
             cursor: try row.string("cursor"), itemsTotal: try row.int("items_total"), itemsDone: try row.int("done") ?? 0,
             itemsFailed: try row.int("failed") ?? 0, lastFailure: failure)
+        summary.progress = try row.string("progress").flatMap(Double.init)
+        summary.message = try row.string("message")
+        summary.result = try row.string("result")
+        return summary
     }
 }
 
