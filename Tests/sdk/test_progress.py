@@ -106,3 +106,26 @@ def test_the_python_example_follows_a_job_to_its_end(tick, workdir, prefix, base
     assert len(running) >= 2, f"saw the progress move: {lines}"
     assert lines[-2].startswith("done 100%") and lines[-1] == 'result {"url": "https://example.com/out.mp4"}', lines
     print("track.py saw:", " | ".join(lines))
+
+
+def test_a_listen_client_receives_the_changes(tick, workdir, prefix, base_env):
+    """With "notify" in tick.json, each commit notifies the channel of the jobs it changed (coalesced like the
+    writes); a client LISTENs on a direct connection."""
+    import psycopg
+
+    script_config = write_config(workdir, steps=5, pause=0.1, garbage=False)
+    settings = json.loads(script_config.read_text())
+    settings["notify"] = "tick_jobs_test"
+    config = workdir / f"tick-notify-{uuid.uuid4().hex[:8]}.json"
+    config.write_text(json.dumps(settings))
+    job = f"notify-{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base_env["DATABASE_URL"], autocommit=True) as listener:
+        listener.execute("LISTEN tick_jobs_test")
+        enqueue(tick, prefix, {"id": job, "handler": "report", "items": [{}]})
+        tick_run(tick, prefix, config, {})
+        seen = [json.loads(n.payload) for n in listener.notifies(timeout=2) if json.loads(n.payload)["id"] == job]
+    assert seen, "no notification for the job"
+    progress = [n["progress"] for n in seen if n["progress"] is not None]
+    assert progress == sorted(progress) and seen[-1]["state"] == "done", seen
+    assert any(n["state"] == "running" and n["progress"] is not None and n["progress"] < 1 for n in seen), seen
+    print(f"notify: {len(seen)} notifications for 5 reports and the end: {[(n['state'], n['progress']) for n in seen]}")

@@ -1,6 +1,12 @@
 extension TickConfigFile {
     /// The top-level keys this version reads.
-    public static let topLevelKeys: [String] = ["handlers", "schedules", "retention", "alerts"]
+    public static let topLevelKeys: [String] = ["handlers", "schedules", "retention", "alerts", "notify"]
+
+    /// A `NOTIFY` channel tick accepts: an unquoted PostgreSQL identifier, lower case.
+    static func isValidChannel(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (1...63).contains(name.utf8.count), first == UInt8(ascii: "_") || (first >= 97 && first <= 122) else { return false }
+        return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
+    }
 
     /// `bytes` as JSON, checked strictly first so a mistake is reported with its line and column.
     static func syntax(_ bytes: [UInt8], path: String) throws(ConfigFileError) -> JSONValue {

@@ -108,6 +108,9 @@ public struct TickConfigFile: Sendable, Hashable {
     public var retention = Retention()
     /// Where alerts go (`alerts`); none when the file has none.
     public var alerts: [AlertSink] = []
+    /// The PostgreSQL channel runs notify when a job's state or progress changes (`notify`); `nil`, the default,
+    /// for none.
+    public var notifyChannel: String?
 
     /// Makes a configuration in code.
     /// - Parameters:
@@ -155,6 +158,14 @@ public struct TickConfigFile: Sendable, Hashable {
         if let schedules = top["schedules"] { config.schedules = try parseSchedules(schedules, path: path) }
         if let retention = top["retention"] { config.retention = try parseRetention(retention, path: path) }
         if let alerts = top["alerts"] { config.alerts = try parseAlerts(alerts, path: path, environment: environment) }
+        if let notify = top["notify"] {
+            guard let channel = notify.stringValue, isValidChannel(channel) else {
+                throw ConfigFileError(
+                    .invalidValue, path: path,
+                    #"\#(path): "notify" must be a channel name of lower-case letters, digits and "_" (up to 63), like "tick_jobs""#)
+            }
+            config.notifyChannel = channel
+        }
         return config
     }
 

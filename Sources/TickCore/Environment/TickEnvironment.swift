@@ -80,12 +80,13 @@ public struct TickEnvironment: Sendable {
         logConfigFile(file, logger: logger)
         try file?.checkHandlers(environment: variables)
         let connector = try postgresConnector(applicationName: applicationName)
-        let checkpoints: PostgresCheckpoints
+        var checkpoints: PostgresCheckpoints
         if let cache {
             checkpoints = PostgresCheckpoints(connect: { timeout throws(PostgresError) in try cache.connect(timeout: timeout) }, release: { cache.release($0) })
         } else {
             checkpoints = PostgresCheckpoints(connect: connector)
         }
+        checkpoints.notifyChannel = file?.notifyChannel
         var runner = TickRunner(queue: queue, checkpoints: checkpoints, registry: registry(file, queue: queue), schedules: file?.schedules ?? [], logger: logger)
         runner.retention = file?.retention ?? Retention()
         if let sinks = file?.alerts, !sinks.isEmpty { runner.alerts = AlertDispatcher(sinks: sinks) }

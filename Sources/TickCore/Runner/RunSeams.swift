@@ -64,6 +64,8 @@ extension CheckpointStore: CheckpointRecording {
 public struct PostgresCheckpoints: CheckpointConnecting {
     private let connect: @Sendable (Duration) throws(PostgresError) -> PostgresConnection
     private let release: @Sendable (PostgresConnection) -> Void
+    /// The channel commits notify of the jobs they change (tick.json `"notify"`), or `nil`.
+    public var notifyChannel: String?
 
     /// - Parameters:
     ///   - connect: opens a connection within the given timeout.
@@ -77,7 +79,7 @@ public struct PostgresCheckpoints: CheckpointConnecting {
     }
 
     public func open(timeout: Duration) throws(PostgresError) -> any CheckpointRecording {
-        CheckpointStore(connection: try connect(timeout))
+        CheckpointStore(connection: try connect(timeout), notifyChannel: notifyChannel)
     }
 
     public func close(_ store: any CheckpointRecording) {

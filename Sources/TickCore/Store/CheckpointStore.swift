@@ -7,7 +7,14 @@
 public struct CheckpointStore: Sendable {
     public let connection: PostgresConnection
 
-    public init(connection: PostgresConnection) { self.connection = connection }
+    /// The channel each commit notifies of the jobs it changed (`NOTIFY`), or `nil` for none (the default:
+    /// `NOTIFY` serialises commits database-wide).
+    public var notifyChannel: String?
+
+    public init(connection: PostgresConnection, notifyChannel: String? = nil) {
+        self.connection = connection
+        self.notifyChannel = notifyChannel
+    }
 
     /// A claimed job as the store needs it.
     public struct JobStart: Sendable {
@@ -199,7 +206,10 @@ public struct CheckpointStore: Sendable {
                       ELSE COALESCE(t.state, j.state) END
                 FROM jobs t
                 WHERE j.job_id = t.job_id AND j.fence = t.fence
-              RETURNING j.job_id, j.cancel_requested_at IS NOT NULL AS cancel
+              RETURNING j.job_id, j.cancel_requested_at IS NOT NULL AS cancel, j.state, j.progress, j.progress_message
+            ), notified AS (
+              SELECT pg_notify($17, json_build_object('id', g.job_id, 'state', g.state, 'progress', g.progress, 'message', g.progress_message)::text)
+              FROM guarded g WHERE $17::text IS NOT NULL
             ), written AS (
               INSERT INTO tick_items AS ti (job_id, item_index, state, result, error, fence, attempt, run_id)
               SELECT i.job_id, i.item_index, i.state, i.result::jsonb, i.error, i.fence, i.attempt, $13
@@ -214,6 +224,7 @@ public struct CheckpointStore: Sendable {
             )
             SELECT t.job_id, true AS lost FROM jobs t WHERE t.job_id NOT IN (SELECT job_id FROM guarded)
             UNION ALL SELECT g.job_id, false AS lost FROM guarded g WHERE g.cancel
+            UNION ALL SELECT NULL, NULL FROM notified
             """,
             [
                 PostgresArray.text(items.map(\.jobID)), PostgresArray.integers(items.map(\.fence)),
@@ -224,7 +235,7 @@ public struct CheckpointStore: Sendable {
                 PostgresArray.text(rows.map { $0.1.state }),
                 .int(runID),
                 PostgresArray.text(rows.map { $0.1.progress.map { String($0) } }), PostgresArray.text(rows.map { $0.1.message }),
-                PostgresArray.text(rows.map { $0.1.result }),
+                PostgresArray.text(rows.map { $0.1.result }), .text(notifyChannel),
             ])
         var recording = Recording()
         for row in result {
