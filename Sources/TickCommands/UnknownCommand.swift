@@ -18,31 +18,10 @@ enum UnknownCommand {
         return message + (message.hasSuffix("?") ? "" : ".") + " Commands: \(known.filter { $0 != "help" }.joined(separator: ", ")) (tick --help lists them)."
     }
 
-    /// The candidate nearest to `word` by edit distance, when close enough to be a typo (or a prefix of it).
+    /// The candidate `word` begins, or the nearest by edit distance when close enough to be a typo.
     static func closest(to word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
         if let prefixed = candidates.first(where: { $0.hasPrefix(lowered) && lowered.count >= 2 }) { return prefixed }
-        var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
-            let distance = editDistance(Array(lowered), Array(candidate))
-            let allowed = min(3, max(1, max(lowered.count, candidate.count) / 3))
-            if distance <= allowed, distance < (best?.distance ?? .max) { best = (candidate, distance) }
-        }
-        return best?.candidate
-    }
-
-    /// Levenshtein distance: insertions, deletions and substitutions.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var row = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = row
-        }
-        return previous[b.count]
+        return Spelling.closest(to: lowered, among: candidates)
     }
 }

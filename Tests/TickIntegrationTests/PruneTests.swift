@@ -34,6 +34,19 @@ struct PruneTests {
         return try connection.query(text, parameters)
     }
 
+    /// A runner over this test's database that prunes after every run that claimed work.
+    func pruningRunner(_ queue: JobQueue) -> TickRunner {
+        var registry = HandlerRegistry()
+        registry.register("noop", NoopHandler())
+        let url = databaseURL
+        var runner = TickRunner(queue: queue, registry: registry, logger: .init(label: "prune-test")) { timeout throws(PostgresError) in
+            try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url), connectTimeout: timeout))
+        }
+        runner.retention = Retention()
+        runner.pruneEveryRuns = 1
+        return runner
+    }
+
     func jobRows() throws -> Set<String> {
         Set(try sql("SELECT job_id FROM tick_jobs").compactMap { try $0.string("job_id") })
     }
@@ -106,14 +119,7 @@ struct PruneTests {
         _ = try sql("UPDATE tick_jobs SET updated_at = now() - interval '8 days' WHERE job_id = $1", [.text("\(p)-aged")])
         _ = try sql("INSERT INTO tick_runs (trigger, started_at, budget_ms, claimed) VALUES ('cron', now() - interval '40 days', 1000, 1)")
 
-        var registry = HandlerRegistry()
-        registry.register("noop", NoopHandler())
-        let url = databaseURL
-        var runner = TickRunner(queue: queue, registry: registry, logger: .init(label: "prune-test")) { timeout throws(PostgresError) in
-            try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url), connectTimeout: timeout))
-        }
-        runner.retention = Retention()
-        runner.pruneEveryRuns = 1
+        let runner = pruningRunner(queue)
         _ = try await queue.enqueue([.items("\(p)-next", count: 1, handler: "noop")], nowMilliseconds: now)
         let started = ContinuousClock.now
         let report = await runner.run(RunOptions())
@@ -164,14 +170,7 @@ extension PruneTests {
         #expect(dead == [newDead] && cancelled == [newCancelled], "\(dead) \(cancelled)")
         #expect(try jobRows().contains(oldDead), "the checkpoint outlives the sweep until a pruning run")
 
-        var registry = HandlerRegistry()
-        registry.register("noop", NoopHandler())
-        let url = databaseURL
-        var runner = TickRunner(queue: queue, registry: registry, logger: .init(label: "sweep-test")) { timeout throws(PostgresError) in
-            try PostgresConnection(configuration: PostgresConfiguration(conninfo: Secret(url), connectTimeout: timeout))
-        }
-        runner.retention = Retention()
-        runner.pruneEveryRuns = 1
+        let runner = pruningRunner(queue)
         _ = try await queue.enqueue([.items("\(p)-work", count: 1, handler: "noop")], nowMilliseconds: now)
         #expect(await runner.run(RunOptions()).jobsCompleted == 1)
         #expect(!(try jobRows()).contains(oldDead), "the orphaned checkpoint went with the pruning run")

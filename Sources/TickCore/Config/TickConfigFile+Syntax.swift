@@ -31,33 +31,8 @@ extension TickConfigFile {
         }
     }
 
-    /// The candidate nearest to `key` by edit distance (case-insensitive), when it is close enough to be a
-    /// typo: at most a third of the longer word's characters differ (at least 1, at most 3).
-    static func closest(to key: String, among candidates: [String]) -> String? {
-        let word = Array(key.lowercased())
-        var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
-            let distance = editDistance(word, Array(candidate.lowercased()))
-            let allowed = min(3, max(1, max(word.count, candidate.count) / 3))
-            if distance <= allowed, distance < (best?.distance ?? .max) { best = (candidate, distance) }
-        }
-        return best?.candidate
-    }
-
-    /// Levenshtein distance: insertions, deletions and substitutions.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var row = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = row
-        }
-        return previous[b.count]
-    }
+    /// The candidate nearest to `key`, when it is close enough to be a typo (``Spelling/closest(to:among:)``).
+    static func closest(to key: String, among candidates: [String]) -> String? { Spelling.closest(to: key, among: candidates) }
 }
 
 /// A config file problem that does not stop a run: an unknown top-level key (a typo, or a key of a newer
