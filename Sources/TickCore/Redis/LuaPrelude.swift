@@ -4,63 +4,72 @@
 /// A definition starts at a line that begins with `local ` without indentation and runs to the next such line.
 /// A definition is kept when one of the names it defines appears as a whole word in the body or in a kept
 /// definition after it (definitions come before their users, as Lua needs). `local p = ARGV[1]` and anything
-/// else named `p` is always kept.
+/// else named `p` is always kept. Works on UTF-8 bytes: a `tick` process builds its scripts at start-up.
 struct LuaPrelude: Sendable {
     struct Definition: Sendable {
-        var names: [String]
-        var source: String
+        var names: [[UInt8]]
+        var source: [UInt8]
     }
 
     let definitions: [Definition]
 
     init(_ source: String) {
         var definitions: [Definition] = []
-        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("local ") || definitions.isEmpty {
-                definitions.append(Definition(names: Self.names(declaredBy: line), source: ""))
+        let local = Array("local ".utf8)
+        for line in Array(source.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            if line.starts(with: local) || definitions.isEmpty {
+                definitions.append(Definition(names: Self.names(declaredBy: Array(line)), source: []))
             }
-            definitions[definitions.count - 1].source += line + "\n"
+            definitions[definitions.count - 1].source += line
+            definitions[definitions.count - 1].source.append(UInt8(ascii: "\n"))
         }
         self.definitions = definitions
     }
 
     /// The definitions `body` needs, in their order.
     func needed(by body: String) -> String {
-        var text = body
+        var texts: [[UInt8]] = [Array(body.utf8)]
         var kept = [Bool](repeating: false, count: definitions.count)
         for index in definitions.indices.reversed() {
             let definition = definitions[index]
-            guard definition.names.contains(where: { $0 == "p" || Self.mentions(text, $0) }) else { continue }
+            guard definition.names.contains(where: { name in name == [UInt8(ascii: "p")] || texts.contains { Self.mentions($0, name) } }) else { continue }
             kept[index] = true
-            text += definition.source
+            texts.append(definition.source)
         }
-        return definitions.indices.filter { kept[$0] }.map { definitions[$0].source }.joined()
+        var out: [UInt8] = []
+        for index in definitions.indices where kept[index] { out += definitions[index].source }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `local function name(` → `[name]`; `local a, b = ...` → `[a, b]`.
-    static func names(declaredBy line: Substring) -> [String] {
-        var rest = line.dropFirst("local ".count)
-        if rest.hasPrefix("function ") {
-            rest = rest.dropFirst("function ".count)
-            return [String(rest.prefix { $0 != "(" })]
+    static func names(declaredBy line: [UInt8]) -> [[UInt8]] {
+        var rest = line.dropFirst("local ".utf8.count)
+        let function = Array("function ".utf8)
+        if rest.starts(with: function) {
+            rest = rest.dropFirst(function.count)
+            return [Array(rest.prefix { $0 != UInt8(ascii: "(") })]
         }
-        return rest.prefix { $0 != "=" }.split(separator: ",").map { String($0.filter { $0 != " " }) }
+        return rest.prefix { $0 != UInt8(ascii: "=") }.split(separator: UInt8(ascii: ",")).map { Array($0.filter { $0 != UInt8(ascii: " ") }) }
     }
 
     /// Whether `name` appears in `text` as a whole word.
-    static func mentions(_ text: String, _ name: String) -> Bool {
-        var searchStart = text.startIndex
-        while let range = text[searchStart...].firstRange(of: name) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            if !isWordCharacter(before), !isWordCharacter(after) { return true }
-            searchStart = range.upperBound
+    static func mentions(_ text: [UInt8], _ name: [UInt8]) -> Bool {
+        guard let first = name.first, name.count <= text.count else { return false }
+        var index = 0
+        let last = text.count - name.count
+        while index <= last {
+            if text[index] == first, !isWordByte(index > 0 ? text[index - 1] : nil),
+                !isWordByte(index + name.count < text.count ? text[index + name.count] : nil), text[index..<(index + name.count)].elementsEqual(name)
+            {
+                return true
+            }
+            index += 1
         }
         return false
     }
 
-    private static func isWordCharacter(_ character: Character?) -> Bool {
-        guard let character else { return false }
-        return character.isLetter || character.isNumber || character == "_"
+    private static func isWordByte(_ byte: UInt8?) -> Bool {
+        guard let byte else { return false }
+        return (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 95 || byte >= 128
     }
 }

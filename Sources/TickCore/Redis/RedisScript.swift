@@ -18,9 +18,14 @@ public struct RedisScript: Sendable, Hashable {
     /// `source` without leading whitespace, blank lines and lines that are only a comment. Safe for tick's
     /// scripts: they have no multi-line string literals (`[[...]]`), where leading spaces would be content.
     static func compact(_ source: String) -> String {
-        source.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.drop { $0 == " " || $0 == "\t" } }
-            .filter { !$0.isEmpty && !$0.hasPrefix("--") }
-            .joined(separator: "\n")
+        var out: [UInt8] = []
+        out.reserveCapacity(source.utf8.count)
+        for line in Array(source.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            let code = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            guard !code.isEmpty, !code.starts(with: "--".utf8) else { continue }
+            if !out.isEmpty { out.append(UInt8(ascii: "\n")) }
+            out += code
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
