@@ -255,13 +255,7 @@ public struct JobQueue: Sendable {
 
     /// The Redis hash of one job (`spec`, `state`, `attempt`, `fence`, `error`, ...); empty if unknown.
     public func record(of id: String) async throws(UpstashError) -> [String: String] {
-        let reply = try await client.send(RedisCommand("HGETALL", RedisArgument(keys.job(id))))
-        var fields: [String: String] = [:]
-        let values = reply.array ?? []
-        for index in stride(from: 0, to: values.count - 1, by: 2) {
-            if let key = values[index].string { fields[key] = values[index + 1].string ?? "" }
-        }
-        return fields
+        Self.hashFields(try await client.send(RedisCommand("HGETALL", RedisArgument(keys.job(id)))))
     }
 }
 

@@ -292,12 +292,12 @@ extension CheckpointStore {
     public func summary(of jobID: String) throws(PostgresError) -> Summary? {
         let result = try connection.query(
             """
-            SELECT j.state, j.fence, j.attempt, j.cursor, j.items_total, s.progress::float8 AS progress, s.message, j.result::text AS result,
+            SELECT j.state, j.fence, j.attempt, j.cursor, j.items_total, j.progress_message AS message, j.result::text AS result,
+              CASE WHEN j.state = '\(CheckpointState.done.rawValue)' THEN 1 ELSE j.progress END::float8 AS progress,
               (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.done.rawValue)') AS done,
               (SELECT count(*) FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.failed.rawValue)') AS failed,
               f.item_index AS failed_index, f.error AS failed_error
             FROM tick_jobs j
-            JOIN tick_job_status s ON s.id = j.job_id
             LEFT JOIN LATERAL (SELECT item_index, error FROM tick_items i WHERE i.job_id = j.job_id AND i.state = '\(ItemState.failed.rawValue)'
                                ORDER BY finished_at DESC LIMIT 1) f ON true
             WHERE j.job_id = $1
