@@ -10,7 +10,8 @@ struct FootprintTests {
 
     init() throws { harness = try RunnerHarness() }
 
-    /// Bytes Redis uses for every key under the test's prefix (`MEMORY USAGE` of each, found with `SCAN`).
+    /// Bytes Redis uses for every key under the test's prefix (`MEMORY USAGE … SAMPLES 0` of each, found with `SCAN`):
+    /// every field counted, since the default samples five of a hash's fields and extrapolates, which misses the spec.
     func memory(_ client: UpstashClient) async throws -> Int {
         var cursor = "0"
         var keys: [String] = []
@@ -21,7 +22,7 @@ struct FootprintTests {
         } while cursor != "0"
         var total = 0
         for chunk in stride(from: 0, to: keys.count, by: 200) {
-            let commands = keys[chunk..<min(chunk + 200, keys.count)].map { RedisCommand("MEMORY", "USAGE", RedisArgument($0)) }
+            let commands = keys[chunk..<min(chunk + 200, keys.count)].map { RedisCommand("MEMORY", "USAGE", RedisArgument($0), "SAMPLES", "0") }
             total += try await client.pipeline(commands).reduce(0) { $0 + ($1.int ?? 0) }
         }
         return total
