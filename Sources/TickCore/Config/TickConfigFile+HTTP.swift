@@ -9,7 +9,7 @@ import Darwin
 extension TickConfigFile {
     static let httpKeys: Set<String> = [
         "kind", "url", "method", "headers", "timeout_ms", "concurrency", "rate", "signing_key", "unsigned",
-        "signature_ttl_s", "max_result_bytes", "ca_bundle", "stop_on_failure",
+        "signature_ttl_s", "max_result_bytes", "ca_bundle", "stop_on_failure", "limits",
     ]
 
     /// Largest `concurrency` of an `http` handler, as for `--concurrency`.

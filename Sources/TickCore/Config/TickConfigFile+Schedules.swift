@@ -1,5 +1,5 @@
 extension TickConfigFile {
-    static let scheduleKeys: Set<String> = ["cron", "timezone", "catch_up", "max_catch_up", "job"]
+    static let scheduleKeys: Set<String> = ["cron", "timezone", "catch_up", "max_catch_up", "job", "overlap"]
 
     /// Parses `schedules`: each entry checked, with one message per mistake naming the schedule and key.
     static func parseSchedules(_ value: JSONValue, path: String) throws(ConfigFileError) -> [Schedule] {
@@ -73,13 +73,22 @@ extension TickConfigFile {
             throw failure(#""job" must not set "id": each slot's job gets the id sched:\#(name):<slot's Unix time>, so a slot is enqueued once"#)
         }
         if fields["run_at"] != nil { throw failure(#""job" must not set "run_at": the schedule decides when it runs"#) }
+        if fields["unique_key"] != nil || fields["unique_policy"] != nil || fields["debounce_ms"] != nil {
+            throw failure(#""job" must not set "unique_key": a schedule's slots are kept apart with the schedule's "overlap" ("skip" or "queue_one")"#)
+        }
         let job: JobSpec
         do {
             job = try JobSpec(json: Array(JSONValue.object(fields).serialized.utf8), generatedID: { ScheduleSlots.idPlaceholder })
         } catch {
             throw failure(#""job": \#(error.reason)"#)
         }
-        let schedule = Schedule(name: name, expression: expression, zone: zone, catchUp: catchUp, job: job)
+        var schedule = Schedule(name: name, expression: expression, zone: zone, catchUp: catchUp, job: job)
+        switch members["overlap"] {
+        case nil: break
+        case .string(let text)? where ScheduleOverlap(rawValue: text) != nil: schedule.overlap = ScheduleOverlap(rawValue: text) ?? .allow
+        case _?:
+            throw failure(#""overlap" must be "allow" (every slot runs, the default), "skip" (not while the previous job waits or runs) or "queue_one" (one waits behind the running one)"#)
+        }
         // The claim script puts each slot's id where the placeholder is: it must be there once, as the id.
         guard schedule.jobTemplate.components(of: ScheduleSlots.idPlaceholder) == 1 else {
             throw failure(#""job" must not contain the text \#(ScheduleSlots.idPlaceholder)"#)

@@ -1,6 +1,6 @@
 extension TickConfigFile {
     /// The top-level keys this version reads.
-    public static let topLevelKeys: [String] = ["handlers", "schedules", "retention", "alerts", "notify"]
+    public static let topLevelKeys: [String] = ["handlers", "schedules", "retention", "alerts", "notify", "queues"]
 
     /// A `NOTIFY` channel tick accepts: an unquoted PostgreSQL identifier, lower case.
     static func isValidChannel(_ name: String) -> Bool {

@@ -111,6 +111,8 @@ public struct TickConfigFile: Sendable, Hashable {
     /// The PostgreSQL channel runs notify when a job's state or progress changes (`notify`); `nil`, the default,
     /// for none.
     public var notifyChannel: String?
+    /// Per-key flow limits (`"limits"` on handlers, `"queues"`); none when the file has none.
+    public var limits = FlowLimits()
 
     /// Makes a configuration in code.
     /// - Parameters:
@@ -151,11 +153,15 @@ public struct TickConfigFile: Sendable, Hashable {
             for name in entries.keys.sorted() {
                 guard let settings = entries[name] else { continue }
                 config.handlers[name] = try parseHandler(name: name, settings, path: path, folder: config.folder, environment: environment)
+                if case .object(let members) = settings, let limits = members["limits"] {
+                    config.limits.handlers[name] = try parseLimit(limits, path: path, context: "handler \(quoted(name))")
+                }
             }
         case _?:
             throw ConfigFileError(.invalidValue, path: path, #"\#(path): "handlers" must be an object from handler name to settings, like {"resize": {"kind": "exec", "command": ["./bin/resize"]}}"#)
         }
         if let schedules = top["schedules"] { config.schedules = try parseSchedules(schedules, path: path) }
+        if let queues = top["queues"] { config.limits.queues = try parseQueues(queues, path: path) }
         if let retention = top["retention"] { config.retention = try parseRetention(retention, path: path) }
         if let alerts = top["alerts"] { config.alerts = try parseAlerts(alerts, path: path, environment: environment) }
         if let notify = top["notify"] {
@@ -171,8 +177,8 @@ public struct TickConfigFile: Sendable, Hashable {
 
     // MARK: - Handlers
 
-    private static let execKeys: Set<String> = ["kind", "command", "env", "timeout_ms", "kill_grace_ms", "permanent_exit_codes", "stop_on_failure"]
-    private static let noopKeys: Set<String> = ["kind", "timeout_ms", "stop_on_failure"]
+    private static let execKeys: Set<String> = ["kind", "command", "env", "timeout_ms", "kill_grace_ms", "permanent_exit_codes", "stop_on_failure", "limits"]
+    private static let noopKeys: Set<String> = ["kind", "timeout_ms", "stop_on_failure", "limits"]
 
     private static func parseHandler(
         name: String, _ settings: JSONValue, path: String, folder: String, environment: [String: String]

@@ -89,6 +89,7 @@ public struct TickEnvironment: Sendable {
         checkpoints.notifyChannel = file?.notifyChannel
         var runner = TickRunner(queue: queue, checkpoints: checkpoints, registry: registry(file, queue: queue), schedules: file?.schedules ?? [], logger: logger)
         runner.retention = file?.retention ?? Retention()
+        runner.limits = file?.limits ?? FlowLimits()
         if let sinks = file?.alerts, !sinks.isEmpty { runner.alerts = AlertDispatcher(sinks: sinks) }
         return runner
     }

@@ -69,8 +69,10 @@ extension JobQueue {
             local h = handler_of(jk)
             local fence = redis.call('HGET', jk, 'fence') or '0'
             if st == ST.ready or st == ST.delayed then
-              redis.call('ZREM', ready_key(q, h), id)
+              unready(q, jk, id)
               redis.call('ZREM', legacy_ready_key(q), id)
+              local u = redis.call('HGET', jk, 'ukey')
+              if u and redis.call('HGET', uniques_key(q), u) == id then redis.call('HDEL', uniques_key(q), u) end
               redis.call('ZREM', delayed_key(q), id)
               redis.call('HSET', jk, 'state', ST.cancelled, 'cancel', now, 'updated_at', now)
               redis.call('ZADD', cancelled_key(q), now, id)

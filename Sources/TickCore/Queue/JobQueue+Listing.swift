@@ -56,7 +56,12 @@ extension JobQueue {
         if state == 'ready' then
           local handlers = {only}
           if only == '' then handlers = redis.call('SMEMBERS', handlers_key(q)) end
-          for _, h in ipairs(handlers) do sets[#sets + 1] = ready_key(q, h) end
+          for _, h in ipairs(handlers) do
+            sets[#sets + 1] = ready_key(q, h)
+            for _, set in ipairs({keys_key(q, h), parked_key(q, h)}) do
+              for _, k in ipairs(redis.call('ZRANGE', set, 0, -1)) do sets[#sets + 1] = kready_key(q, h, k) end
+            end
+          end
         elseif state == 'delayed' then sets = {delayed_key(q)}
         elseif state == 'leased' then sets = {leased_key(q)}
         elseif state == 'cancelled' then sets = {cancelled_key(q)}

@@ -7,11 +7,14 @@ extension JobQueue {
         public var trigger: RunTrigger
         /// Whether the run delivers alerts: then dead letters become `job.dead` events and pending ones come back.
         public var alerts: Bool
+        /// The flow limits the claim enforces (tick.json `"limits"`).
+        public var limits: FlowLimits
 
         /// Signals of a run.
-        public init(trigger: RunTrigger, alerts: Bool = false) {
+        public init(trigger: RunTrigger, alerts: Bool = false, limits: FlowLimits = FlowLimits()) {
             self.trigger = trigger
             self.alerts = alerts
+            self.limits = limits
         }
     }
 

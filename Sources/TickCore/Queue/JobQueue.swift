@@ -59,6 +59,9 @@ public struct JobQueue: Sendable {
         public var alertEvents: [String] = []
         /// Ready jobs of the run's handlers left after this claim (unpaused queues), `nil` when not known.
         public var readyLeft: Int?
+        /// Schedule slots not enqueued because the schedule's previous job was still waiting or running
+        /// (`"overlap"`: `skip` or `queue_one`): their job ids.
+        public var overlapSkipped: [String] = []
 
         /// Makes a claim.
         public init(
@@ -118,11 +121,15 @@ public struct JobQueue: Sendable {
     public func enqueue(_ jobs: [JobSpec], nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> [Bool] {
         guard !jobs.isEmpty else { return [] }
         var arguments: [RedisArgument] = [RedisArgument(prefix), RedisArgument(String(nowMilliseconds))]
-        arguments.reserveCapacity(2 + jobs.count * 7)
+        arguments.reserveCapacity(2 + jobs.count * 13)
         for job in jobs {
+            let flow = job.flow
             arguments += [
                 RedisArgument(job.id), RedisArgument(job.queue), RedisArgument(job.priority),
                 RedisArgument(job.runAt.map { String($0) } ?? ""), RedisArgument(job.maxAttempts), RedisArgument(job.json), RedisArgument(job.handler),
+                RedisArgument(flow.concurrencyKey ?? ""), RedisArgument(flow.rateKey ?? ""), RedisArgument(flow.uniqueKey ?? ""),
+                RedisArgument(flow.uniqueKey == nil ? "" : flow.uniquePolicy.rawValue), RedisArgument(flow.debounceMilliseconds.map(String.init) ?? ""),
+                RedisArgument(flow.debounceMaxMilliseconds.map(String.init) ?? ""),
             ]
         }
         let reply = try await client.eval(QueueScripts.enqueue, arguments: arguments, deadline: deadline)
@@ -151,14 +158,15 @@ public struct JobQueue: Sendable {
             RedisArgument(Int(ScheduleSlots.firstSightingWindow.milliseconds)),
             RedisArgument(String(nowMilliseconds - Int64(retention.deadLetters.milliseconds))),
             RedisArgument(String(nowMilliseconds - Int64(retention.finishedJobs.milliseconds))), RedisArgument(signals.trigger.rawValue),
-            RedisArgument(signals.alerts ? 1 : 0), RedisArgument(queues.count),
+            RedisArgument(signals.alerts ? 1 : 0), RedisArgument(signals.limits.wire), RedisArgument(queues.count),
         ] + queues.map { RedisArgument($0) }
         arguments += [RedisArgument(handlers.count)] + handlers.map { RedisArgument($0) }
         for schedule in schedules {
             arguments += [
                 RedisArgument(schedule.name), RedisArgument(schedule.catchUpAll ? "all" : "skip"), RedisArgument(schedule.jobTemplate),
                 RedisArgument(schedule.queue), RedisArgument(schedule.handler), RedisArgument(schedule.priority), RedisArgument(schedule.maxAttempts),
-                RedisArgument(schedule.slots.count),
+                RedisArgument(schedule.overlap.uniquePolicy?.rawValue ?? ""), RedisArgument(schedule.concurrencyKey ?? ""),
+                RedisArgument(schedule.rateKey ?? ""), RedisArgument(schedule.slots.count),
             ]
             arguments += schedule.slots.map { RedisArgument(String($0 * 1000)) }
         }
@@ -183,6 +191,7 @@ public struct JobQueue: Sendable {
             jobs: jobs, deadLettered: dead.compactMap(\.string), scheduled: scheduled.compactMap(\.string), skipped: skips,
             paused: (parts[4].array ?? []).compactMap(\.string), alertEvents: (parts[5].array ?? []).compactMap(\.string))
         claim.readyLeft = parts.count > 6 ? parts[6].int : nil
+        claim.overlapSkipped = parts.count > 7 ? (parts[7].array ?? []).compactMap(\.string) : []
         return claim
     }
 

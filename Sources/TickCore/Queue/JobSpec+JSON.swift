@@ -72,6 +72,7 @@ extension JobSpec {
             backoff: backoff,
             itemTimeoutMilliseconds: try int("item_timeout_ms", in: 1...86_400_000),
             itemConcurrency: try int("item_concurrency", in: 1...1000) ?? 1)
+        flow = try Self.flow(fields, id: id, int: int)
     }
 
     /// The job as JSON, in the wire format (keys sorted; defaults written out).
@@ -88,10 +89,11 @@ extension JobSpec {
         }
         if let runAt { fields["run_at"] = .integer(runAt) }
         if let itemTimeoutMilliseconds { fields["item_timeout_ms"] = .integer(Int64(itemTimeoutMilliseconds)) }
+        flow.write(into: &fields)
         return JSONValue.object(fields).serialized
     }
 
-    private static func checkName(_ name: String, field: String, maxLength: Int, id: String? = nil, allowed: (UInt8) -> Bool = Self.isNameByte) throws(JobSpecError) {
+    static func checkName(_ name: String, field: String, maxLength: Int, id: String? = nil, allowed: (UInt8) -> Bool = Self.isNameByte) throws(JobSpecError) {
         guard !name.isEmpty, name.utf8.count <= maxLength, name.utf8.allSatisfy(allowed) else {
             throw JobSpecError(id: id, "\"\(field)\" must be 1 to \(maxLength) characters of \(field == "id" ? "printable ASCII without spaces" : "letters, digits, '.', '_', '-' or ':'")")
         }

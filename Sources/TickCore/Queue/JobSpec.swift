@@ -32,6 +32,41 @@ public struct JobSpec: Sendable, Hashable {
     public var itemTimeoutMilliseconds: Int?
     /// Items of this job that may run at once. Defaults to 1 (strictly in order).
     public var itemConcurrency: Int
+    /// Flow control: the job's concurrency, rate and unique keys (docs/flow-control.md). None by default.
+    public var flow = Flow()
+
+    /// A job's keys for flow control; the limits themselves are the worker's (``FlowLimits``).
+    public struct Flow: Sendable, Hashable {
+        /// Jobs with the same key count against one per-key concurrency limit and are served round robin
+        /// with other keys (e.g. a tenant id).
+        public var concurrencyKey: String?
+        /// The key of the per-key rate limit; `nil` uses ``concurrencyKey``.
+        public var rateKey: String?
+        /// At most one job with this key waits (ready or delayed) or runs in the queue, per ``uniquePolicy``.
+        public var uniqueKey: String?
+        /// What a second enqueue with ``uniqueKey`` does. Defaults to ``UniquePolicy/reject``.
+        public var uniquePolicy: UniquePolicy = .reject
+        /// With ``UniquePolicy/debounce``: how long the key must be quiet before the job starts, in milliseconds.
+        public var debounceMilliseconds: Int?
+        /// With ``UniquePolicy/debounce``: the longest a burst can push the start back, from its first enqueue.
+        public var debounceMaxMilliseconds: Int?
+
+        /// No keys.
+        public init(
+            concurrencyKey: String? = nil, rateKey: String? = nil, uniqueKey: String? = nil, uniquePolicy: UniquePolicy = .reject,
+            debounceMilliseconds: Int? = nil, debounceMaxMilliseconds: Int? = nil
+        ) {
+            self.concurrencyKey = concurrencyKey
+            self.rateKey = rateKey
+            self.uniqueKey = uniqueKey
+            self.uniquePolicy = uniquePolicy
+            self.debounceMilliseconds = debounceMilliseconds
+            self.debounceMaxMilliseconds = debounceMaxMilliseconds
+        }
+
+        /// The key the job's ready set is grouped by: its concurrency key, else its rate key.
+        public var groupKey: String? { concurrencyKey ?? rateKey }
+    }
 
     /// Exponential backoff with full jitter: a retry waits a random time in `[0, min(max, base * 2^(attempt-1))]`,
     /// at least `base / 2`.

@@ -7,7 +7,10 @@
 public enum QueueScripts: Sendable {
     /// What every script starts with: the keys, the job states as `ST.<state>`, and two helpers:
     /// `handler_of(jk)` (the handler a job names: its hash's `handler`, else read from its spec once and
-    /// stored, for jobs written before layout 2) and `make_ready(q, jk, id, score)` (into its handler's ready set).
+    /// stored, for jobs written before layout 2) and `make_ready(q, jk, id, score)` (into its handler's ready set, or its flow key's, see docs/flow-control.md),
+    /// `unready(q, jk, id)` (the reverse), `token_back` (a parked key's turn back), `end_running` (a running job
+    /// of a limited key ends: its count drops and the key's parked turns come back), and the unique-key helpers
+    /// `unique_gate`, `supersede` and `unique_release`.
     public static let prelude =
         QueueKeys.lua + "local ST = {" + JobState.allCases.map { "\($0.rawValue) = '\($0.rawValue)'" }.joined(separator: ", ") + "}\n"
         + """
@@ -25,10 +28,84 @@ public enum QueueScripts: Sendable {
           return h
         end
         local function make_ready(q, jk, id, score)
-          local h = handler_of(jk)
-          redis.call('ZADD', ready_key(q, h), score, id)
+          local f = redis.call('HMGET', jk, 'handler', 'flow')
+          local h, k = f[1] or handler_of(jk), f[2]
+          if k then
+            if redis.call('ZADD', kready_key(q, h, k), score, id) == 1 then redis.call('HINCRBY', keyed_key(q), h, 1) end
+            if not redis.call('ZSCORE', parked_key(q, h), k) then
+              local turn = redis.call('ZSCORE', keys_key(q, h), k)
+              if not turn or tonumber(score) < tonumber(turn) then redis.call('ZADD', keys_key(q, h), score, k) end
+            end
+          else
+            redis.call('ZADD', ready_key(q, h), score, id)
+          end
           redis.call('SADD', handlers_key(q), h)
           redis.call('HSET', jk, 'state', ST.ready)
+        end
+        local function token_back(q, h, k, now)
+          local head = redis.call('ZRANGE', kready_key(q, h, k), 0, 0, 'WITHSCORES')
+          if #head == 0 then return end
+          redis.call('ZADD', keys_key(q, h), string.format('%.0f', math.floor(tonumber(head[2]) / 1e13) * 1e13 + now), k)
+          redis.call('SADD', handlers_key(q), h)
+        end
+        local function unready(q, jk, id)
+          local f = redis.call('HMGET', jk, 'handler', 'flow')
+          local h, k = f[1] or handler_of(jk), f[2]
+          if not k then return redis.call('ZREM', ready_key(q, h), id) end
+          if redis.call('ZREM', kready_key(q, h, k), id) == 0 then return 0 end
+          redis.call('HINCRBY', keyed_key(q), h, -1)
+          if redis.call('EXISTS', kready_key(q, h, k)) == 0 then redis.call('ZREM', keys_key(q, h), k) end
+          return 1
+        end
+        local function end_running(jk, id, s, now)
+          redis.call('HDEL', jk, 'running')
+          redis.call('ZREM', running_key(s), id)
+          local k = string.sub(s, string.find(s, '|', 1, true) + 1)
+          local bk = blocked_key(s)
+          for _, m in ipairs(redis.call('SMEMBERS', bk)) do
+            local sp = string.find(m, ' ', 1, true)
+            local q, h = string.sub(m, 1, sp - 1), string.sub(m, sp + 1)
+            if redis.call('ZREM', parked_key(q, h), k) == 1 then token_back(q, h, k, now) end
+          end
+          redis.call('DEL', bk)
+        end
+        local function unique_gate(q, u, pol)
+          local holder = redis.call('HGET', uniques_key(q), u)
+          if not holder then return 'go' end
+          local st = redis.call('HGET', job_key(holder), 'state')
+          local waiting = st == ST.ready or st == ST.delayed
+          if not waiting and st ~= ST.leased then return 'go' end
+          if pol == 'reject' or (waiting and pol == 'queue_one') then return 'dup' end
+          if waiting then return 'supersede', holder end
+          return 'after', holder
+        end
+        local function supersede(q, holder, by, now)
+          local hk = job_key(holder)
+          unready(q, hk, holder)
+          redis.call('ZREM', delayed_key(q), holder)
+          redis.call('HSET', hk, 'state', ST.cancelled, 'updated_at', now, 'error', 'superseded by ' .. by, 'cancel', now)
+          redis.call('ZADD', cancelled_key(q), now, holder)
+          local f = redis.call('HMGET', hk, 'after', 'debounce_since', 'enqueued_at')
+          return f[1], tonumber(f[2] or f[3])
+        end
+        local function unique_release(q, jk, id, u, op, now)
+          local latest = redis.call('HGET', uniques_key(q), u)
+          if latest == id then
+            if op ~= 'retry' and op ~= 'release' then redis.call('HDEL', uniques_key(q), u) end
+            return op
+          end
+          if not latest then return op end
+          local lk = job_key(latest)
+          local g = redis.call('HMGET', lk, 'after', 'due', 'state')
+          if g[1] == id and g[3] == ST.delayed then
+            redis.call('HDEL', lk, 'after')
+            redis.call('ZADD', delayed_key(q), string.format('%.0f', math.max(tonumber(g[2]) or now, now)), latest)
+          end
+          if op == 'retry' or op == 'release' then
+            redis.call('HSET', jk, 'error', 'superseded by ' .. latest)
+            return 'cancel'
+          end
+          return op
         end
         local function push_dead_event(jk, id, q, now)
           local f = redis.call('HMGET', jk, 'handler', 'error', 'attempt', 'fence')
@@ -52,26 +129,62 @@ public enum QueueScripts: Sendable {
     static let preludeParts = LuaPrelude(prelude)
 
     /// ARGV: prefix, now, then per job: id, queue, priority, run_at (or ""), max_attempts, spec, handler (or ""
-    /// to read it from the spec). Returns per job 1 (enqueued) or 0 (an existing job has that id).
+    /// to read it from the spec), concurrency_key, rate_key, unique_key, unique_policy, debounce_ms,
+    /// debounce_max_ms (each "" when not set). Returns per job 1 (enqueued) or 0 (an existing job has that id, or,
+    /// under `reject`, a job with its unique key is waiting or running).
+    ///
+    /// A job with a unique key that meets a waiting one under `replace` or `debounce` supersedes it (the waiting
+    /// one ends cancelled, "superseded by" the new id); behind a running one it waits (delayed, `after` it) until
+    /// that one's acknowledgement. `debounce` delays the job by debounce_ms from now, at most debounce_max_ms
+    /// after the burst's first enqueue (docs/flow-control.md).
     public static let enqueue = script(
         """
         local bad = layout_error()
         if bad then return bad end
         local now = tonumber(ARGV[2])
         local out = {}
-        for i = 3, #ARGV, 7 do
+        for i = 3, #ARGV, 13 do
           local id, q, prio, runat, maxa, spec, h = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
+          local ck, rk, u, pol = ARGV[i+7] or '', ARGV[i+8] or '', ARGV[i+9] or '', ARGV[i+10] or ''
           local jk = job_key(id)
-          if redis.call('EXISTS', jk) == 1 then
+          local verdict, holder = 'go', nil
+          if redis.call('EXISTS', jk) == 1 then verdict = 'dup'
+          elseif u ~= '' then verdict, holder = unique_gate(q, u, pol) end
+          if verdict == 'dup' then
             out[#out + 1] = 0
           else
+            local after, since = nil, now
+            if verdict == 'supersede' then
+              local a, s = supersede(q, holder, id, now)
+              if pol == 'debounce' and s then since = s end
+              if a and redis.call('HGET', job_key(a), 'state') == ST.leased then after = a end
+            elseif verdict == 'after' then
+              after = holder
+            end
+            local due = tonumber(runat) or 0
+            if pol == 'debounce' then
+              local quiet = now + tonumber(ARGV[i+11])
+              if ARGV[i+12] ~= '' then quiet = math.min(quiet, since + tonumber(ARGV[i+12])) end
+              due = math.max(due, quiet)
+            end
             local score = string.format('%.0f', (100 - prio) * 1e13 + now)
             redis.call('HSET', jk, 'spec', spec, 'queue', q, 'attempt', 0, 'fence', 0, 'score', score,
               'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now)
             if h ~= nil and h ~= '' then redis.call('HSET', jk, 'handler', h) end
-            if runat ~= '' and tonumber(runat) > now then
+            if ck ~= '' then redis.call('HSET', jk, 'ckey', ck, 'flow', ck) end
+            if rk ~= '' or ck ~= '' then redis.call('HSET', jk, 'rkey', rk ~= '' and rk or ck) end
+            if ck == '' and rk ~= '' then redis.call('HSET', jk, 'flow', rk) end
+            if u ~= '' then
+              redis.call('HSET', jk, 'ukey', u, 'upolicy', pol, 'debounce_since', string.format('%.0f', since))
+              redis.call('HSET', uniques_key(q), u, id)
+            end
+            if after then
+              local until_ = redis.call('HGET', job_key(after), 'lease_until') or now
+              redis.call('HSET', jk, 'state', ST.delayed, 'after', after, 'due', string.format('%.0f', due))
+              redis.call('ZADD', delayed_key(q), string.format('%.0f', math.max(due, tonumber(until_))), id)
+            elseif due > now then
               redis.call('HSET', jk, 'state', ST.delayed)
-              redis.call('ZADD', delayed_key(q), runat, id)
+              redis.call('ZADD', delayed_key(q), string.format('%.0f', due), id)
             else
               make_ready(q, jk, id, score)
             end
@@ -90,7 +203,9 @@ public enum QueueScripts: Sendable {
     /// keeps a tombstone for the dedup window (`done_ttl_seconds`): its hash without `spec` (its size in
     /// `spec_bytes`), so an id enqueued again is still a duplicate while the payload's memory is freed at once. A job that
     /// `tick cancel` marked while it ran (its `cancel` field) ends cancelled whatever the op, unless `done`: it is
-    /// never retried, released or dead-lettered. Each applies only if the job's fence still equals
+    /// never retried, released or dead-lettered; nor is one whose unique key a newer job took (`replace`,
+    /// `debounce`: it ends cancelled, "superseded by" that job, which becomes due). A job that ran under a
+    /// concurrency limit frees its place (``prelude``'s `end_running`). Each applies only if the job's fence still equals
     /// the given one (the lease was not taken over). Returns `{ {1 (applied) or 0 (lease lost: left untouched), ...},
     /// {alert event JSON, ...} }`.
     /// A repeat of an acknowledgement that already applied (the client retried because the first reply was
@@ -112,13 +227,16 @@ public enum QueueScripts: Sendable {
         for i = 10, #ARGV, 6 do
           local op, q, id, fence, delay, msg = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5]
           local jk = job_key(id)
-          if redis.call('HGET', jk, 'fence') ~= fence then
+          local f = redis.call('HMGET', jk, 'fence', 'running', 'ukey')
+          if f[1] ~= fence then
             out[#out + 1] = 0
           elseif redis.call('ZREM', leased_key(q), id) == 0 then
             local st = redis.call('HGET', jk, 'state')
             out[#out + 1] = (st == reached[op] or (st == ST.cancelled and op ~= 'done')) and 1 or 0
           else
+            if f[2] then end_running(jk, id, f[2], now) end
             if op ~= 'done' and redis.call('HEXISTS', jk, 'cancel') == 1 then op = 'cancel' end
+            if f[3] then op = unique_release(q, jk, id, f[3], op, now) end
             if op == 'cancel' then
               redis.call('HSET', jk, 'state', ST.cancelled, 'updated_at', now)
               redis.call('HDEL', jk, 'lease_until')
@@ -184,20 +302,22 @@ public enum QueueScripts: Sendable {
           local handlers = redis.call('SMEMBERS', handlers_key(q))
           table.sort(handlers)
           for _, h in ipairs(handlers) do
-            local n = redis.call('ZCARD', ready_key(q, h))
+            local n = redis.call('ZCARD', ready_key(q, h)) + (tonumber(redis.call('HGET', keyed_key(q), h)) or 0)
             if n > 0 then
               ready = ready + n
               byHandler[#byHandler + 1] = h
               byHandler[#byHandler + 1] = n
-              local from = '-inf'
-              while true do
-                local head = redis.call('ZRANGEBYSCORE', ready_key(q, h), from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-                if #head == 0 then break end
-                local score = tonumber(head[2])
-                local band = math.floor(score / 1e13)
-                local at = score - band * 1e13
-                if not oldest or at < oldest then oldest = at end
-                from = string.format('%.0f', (band + 1) * 1e13)
+              for _, set in ipairs({ready_key(q, h), keys_key(q, h)}) do
+                local from = '-inf'
+                while true do
+                  local head = redis.call('ZRANGEBYSCORE', set, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+                  if #head == 0 then break end
+                  local score = tonumber(head[2])
+                  local band = math.floor(score / 1e13)
+                  local at = score - band * 1e13
+                  if not oldest or at < oldest then oldest = at end
+                  from = string.format('%.0f', (band + 1) * 1e13)
+                end
               end
             end
           end

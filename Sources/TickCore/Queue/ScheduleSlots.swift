@@ -14,6 +14,11 @@ public struct ScheduleSlots: Sendable, Hashable {
     public var maxAttempts: Int
     /// Candidate slots, Unix seconds, ascending.
     public var slots: [Int64]
+    /// What a slot does while the previous job is still waiting or running.
+    public var overlap: ScheduleOverlap = .allow
+    /// The job's flow keys (docs/flow-control.md), stored beside its spec.
+    public var concurrencyKey: String?
+    public var rateKey: String?
 
     /// Stands for the job id in ``jobTemplate``; the claim script puts each slot's id there.
     public static let idPlaceholder = "@TICK_SCHEDULE_ID@"

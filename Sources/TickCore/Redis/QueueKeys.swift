@@ -17,6 +17,14 @@
 /// | `P:heartbeat` | hash | the last run's time (`last`, `last_trigger`) and the last per trigger (`cron`, `http`, `manual`) |
 /// | `P:metrics` | hash | monotonic counters the claim and acknowledgement scripts advance (runs, jobs, items, requests, durations) |
 /// | `P:alerts` | list | alert events not yet delivered (newest first, at most ``alertOutboxLimit``) |
+/// | `P:q:QUEUE:kready:HANDLER\|KEY` | sorted set | one key's ready jobs for one handler (jobs with a `concurrency_key` or `rate_key`), scored like the ready set |
+/// | `P:q:QUEUE:keys:HANDLER` | sorted set | the keys with ready jobs, by their turn (round robin: a key served goes behind the others of its priority) |
+/// | `P:q:QUEUE:parked:HANDLER` | sorted set | keys held back by a limit, by when to look again |
+/// | `P:q:QUEUE:keyed` | hash | handler → ready jobs in its keys' sets |
+/// | `P:q:QUEUE:unique` | hash | unique key → the latest job enqueued with it |
+/// | `P:running:SCOPE\|KEY` | sorted set | running jobs of a key under a concurrency limit, by lease expiry (`SCOPE`: `h:HANDLER` or `q:QUEUE`) |
+/// | `P:blocked:SCOPE\|KEY` | set | `QUEUE HANDLER` pairs whose key is parked until one of its running jobs ends |
+/// | `P:krate:SCOPE\|KEY` | sorted set | a rate key's starts in the current window, by time |
 public struct QueueKeys: Sendable, Hashable {
     /// The layout this binary reads and writes. A prefix without a `P:layout` key is in layout 1 (written
     /// before layouts had versions) when it holds tick's data (`P:queues`), else it is new: the first script
@@ -31,6 +39,11 @@ public struct QueueKeys: Sendable, Hashable {
     /// tick that knows them cancels, jobs are enqueued the same way (so producers' copies of the enqueue script
     /// keep working), and a worker too old to honour a cancel is refused by the PostgreSQL schema version that
     /// came with them (``Migration/cancellation``) before it runs anything.
+    ///
+    /// Flow control's keys (`kready`, `keys`, `parked`, `keyed`, `unique`, `running`, `blocked`, `krate`) came
+    /// without a new layout for the same reason: they only add keys. A producer's copy of the older enqueue script
+    /// keeps working (its jobs carry no keys, so no limit applies to them); a worker from before them leases no keyed
+    /// job (it never reads those sets) and a keyed job whose lease it takes back becomes an ordinary ready job.
     public static let layoutVersion = 2
 
     /// The sorted sets of one queue besides its ready sets.
@@ -72,6 +85,23 @@ public struct QueueKeys: Sendable, Hashable {
     public var metrics: String { "\(prefix):\(Self.metricsSegment)" }
     /// `P:alerts`: the alert outbox.
     public var alerts: String { "\(prefix):\(Self.alertsSegment)" }
+    /// `P:q:QUEUE:kready:HANDLER|KEY`: one flow key's ready jobs for a handler.
+    public func keyReady(_ queue: String, handler: String, key: String) -> String {
+        "\(prefix):\(Self.queueSegment):\(queue):\(Self.keyReadySegment):\(handler)|\(key)"
+    }
+    /// `P:q:QUEUE:keys:HANDLER`: the flow keys with ready jobs, by turn.
+    public func flowKeys(_ queue: String, handler: String) -> String { "\(prefix):\(Self.queueSegment):\(queue):\(Self.keysSegment):\(handler)" }
+    /// `P:q:QUEUE:parked:HANDLER`: flow keys held back by a limit, by when to look again.
+    public func parked(_ queue: String, handler: String) -> String { "\(prefix):\(Self.queueSegment):\(queue):\(Self.parkedSegment):\(handler)" }
+    /// `P:q:QUEUE:keyed`: per handler, ready jobs in its flow keys' sets.
+    public func keyed(_ queue: String) -> String { "\(prefix):\(Self.queueSegment):\(queue):\(Self.keyedSegment)" }
+    /// `P:q:QUEUE:unique`: unique key → latest job id.
+    public func unique(_ queue: String) -> String { "\(prefix):\(Self.queueSegment):\(queue):\(Self.uniqueSegment)" }
+    /// `P:running:SCOPE|KEY`: running jobs of a key under a concurrency limit.
+    public func running(scope: String, key: String) -> String { "\(prefix):\(Self.runningSegment):\(scope)|\(key)" }
+    /// `P:krate:SCOPE|KEY`: a rate key's starts in the window.
+    public func keyRate(scope: String, key: String) -> String { "\(prefix):\(Self.keyRateSegment):\(scope)|\(key)" }
+
     /// Events the outbox keeps at most: the oldest go first.
     public static let alertOutboxLimit = 1_000
 
@@ -87,6 +117,14 @@ public struct QueueKeys: Sendable, Hashable {
     private static let heartbeatSegment = "heartbeat"
     private static let metricsSegment = "metrics"
     private static let alertsSegment = "alerts"
+    private static let keyReadySegment = "kready"
+    private static let keysSegment = "keys"
+    private static let parkedSegment = "parked"
+    private static let keyedSegment = "keyed"
+    private static let uniqueSegment = "unique"
+    private static let runningSegment = "running"
+    private static let blockedSegment = "blocked"
+    private static let keyRateSegment = "krate"
 
     /// The first word of the error a script answers when the prefix holds another layout:
     /// `TICKLAYOUT <found> <expected>`.
@@ -94,7 +132,7 @@ public struct QueueKeys: Sendable, Hashable {
 
     /// Lua defining the same keys from `ARGV[1]`: `p`, `job_key(id)`, `ready_key(q, handler)`,
     /// `handlers_key(q)`, `delayed_key(q)`, `leased_key(q)`, `dead_key(q)`, `cancelled_key(q)`, `queues_key`, `schedules_key`,
-    /// `rate_key(name)`, `layout_key`, `paused_key`, `heartbeat_key`, `metrics_key`, `alerts_key`, `alert_outbox_limit`, `legacy_ready_key(q)` (layout 1's ready set, for the upgrade and for
+    /// `rate_key(name)`, the flow keys (`kready_key(q, h, k)`, `keys_key(q, h)`, `parked_key(q, h)`, `keyed_key(q)`, `uniques_key(q)`, `running_key(s)`, `blocked_key(s)`, `krate_key(s)`), `layout_key`, `paused_key`, `heartbeat_key`, `metrics_key`, `alerts_key`, `alert_outbox_limit`, `legacy_ready_key(q)` (layout 1's ready set, for the upgrade and for
     /// producers still running a copy of the enqueue script from before layouts had versions), and
     /// `layout_error()` (an error reply when the prefix holds another layout version, else `nil`: one `GET`
     /// inside the script, no extra request; on a new prefix it records this layout).
@@ -110,6 +148,14 @@ public struct QueueKeys: Sendable, Hashable {
         local paused_key = p .. ':\(pausedSegment)'
         local heartbeat_key, metrics_key, alerts_key = p .. ':\(heartbeatSegment)', p .. ':\(metricsSegment)', p .. ':\(alertsSegment)'
         local alert_outbox_limit = \(alertOutboxLimit)
+        local function kready_key(q, h, k) return p .. ':\(queueSegment):' .. q .. ':\(keyReadySegment):' .. h .. '|' .. k end
+        local function keys_key(q, h) return p .. ':\(queueSegment):' .. q .. ':\(keysSegment):' .. h end
+        local function parked_key(q, h) return p .. ':\(queueSegment):' .. q .. ':\(parkedSegment):' .. h end
+        local function keyed_key(q) return p .. ':\(queueSegment):' .. q .. ':\(keyedSegment)' end
+        local function uniques_key(q) return p .. ':\(queueSegment):' .. q .. ':\(uniqueSegment)' end
+        local function running_key(s) return p .. ':\(runningSegment):' .. s end
+        local function blocked_key(s) return p .. ':\(blockedSegment):' .. s end
+        local function krate_key(s) return p .. ':\(keyRateSegment):' .. s end
         local function layout_error()
           local found = redis.call('GET', layout_key)
           if not found then

@@ -23,6 +23,8 @@ public struct TickRunner: Sendable {
     /// Where alerts go (tick.json's `alerts`); `nil` for none. With sinks for `job.dead` or `run.failed`, the claim
     /// and the acknowledgement keep and hand back pending events, and the run delivers them after its work.
     public var alerts: AlertDispatcher?
+    /// Per-key concurrency and rate limits the claim enforces (tick.json `"limits"`); none by default.
+    public var limits = FlowLimits()
     /// What runs prune after their acknowledgement (`nil`: nothing; `tick prune` does it by hand).
     public var retention: Retention?
     /// Runs that claimed work prune once every this many (by run id): every one by default.
@@ -85,7 +87,7 @@ public struct TickRunner: Sendable {
         let options = ledger.options
         let deliversAlerts = alerts?.wants(.jobDead) == true || alerts?.wants(.runFailed) == true
         // 1. Claim: one request.
-        guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names, alerts: deliversAlerts).run(&ledger) else {
+        guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names, alerts: deliversAlerts, limits: limits).run(&ledger) else {
             return await ledger.finish()
         }
         guard !claim.jobs.isEmpty else {

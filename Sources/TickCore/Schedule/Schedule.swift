@@ -23,6 +23,8 @@ public struct Schedule: Sendable, Hashable {
     public let catchUp: CatchUp
     /// The job each slot enqueues; its id is replaced by ``jobID(slot:)``.
     public let job: JobSpec
+    /// What a slot does while the previous slot's job is still waiting or running; ``ScheduleOverlap/allow`` by default.
+    public var overlap: ScheduleOverlap = .allow
 
     /// Largest `max_catch_up`.
     public static let maximumCatchUp = 1000
@@ -63,9 +65,13 @@ public struct Schedule: Sendable, Hashable {
         case .skip: all = false
         case .all: all = true
         }
-        return ScheduleSlots(
+        var slots = ScheduleSlots(
             name: name, catchUpAll: all, jobTemplate: jobTemplate, queue: job.queue, handler: job.handler, priority: job.priority, maxAttempts: job.maxAttempts,
             slots: candidates(now: nowMilliseconds / 1000))
+        slots.overlap = overlap
+        slots.concurrencyKey = job.flow.concurrencyKey
+        slots.rateKey = job.flow.rateKey
+        return slots
     }
 
     /// The slots (Unix seconds, ascending) a run at `now` offers the claim script: the latest slot at or

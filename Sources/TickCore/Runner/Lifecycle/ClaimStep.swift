@@ -8,6 +8,8 @@ struct ClaimStep {
     let handlers: [String]
     /// Whether the run delivers alerts (the claim then hands back pending events).
     let alerts: Bool
+    /// The flow limits the claim enforces.
+    var limits = FlowLimits()
 
     /// The claim, or `nil` when Redis failed (the ledger then holds the failure).
     func run(_ ledger: inout RunLedger) async -> JobQueue.Claim? {
@@ -19,7 +21,7 @@ struct ClaimStep {
         do {
             claim = try await queue.claim(
                 queues: ledger.options.queues, handlers: handlers, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
-                schedules: schedules.map { $0.slots(nowMilliseconds: now) }, signals: .init(trigger: ledger.options.trigger, alerts: alerts),
+                schedules: schedules.map { $0.slots(nowMilliseconds: now) }, signals: .init(trigger: ledger.options.trigger, alerts: alerts, limits: limits),
                 deadline: ledger.workDeadline)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
@@ -47,6 +49,9 @@ struct ClaimStep {
                 metadata: ["handlers": "\(names)", "known": "\(handlers.joined(separator: ", "))"])
         }
         for id in claim.scheduled { ledger.logger.info("scheduled job enqueued", metadata: ["job.id": "\(id)"]) }
+        for id in claim.overlapSkipped {
+            ledger.logger.notice("schedule slot skipped: the schedule's previous job is still waiting or running (its \"overlap\")", metadata: ["job.id": "\(id)"])
+        }
         for id in claim.deadLettered {
             ledger.logger.warning("job dead-lettered: its last attempt's lease expired", metadata: ["job.id": "\(id)"])
         }
