@@ -238,9 +238,9 @@ extension QueueScripts {
           local heads = {}
           for _, h in ipairs(redis.call('SMEMBERS', handlers_key(q))) do
             if known[h] then
+              local pk = parked_key(q, h)
               if not isPaused then
                 mine[#mine + 1] = {q, h}
-                local pk = parked_key(q, h)
                 for _, k in ipairs(redis.call('ZRANGEBYSCORE', pk, '-inf', now, 'LIMIT', 0, 1000)) do
                   redis.call('ZREM', pk, k)
                   token_back(q, h, k, now)
