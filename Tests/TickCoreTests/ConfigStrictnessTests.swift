@@ -77,8 +77,8 @@ struct ConfigStrictnessTests {
         #expect(config.handlers.isEmpty, "the misspelt section is not read")
         #expect(config.warnings.map(\.key) == ["Schedule", "handler", "later"])
         #expect(config.warnings.map(\.suggestion) == ["schedules", "handlers", nil])
-        #expect(config.warnings[1].description == #"tick.json: unknown top-level key "handler" (ignored): did you mean "handlers"? This version reads "handlers", "schedules", "retention", "alerts", "notify""#)
-        #expect(config.warnings[2].description == #"tick.json: unknown top-level key "later" (ignored): this version reads "handlers", "schedules", "retention", "alerts", "notify"; remove it, or upgrade tick if a newer version added it"#)
+        #expect(config.warnings[1].description == #"tick.json: unknown top-level key "handler" (ignored): did you mean "handlers"? This version reads "handlers", "schedules", "retention", "alerts", "notify", "queues""#)
+        #expect(config.warnings[2].description == #"tick.json: unknown top-level key "later" (ignored): this version reads "handlers", "schedules", "retention", "alerts", "notify", "queues"; remove it, or upgrade tick if a newer version added it"#)
         #expect(try parse(#"{"handlers": {}, "schedules": {}}"#).warnings.isEmpty)
     }
 
