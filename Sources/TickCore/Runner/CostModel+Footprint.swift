@@ -2,16 +2,18 @@
 /// storage (the database's size). Each term is a figure measured on the local gateway (the `redis_bytes_sent` and
 /// `redis_bytes_received` of runs, `MEMORY USAGE` of tick's keys; docs/cost.md), scaled by the job size you give.
 extension CostModel {
-    /// An idle run: the claim's request (its script and arguments) and its empty reply. Measured: 9,023 + 30.
-    public static let idleRunBytes = 9_050.0
-    /// What a run that claimed work adds: the acknowledgement's request and reply. Measured: 5,740 + about 20.
-    public static let acknowledgementBytes = 5_760.0
+    /// An idle run: the claim's request (its script, 12.8 KB since flow control, and arguments) and its empty reply.
+    /// Measured: 14,979 (`tick run` on an empty prefix, `redis_bytes_sent + redis_bytes_received`).
+    public static let idleRunBytes = 14_980.0
+    /// What a run that claimed work adds: the acknowledgement's request (its script is 6.2 KB) and reply. Measured:
+    /// a run of one small job sends and receives 7,524 bytes more than an idle run, about 290 of them the job's.
+    public static let acknowledgementBytes = 7_230.0
     /// Per job claimed and acknowledged, besides its JSON: its arguments in the acknowledgement and its framing.
     public static let perJobBytes = 80.0
     /// A claim's reply carries each job's JSON base64-encoded, with its id, attempt and fence: measured 1.4 times the JSON.
     public static let claimedJSONFactor = 1.4
-    /// An enqueue request's script and framing. Measured: the script is 2,315 bytes.
-    public static let enqueueRequestBytes = 2_400.0
+    /// An enqueue request's script and framing. Measured: the script is 4,967 bytes.
+    public static let enqueueRequestBytes = 5_100.0
     /// A queued job in Redis: its hash holding the JSON, and its entry in a sorted set. Measured 21.4 KB for a
     /// 10 KB item (about 2 bytes a byte of JSON, plus 1.4 KB).
     public static func queuedJobBytes(jsonBytes: Double) -> Double { 2 * jsonBytes + 1_400 }
