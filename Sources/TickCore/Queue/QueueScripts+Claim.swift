@@ -121,9 +121,9 @@ extension QueueScripts {
           out[#out + 1] = fence
           out[#out + 1] = q
           taken = taken + 1
-          return true
+          return fence
         end
-        local counts = {}
+        local counts, expiring = {}, {}
         local function count(set, before)
           local n = counts[set]
           if n then return n end
@@ -166,16 +166,18 @@ extension QueueScripts {
               end
             end
           end
-          return nil, nil, function(started)
-            local jk = job_key(started)
+          return nil, nil, function(started, fence)
             if rs then
               redis.call('ZADD', rs, now + lease, started)
-              redis.call('HSET', jk, 'running', scope .. '|' .. f[1])
+              redis.call('HSET', job_key(started), 'running', scope .. '|' .. f[1])
               counts[rs] = counts[rs] + 1
             end
             if ws then
-              redis.call('ZADD', ws, now, started .. ':' .. redis.call('HGET', jk, 'fence'))
-              redis.call('PEXPIRE', ws, period)
+              redis.call('ZADD', ws, now, started .. ':' .. fence)
+              if not expiring[ws] then
+                redis.call('PEXPIRE', ws, period)
+                expiring[ws] = true
+              end
               counts[ws] = counts[ws] + 1
             end
           end
@@ -290,7 +292,8 @@ extension QueueScripts {
                 else
                   redis.call('ZREM', kr, head[1])
                   redis.call('HINCRBY', keyed_key(q), h, -1)
-                  if lease_one(q, head[1]) and grant then grant(head[1]) end
+                  local fence = lease_one(q, head[1])
+                  if fence and grant then grant(head[1], fence) end
                   local after = redis.call('ZRANGE', kr, 0, 0, 'WITHSCORES')
                   if #after == 0 then
                     redis.call('ZREM', keys_key(q, h), k)
