@@ -93,7 +93,8 @@ public struct FlowKeyStats: Sendable, Hashable, Codable {
     public var waiting: Int
     /// Leased jobs with the key (the first ``JobQueue/flowKeyScanLimit`` leased jobs of the queue looked at).
     public var running: Int
-    /// When a parked key is looked at again (Unix ms); `nil` when the key is not parked.
+    /// When a parked key is looked at again (Unix ms), at the latest: a key parked by its concurrency limit comes
+    /// back as soon as one of its running jobs ends. `nil` when the key is not parked.
     public var parkedUntil: Int64?
 
     /// A row.
