@@ -35,10 +35,11 @@ struct EnqueueCommand: AsyncParsableCommand {
     var delay: Double?
     @Option(name: .long, help: "Claims in all before the job is dead-lettered.")
     var maxAttempts: Int = JobSpec.defaultMaxAttempts
-    @Option(name: .long, help: "JSON lines file of jobs, or - for stdin.")
+    @Option(name: .long, help: "JSON lines file of jobs, or - for stdin (each line sets its own queue, priority and keys; the job flags do not apply).")
     var file: String?
     @Option(name: .long, help: "Jobs per request when reading JSON lines.")
     var chunk: Int = 500
+    @OptionGroup var flowOptions: EnqueueFlowOptions
 
     func validate() throws {
         try FlagRange.check(items, 0...100_000, flag: "--items")
@@ -50,6 +51,7 @@ struct EnqueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors(global.color) {
+            let flow = try flowOptions.flow()
             let services = TickEnvironment()
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
             var jobs: [JobSpec] = []
@@ -77,6 +79,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                     })
                 }
                 var spec = JobSpec(id: id ?? JobIDs.generate(), handler: handler, queue: queue, work: work, priority: priority, maxAttempts: maxAttempts)
+                spec.flow = flow
                 if let delay { spec.runAt = UnixTime.nowMilliseconds() + Int64(delay * 1000) }
                 let checked = try JobSpec(json: Array(spec.json.utf8))  // the same validation as a producer's JSON
                 jobs.append(checked)

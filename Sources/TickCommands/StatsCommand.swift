@@ -14,7 +14,16 @@ struct StatsCommand: AsyncParsableCommand {
     @OptionGroup var queueOptions: QueueOptions
     @Flag(name: .long, help: "Print JSON.")
     var json = false
+    @Flag(name: .long, help: "The busiest flow keys per queue and handler: waiting and running jobs, parked or not.")
+    var keys = false
+    @Option(name: .long, help: "With --keys: rows at most.")
+    var limit: Int = 20
     @OptionGroup var costFlags: CostFlags
+
+    func validate() throws {
+        try FlagRange.check(limit, 1...1000, flag: "--limit")
+        if keys && costFlags.cost { throw ValidationError("--keys or --cost, not both") }
+    }
 
     func run() async throws {
         try await reportingErrors(global.color) {
@@ -25,6 +34,12 @@ struct StatsCommand: AsyncParsableCommand {
                 return
             }
             let jobQueue = try services.queue(prefix: queueOptions.resolvedPrefix(services.variables))
+            if keys {
+                let found = try await jobQueue.flowKeys(limit: limit)
+                print(json ? StatsKeysOutput.json(found.keys, total: found.total)
+                    : StatsKeysOutput.table(found.keys, total: found.total, nowMilliseconds: UnixTime.nowMilliseconds(), palette: global.palette))
+                return
+            }
             let stats = try await jobQueue.stats(nowMilliseconds: UnixTime.nowMilliseconds())
             if json {
                 print(JSONValue.array(stats.map { s in

@@ -216,7 +216,7 @@ struct DashboardTests {
         }
     }
 
-    @Test("the overview shows the last run's age and trigger: fresh after a run, red past TICK_DASHBOARD_MAX_SILENCE, never before any; 1 request of 2 commands")
+    @Test("the overview shows the last run's age and trigger: fresh after a run, red past TICK_DASHBOARD_MAX_SILENCE, never before any; 1 request of 3 commands")
     func lastRun() async throws {
         let server = try serve.startServer(
             [], environment: ["TICK_DASHBOARD_TOKEN": Self.readToken, "TICK_DASHBOARD_ADMIN_TOKEN": Self.adminToken, "TICK_DASHBOARD_MAX_SILENCE": "2"])
@@ -231,7 +231,7 @@ struct DashboardTests {
         }
         let never = try await lastRun()
         #expect(never.state == "late" && never.trigger == nil, "no run yet under this prefix: shown as never, in red")
-        #expect((never.requests, never.commands) == ("1", "2"), "the stats script and the heartbeat in one pipeline")
+        #expect((never.requests, never.commands) == ("1", "3"), "the stats script, the heartbeat and the flow keys in one pipeline")
 
         var options = RunOptions()
         options.trigger = .manual
@@ -293,7 +293,7 @@ struct DashboardTests {
         }
         #expect(try browser.text("tr[data-queue=\"\(deadQueue)\"] [data-count=\"dead\"]") == "3")
         #expect(try browser.attribute("#redis-cost", "data-requests") == "1", "the overview costs one Redis request")
-        #expect(try browser.attribute("#redis-cost", "data-commands") == "2", "the stats script and the heartbeat")
+        #expect(try browser.attribute("#redis-cost", "data-commands") == "3", "the stats script, the heartbeat and the flow keys")
         #expect(try browser.attribute("#last-run", "data-state") == "fresh", "the seeding runs just happened")
         #expect(try browser.count("svg.chart") == 2)
         #expect(try browser.count("#runs tr[data-run]") >= 1)

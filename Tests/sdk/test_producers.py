@@ -259,3 +259,82 @@ def test_a_redis_error_is_passed_on(run_node, producer, redis, prefix, ids):
     with pytest.raises(producer.EnqueueError, match="WRONGTYPE") as caught:
         producer.enqueue(redis, [{**job, "id": ids("wrongtype-py")}], prefix=prefix)
     assert caught.value.kind == "redis"
+
+
+# --------------------------------------------------------------------------------------------------
+# Keys for flow control (docs/flow-control.md)
+
+
+def test_a_second_job_with_a_unique_key_is_a_duplicate_under_reject(producer, redis, prefix, ids):
+    first = {"id": ids("unique-1"), "handler": "noop", "items": [1], "unique_key": "report:42"}
+    second = {**first, "id": ids("unique-2")}
+    assert producer.enqueue(redis, [first], prefix=prefix) == [{"id": first["id"], "enqueued": True}]
+    assert producer.enqueue(redis, [second], prefix=prefix) == [{"id": second["id"], "enqueued": False}]
+
+    record = redis.hgetall(f"{prefix}:job:{first['id']}")
+    assert (record["state"], record["ukey"], record["upolicy"]) == ("ready", "report:42", "reject"), record
+    assert json.loads(record["spec"])["unique_policy"] == "reject"
+    assert redis.exists(f"{prefix}:job:{second['id']}") == 0
+    assert redis.hget(f"{prefix}:q:default:unique", "report:42") == first["id"]
+
+
+def test_under_replace_the_waiting_job_is_superseded(producer, redis, prefix, ids):
+    first = {"id": ids("replace-1"), "handler": "noop", "items": [1], "unique_key": "sync:7", "unique_policy": "replace"}
+    second = {**first, "id": ids("replace-2"), "items": [2]}
+    results = producer.enqueue(redis, [first], prefix=prefix) + producer.enqueue(redis, [second], prefix=prefix)
+    assert [r["enqueued"] for r in results] == [True, True]
+
+    old = redis.hgetall(f"{prefix}:job:{first['id']}")
+    assert old["state"] == "cancelled", old
+    assert old["error"] == f"superseded by {second['id']}", old
+    assert redis.hget(f"{prefix}:job:{second['id']}", "state") == "ready"
+    assert redis.zrange(f"{prefix}:q:default:ready:noop", 0, -1) == [second["id"]]
+
+
+@pytest.mark.parametrize("via", ["node", "python"])
+def test_a_concurrency_key_is_written_to_the_job_hash(via, run_node, producer, redis, prefix, ids):
+    keyed = {"id": ids(f"ckey-{via}"), "handler": "noop", "items": [1], "concurrency_key": "tenant-9"}
+    rated = {"id": ids(f"rkey-{via}"), "handler": "noop", "items": [1], "rate_key": "api.example"}
+    if via == "node":
+        results = node_results(run_node(json.dumps(keyed), json.dumps(rated), prefix=prefix))
+    else:
+        results = producer.enqueue(redis, [keyed, rated], prefix=prefix)
+    assert [r["enqueued"] for r in results] == [True, True]
+
+    record = redis.hgetall(f"{prefix}:job:{keyed['id']}")
+    assert (record["ckey"], record["flow"], record["rkey"]) == ("tenant-9", "tenant-9", "tenant-9"), record
+    assert redis.zrange(f"{prefix}:q:default:kready:noop|tenant-9", 0, -1) == [keyed["id"]]
+    record = redis.hgetall(f"{prefix}:job:{rated['id']}")
+    assert "ckey" not in record and (record["flow"], record["rkey"]) == ("api.example", "api.example"), record
+
+
+def test_bad_flow_fields_are_rejected_before_anything_is_sent(run_node, producer, redis, prefix):
+    base = {"handler": "noop", "items": [1]}
+    for fields, message in [
+        ({"unique_policy": "replace"}, '"unique_policy" and "debounce_ms" need a "unique_key"'),
+        ({"debounce_ms": 100}, '"unique_policy" and "debounce_ms" need a "unique_key"'),
+        ({"unique_key": "u", "unique_policy": "debounce"}, '"unique_policy": "debounce" needs "debounce_ms"'),
+        ({"unique_key": "u", "unique_policy": "replace", "debounce_ms": 5}, '"debounce_ms" goes with "unique_policy": "debounce"'),
+        ({"unique_key": "u", "debounce_ms": 500, "debounce_max_ms": 100}, '"debounce_max_ms" (100) must be at least "debounce_ms" (500)'),
+        ({"unique_key": "u", "unique_policy": "sometimes"}, '"unique_policy" must be one of "reject", "replace", "debounce", "queue_one"'),
+        ({"concurrency_key": "has space"}, '"concurrency_key" must be 1 to 200 characters'),
+    ]:
+        job = {**base, **fields}
+        done = run_node(json.dumps(job), prefix=prefix)
+        assert done.returncode == 65 and message in done.stderr, (job, done.stderr)
+        with pytest.raises(producer.EnqueueError) as caught:
+            producer.enqueue(redis, [job], prefix=prefix)
+        assert message in str(caught.value) and caught.value.kind == "invalid", (job, str(caught.value))
+    assert keys_under(redis, prefix) == [], "a rejected batch must not write anything"
+
+
+def test_debounce_delays_the_job_and_a_burst_keeps_the_latest(producer, redis, prefix, ids):
+    job = {"handler": "noop", "items": [1], "unique_key": "digest", "debounce_ms": 60_000, "debounce_max_ms": 120_000}
+    before = int(time.time() * 1000)
+    first, second = (producer.enqueue(redis, [{**job, "id": ids(f"debounce-{n}")}], prefix=prefix)[0] for n in (1, 2))
+    assert first["enqueued"] and second["enqueued"]
+    assert redis.hget(f"{prefix}:job:{first['id']}", "state") == "cancelled"
+    record = redis.hgetall(f"{prefix}:job:{second['id']}")
+    assert (record["state"], record["upolicy"]) == ("delayed", "debounce"), record
+    due = redis.zscore(f"{prefix}:q:default:delayed", second["id"])
+    assert before + 60_000 <= due <= int(time.time() * 1000) + 60_000

@@ -8,6 +8,8 @@ Library use:
     redis = Redis(url=os.environ["UPSTASH_REDIS_REST_URL"], token=os.environ["UPSTASH_REDIS_REST_TOKEN"])
     enqueue(redis, [{"handler": "resize", "items": [{"url": "a.png"}, {"url": "b.png"}]}])
     # -> [{"id": "...generated...", "enqueued": True}]
+    # Flow control (docs/flow-control.md): "concurrency_key", "rate_key", "unique_key", "unique_policy"
+    # ("reject", "replace", "debounce"), "debounce_ms", "debounce_max_ms" on a job.
 
 Command line (reads UPSTASH_REDIS_REST_URL, UPSTASH_REDIS_REST_TOKEN and TICK_PREFIX):
 
@@ -32,14 +34,22 @@ from upstash_redis import Redis
 from upstash_redis.errors import UpstashError
 
 # The enqueue script, verbatim from `tick script enqueue` (Tests/sdk/test_producers.py keeps it identical).
-# ARGV: prefix, now (Unix ms), then per job: id, queue, priority, run_at (Unix ms or ""), max_attempts,
-# job JSON, handler. Returns per job 1 (enqueued) or 0 (a job with that id exists).
+# ARGV: prefix, now (Unix ms), then per job 13 values: id, queue, priority, run_at (Unix ms or ""), max_attempts,
+# job JSON, handler, concurrency_key, rate_key, unique_key, unique_policy, debounce_ms, debounce_max_ms (each ""
+# when not set). Returns per job 1 (enqueued) or 0 (a job with that id exists, or, under unique_policy "reject",
+# one with its unique_key is waiting or running).
 ENQUEUE_SCRIPT = r"""local p = ARGV[1]
 local function job_key(id) return p .. ':job:' .. id end
 local function ready_key(q, h) return p .. ':q:' .. q .. ':ready:' .. h end
 local function handlers_key(q) return p .. ':q:' .. q .. ':handlers' end
 local function delayed_key(q) return p .. ':q:' .. q .. ':delayed' end
+local function cancelled_key(q) return p .. ':q:' .. q .. ':cancelled' end
 local queues_key, schedules_key, layout_key = p .. ':queues', p .. ':schedules', p .. ':layout'
+local function kready_key(q, h, k) return p .. ':q:' .. q .. ':kready:' .. h .. '|' .. k end
+local function keys_key(q, h) return p .. ':q:' .. q .. ':keys:' .. h end
+local function parked_key(q, h) return p .. ':q:' .. q .. ':parked:' .. h end
+local function keyed_key(q) return p .. ':q:' .. q .. ':keyed' end
+local function uniques_key(q) return p .. ':q:' .. q .. ':unique' end
 local function layout_error()
 local found = redis.call('GET', layout_key)
 if not found then
@@ -67,28 +77,94 @@ redis.call('HSET', jk, 'handler', h)
 return h
 end
 local function make_ready(q, jk, id, score)
-local h = handler_of(jk)
+local f = redis.call('HMGET', jk, 'handler', 'flow')
+local h, k = f[1] or handler_of(jk), f[2]
+if k then
+if redis.call('ZADD', kready_key(q, h, k), score, id) == 1 then redis.call('HINCRBY', keyed_key(q), h, 1) end
+if not redis.call('ZSCORE', parked_key(q, h), k) then
+local turn = redis.call('ZSCORE', keys_key(q, h), k)
+if not turn or tonumber(score) < tonumber(turn) then redis.call('ZADD', keys_key(q, h), score, k) end
+end
+else
 redis.call('ZADD', ready_key(q, h), score, id)
+end
 redis.call('SADD', handlers_key(q), h)
 redis.call('HSET', jk, 'state', ST.ready)
+end
+local function unready(q, jk, id)
+local f = redis.call('HMGET', jk, 'handler', 'flow')
+local h, k = f[1] or handler_of(jk), f[2]
+if not k then return redis.call('ZREM', ready_key(q, h), id) end
+if redis.call('ZREM', kready_key(q, h, k), id) == 0 then return 0 end
+redis.call('HINCRBY', keyed_key(q), h, -1)
+if redis.call('EXISTS', kready_key(q, h, k)) == 0 then redis.call('ZREM', keys_key(q, h), k) end
+return 1
+end
+local function unique_gate(q, u, pol)
+local holder = redis.call('HGET', uniques_key(q), u)
+if not holder then return 'go' end
+local st = redis.call('HGET', job_key(holder), 'state')
+local waiting = st == ST.ready or st == ST.delayed
+if not waiting and st ~= ST.leased then return 'go' end
+if pol == 'reject' or (waiting and pol == 'queue_one') then return 'dup' end
+if waiting then return 'supersede', holder end
+return 'after', holder
+end
+local function supersede(q, holder, by, now)
+local hk = job_key(holder)
+unready(q, hk, holder)
+redis.call('ZREM', delayed_key(q), holder)
+redis.call('HSET', hk, 'state', ST.cancelled, 'updated_at', now, 'error', 'superseded by ' .. by, 'cancel', now)
+redis.call('ZADD', cancelled_key(q), now, holder)
+local f = redis.call('HMGET', hk, 'after', 'debounce_since', 'enqueued_at')
+return f[1], tonumber(f[2] or f[3])
 end
 local bad = layout_error()
 if bad then return bad end
 local now = tonumber(ARGV[2])
 local out = {}
-for i = 3, #ARGV, 7 do
+for i = 3, #ARGV, 13 do
 local id, q, prio, runat, maxa, spec, h = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
+local ck, rk, u, pol = ARGV[i+7] or '', ARGV[i+8] or '', ARGV[i+9] or '', ARGV[i+10] or ''
 local jk = job_key(id)
-if redis.call('EXISTS', jk) == 1 then
+local verdict, holder = 'go', nil
+if redis.call('EXISTS', jk) == 1 then verdict = 'dup'
+elseif u ~= '' then verdict, holder = unique_gate(q, u, pol) end
+if verdict == 'dup' then
 out[#out + 1] = 0
 else
+local after, since = nil, now
+if verdict == 'supersede' then
+local a, s = supersede(q, holder, id, now)
+if pol == 'debounce' and s then since = s end
+if a and redis.call('HGET', job_key(a), 'state') == ST.leased then after = a end
+elseif verdict == 'after' then
+after = holder
+end
+local due = tonumber(runat) or 0
+if pol == 'debounce' then
+local quiet = now + tonumber(ARGV[i+11])
+if ARGV[i+12] ~= '' then quiet = math.min(quiet, since + tonumber(ARGV[i+12])) end
+due = math.max(due, quiet)
+end
 local score = string.format('%.0f', (100 - prio) * 1e13 + now)
 redis.call('HSET', jk, 'spec', spec, 'queue', q, 'attempt', 0, 'fence', 0, 'score', score,
 'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now)
 if h ~= nil and h ~= '' then redis.call('HSET', jk, 'handler', h) end
-if runat ~= '' and tonumber(runat) > now then
+if ck ~= '' then redis.call('HSET', jk, 'ckey', ck, 'flow', ck) end
+if rk ~= '' or ck ~= '' then redis.call('HSET', jk, 'rkey', rk ~= '' and rk or ck) end
+if ck == '' and rk ~= '' then redis.call('HSET', jk, 'flow', rk) end
+if u ~= '' then
+redis.call('HSET', jk, 'ukey', u, 'upolicy', pol, 'debounce_since', string.format('%.0f', since))
+redis.call('HSET', uniques_key(q), u, id)
+end
+if after then
+local until_ = redis.call('HGET', job_key(after), 'lease_until') or now
+redis.call('HSET', jk, 'state', ST.delayed, 'after', after, 'due', string.format('%.0f', due))
+redis.call('ZADD', delayed_key(q), string.format('%.0f', math.max(due, tonumber(until_))), id)
+elseif due > now then
 redis.call('HSET', jk, 'state', ST.delayed)
-redis.call('ZADD', delayed_key(q), runat, id)
+redis.call('ZADD', delayed_key(q), string.format('%.0f', due), id)
 else
 make_ready(q, jk, id, score)
 end
@@ -122,9 +198,51 @@ def _integer(job, key, low, high, default, where):
     return value
 
 
+_POLICIES = ("reject", "replace", "debounce", "queue_one")
+_POLICY_NAMES = ", ".join(f'"{name}"' for name in _POLICIES)
+
+
+def _key(job, name, where):
+    value = job.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise EnqueueError("invalid", f'{where}: "{name}" must be a string')
+    if not _ID.fullmatch(value):
+        raise EnqueueError("invalid", f'{where}: "{name}" must be 1 to 200 characters of printable ASCII without spaces')
+    return value
+
+
+def flow_arguments(job, where="job"):
+    """Checks a job's flow-control fields (docs/flow-control.md) the way tick does and returns the six EVAL
+    arguments they become: concurrency_key, rate_key, unique_key, unique_policy, debounce_ms, debounce_max_ms."""
+    concurrency_key, rate_key, unique_key = (_key(job, name, where) for name in ("concurrency_key", "rate_key", "unique_key"))
+    debounce = _integer(job, "debounce_ms", 1, 86_400_000, None, where)
+    debounce_max = _integer(job, "debounce_max_ms", 1, 7 * 86_400_000, None, where)
+    policy = job.get("unique_policy")
+    if policy is None:
+        policy = "reject" if debounce is None else "debounce"
+    elif policy not in _POLICIES:
+        raise EnqueueError("invalid", f'{where}: "unique_policy" must be one of {_POLICY_NAMES}')
+    if unique_key is None and ("unique_policy" in job or debounce is not None):
+        raise EnqueueError("invalid", f'{where}: "unique_policy" and "debounce_ms" need a "unique_key": the key whose jobs are deduplicated')
+    if policy == "debounce" and debounce is None:
+        raise EnqueueError("invalid", f'{where}: "unique_policy": "debounce" needs "debounce_ms": how long the key must be quiet')
+    if debounce is not None and policy != "debounce":
+        raise EnqueueError("invalid", f'{where}: "debounce_ms" goes with "unique_policy": "debounce"')
+    if debounce_max is not None and policy != "debounce":
+        raise EnqueueError("invalid", f'{where}: "debounce_max_ms" goes with "unique_policy": "debounce"')
+    if debounce_max is not None and debounce is not None and debounce_max < debounce:
+        raise EnqueueError("invalid", f'{where}: "debounce_max_ms" ({debounce_max}) must be at least "debounce_ms" ({debounce})')
+    return [
+        concurrency_key or "", rate_key or "", unique_key or "", policy if unique_key is not None else "",
+        "" if debounce is None else str(debounce), "" if debounce_max is None else str(debounce_max),
+    ]
+
+
 def job_arguments(job, index=0):
     """Checks one job the way tick does when it claims it, fills in the id (generated when missing) and
-    queue, and returns the six EVAL arguments of the job."""
+    queue, and returns the 13 EVAL arguments of the job."""
     where = f"job {index + 1}"
     if not isinstance(job, dict):
         raise EnqueueError("invalid", f"{where}: a job must be a JSON object")
@@ -161,8 +279,11 @@ def job_arguments(job, index=0):
     _integer(job, "item_concurrency", 1, 1000, 1, where)
     if job.get("backoff") is not None and not isinstance(job["backoff"], dict):
         raise EnqueueError("invalid", f'{where}: "backoff" must be an object with base_ms and max_ms')
+    flow = flow_arguments(job, where)
     # The stored JSON carries the id and queue the script is given, and the defaults written out.
     spec = {**job, "id": job_id, "queue": queue, "priority": priority, "max_attempts": max_attempts}
+    if flow[2]:
+        spec["unique_policy"] = flow[3]
     try:
         text = json.dumps(spec, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:
@@ -173,14 +294,15 @@ def job_arguments(job, index=0):
             "invalid",
             f"{where}: the job is {size} bytes, over the limit of {MAX_JOB_BYTES}: store large payloads elsewhere and pass a reference",
         )
-    return [job_id, queue, str(priority), "" if run_at is None else str(run_at), str(max_attempts), text, handler]
+    return [job_id, queue, str(priority), "" if run_at is None else str(run_at), str(max_attempts), text, handler] + flow
 
 
 def enqueue(redis, jobs, prefix="tick", chunk=DEFAULT_CHUNK):
     """Enqueues jobs (dicts in the wire format of docs/data-model.md; "id" is generated when missing) with
     one EVAL request per `chunk` jobs. Every job is checked before anything is sent.
 
-    Returns [{"id": ..., "enqueued": True|False}]; False: a job with that id exists (a duplicate).
+    Returns [{"id": ..., "enqueued": True|False}]; False: a job with that id exists, or under unique_policy
+    "reject" one with its unique_key is waiting or running (a duplicate).
     Raises EnqueueError.
     """
     prepared = [job_arguments(job, index) for index, job in enumerate(jobs)]

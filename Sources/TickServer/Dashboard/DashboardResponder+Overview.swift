@@ -7,7 +7,7 @@ extension DashboardResponder {
     static let runsPerPage = 20
 
     func overview(_ query: DashboardOverviewQuery, page: DashboardPage) async throws(DashboardError) -> Response {
-        let ((stats, heartbeat), usage) = try await redis.withQueue { queue throws(DashboardError) in
+        let ((stats, heartbeat, flowKeys), usage) = try await redis.withQueue { queue throws(DashboardError) in
             try await Self.queuesAndHeartbeat(queue, now: page.now)
         }
         let before = DashboardQueryForms.integer(query.before).flatMap { $0 > 0 ? $0 : nil }
@@ -47,6 +47,8 @@ extension DashboardResponder {
             "monthCommands": DashboardFormat.grouped(traffic.monthRedisCommands),
             "hasRuns": !runs.isEmpty,
         ]
+        values["hasFlowKeys"] = !flowKeys.isEmpty
+        values["flowKeys"] = flowKeys.map { Self.flowKeyValues($0, now: page.now) }
         values["runs"] = runs.map { run -> [String: Any] in
             let reason = run.finishedOK ? (run.exitReason ?? "?") : (run.exitReason ?? "unfinished")
             return [
@@ -62,8 +64,19 @@ extension DashboardResponder {
         values.merge(lastRunValues(heartbeat, now: page.now)) { _, new in new }
         values["olderHref"] = runs.count == Self.runsPerPage ? "\(base)?before=\(runs.last?.id ?? 0)" : false
         values["newerHref"] = before != nil ? base : false
-        let context = page.context(title: "Overview", section: .overview, usage: usage, bound: "1 request (the stats script and the heartbeat)", values)
+        let context = page.context(
+            title: "Overview", section: .overview, usage: usage, bound: "1 request (the stats script, the heartbeat and the flow keys)", values)
         return DashboardHTML.page(.ok, DashboardTemplates.render("overview", context))
+    }
+}
+
+extension DashboardResponder {
+    /// The template values of one row of "Busiest flow keys".
+    static func flowKeyValues(_ key: FlowKeyStats, now: Int64) -> [String: Any] {
+        [
+            "queue": key.queue, "handler": key.handler, "key": key.key, "waiting": key.waiting, "running": key.running,
+            "parked": key.parkedUntil.map { DashboardFormat.duration(milliseconds: Int(max(0, $0 - now))) } ?? false,
+        ]
     }
 }
 

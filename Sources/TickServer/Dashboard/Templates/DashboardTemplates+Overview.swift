@@ -1,5 +1,6 @@
 extension DashboardTemplates {
-    /// The last run's age, queues, the last 24 hours as charts, the cost projection, and the recent runs.
+    /// The last run's age, queues, the busiest flow keys (when there are any), the last 24 hours as charts, the cost
+    /// projection, and the recent runs.
     static let overview = #"""
         {{>header}}
         <h1>Overview</h1>
@@ -29,6 +30,24 @@ extension DashboardTemplates {
           {{/hasQueues}}
           {{^hasQueues}}<p class="empty">No queues yet: nothing was ever enqueued under this prefix.</p>{{/hasQueues}}
         </section>
+        {{#hasFlowKeys}}
+        <section>
+          <h2>Busiest flow keys</h2>
+          <table class="grid" id="flow-keys">
+            <thead><tr><th>queue</th><th>handler</th><th>key</th><th class="num">waiting</th><th class="num">running</th><th></th></tr></thead>
+            <tbody>
+            {{#flowKeys}}
+            <tr data-flow-key="{{key}}">
+              <td>{{queue}}</td><td>{{handler}}</td><td>{{key}}</td>
+              <td class="num" data-count="waiting">{{waiting}}</td><td class="num" data-count="running">{{running}}</td>
+              <td>{{#parked}}<span class="badge" data-parked="1">parked {{parked}}</span>{{/parked}}</td>
+            </tr>
+            {{/flowKeys}}
+            </tbody>
+          </table>
+          <p class="note">The 10 keys with the most jobs waiting and running (<code>tick stats --keys</code>); a parked key is at its limit until then (docs/flow-control.md).</p>
+        </section>
+        {{/hasFlowKeys}}
         <section class="charts">
           <div><h2>Runs per hour</h2>{{{runsChart}}}</div>
           <div><h2>Items per minute</h2>{{{itemsChart}}}<p class="legend"><span class="swatch done"></span> done <span class="swatch failed"></span> failed</p></div>
