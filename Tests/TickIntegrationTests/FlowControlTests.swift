@@ -188,27 +188,41 @@ struct FlowControlTests {
 
     @Test("debounce: the job starts once the key is quiet, pushed back by each enqueue, at most debounce_max_ms after the first")
     func debounce() async throws {
-        try await enqueue([unique("d-0", key: "save", policy: .debounce, debounce: 600)])
-        try await Task.sleep(for: .milliseconds(300))
-        try await enqueue([unique("d-1", key: "save", policy: .debounce, debounce: 600)])
-        try await Task.sleep(for: .milliseconds(450))
-        #expect(try await claim(10).jobs.isEmpty, "750 ms after the first save, 450 after the last: not quiet for 600 yet")
-        try await Task.sleep(for: .milliseconds(250))
-        #expect(try await claim(10).jobs.map(\.id) == ["\(harness.prefix)-d-1"])
-        #expect(try await queue.record(of: "\(harness.prefix)-d-0")["state"] == "cancelled")
+        // The scripts take the time from their caller: the test moves it on instead of sleeping.
+        let t0 = UnixTime.nowMilliseconds()
+        func add(_ spec: JobSpec, at: Int64) async throws -> [Bool] { try await queue.enqueue([spec], nowMilliseconds: at) }
+        _ = try await add(unique("d-0", key: "save", policy: .debounce, debounce: 600), at: t0)
+        _ = try await add(unique("d-1", key: "save", policy: .debounce, debounce: 600), at: t0 + 300)
+        #expect(try await claim(10, now: t0 + 750).jobs.isEmpty, "450 ms after the last save: not quiet for 600 yet")
+        #expect(try await claim(10, now: t0 + 950).jobs.map(\.id) == ["\(harness.prefix)-d-1"])
+        #expect(try await queue.record(of: "\(harness.prefix)-d-0")["error"] == "superseded by \(harness.prefix)-d-1")
 
-        // A burst that never goes quiet still runs by debounce_max_ms.
-        let start = UnixTime.nowMilliseconds()
-        var claimed: [JobQueue.ClaimedJob] = []
-        var n = 0
-        while claimed.isEmpty, UnixTime.nowMilliseconds() - start < 3_000 {
-            try await enqueue([unique("m-\(n)", key: "busy", policy: .debounce, debounce: 500, most: 1_200)])
-            n += 1
-            try await Task.sleep(for: .milliseconds(150))
-            claimed = try await claim(10).jobs
+        // A burst that never goes quiet still runs by debounce_max_ms after its first enqueue.
+        let start = t0 + 10_000
+        var ranAt: Int64?
+        for n in 0..<20 where ranAt == nil {
+            let at = start + Int64(n) * 150
+            _ = try await add(unique("m-\(n)", key: "busy", policy: .debounce, debounce: 500, most: 1_200), at: at)
+            if try await !claim(10, now: at + 100).jobs.isEmpty { ranAt = at + 100 }
         }
-        let waited = UnixTime.nowMilliseconds() - start
-        #expect(claimed.count == 1 && waited >= 1_200 && waited < 1_700, "ran after \(waited) ms of a burst of \(n) enqueues")
+        let waited = try #require(ranAt) - start
+        #expect(waited >= 1_200 && waited < 1_400, "ran \(waited) ms into a burst of enqueues every 150 ms")
+    }
+
+    @Test("a unique key without a policy is reject; debounce without debounce_ms is refused before anything is written")
+    func rawProducerArguments() async throws {
+        let client = try harness.client()
+        func raw(_ id: String, policy: String, debounce: String = "") async throws -> RedisValue {
+            let spec = #"{"handler":"h","id":"\#(id)","items":[1],"unique_key":"u"}"#
+            return try await client.eval(QueueScripts.enqueue, arguments: [
+                RedisArgument(harness.prefix), RedisArgument(String(UnixTime.nowMilliseconds())),
+                RedisArgument(id), "default", "0", "", "5", RedisArgument(spec), "h", "", "", "u", RedisArgument(policy), RedisArgument(debounce), "",
+            ])
+        }
+        #expect(try await raw("\(harness.prefix)-a", policy: "").array == [.integer(1)])
+        #expect(try await raw("\(harness.prefix)-b", policy: "").array == [.integer(0)], "a second job with the key is a duplicate")
+        await #expect(throws: UpstashError.self) { _ = try await raw("\(harness.prefix)-c", policy: "debounce") }
+        #expect(try await queue.record(of: "\(harness.prefix)-a")["state"] == "ready", "the refused enqueue superseded nothing")
     }
 
     func slots(_ name: String, _ overlap: ScheduleOverlap, at slot: Int64) -> ScheduleSlots {

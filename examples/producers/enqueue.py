@@ -38,138 +38,145 @@ from upstash_redis.errors import UpstashError
 # job JSON, handler, concurrency_key, rate_key, unique_key, unique_policy, debounce_ms, debounce_max_ms (each ""
 # when not set). Returns per job 1 (enqueued) or 0 (a job with that id exists, or, under unique_policy "reject",
 # one with its unique_key is waiting or running).
-ENQUEUE_SCRIPT = r"""local p = ARGV[1]
-local function job_key(id) return p .. ':job:' .. id end
-local function ready_key(q, h) return p .. ':q:' .. q .. ':ready:' .. h end
-local function handlers_key(q) return p .. ':q:' .. q .. ':handlers' end
-local function delayed_key(q) return p .. ':q:' .. q .. ':delayed' end
-local function cancelled_key(q) return p .. ':q:' .. q .. ':cancelled' end
-local queues_key, schedules_key, layout_key = p .. ':queues', p .. ':schedules', p .. ':layout'
-local function kready_key(q, h, k) return p .. ':q:' .. q .. ':kready:' .. h .. '|' .. k end
-local function keys_key(q, h) return p .. ':q:' .. q .. ':keys:' .. h end
-local function parked_key(q, h) return p .. ':q:' .. q .. ':parked:' .. h end
-local function keyed_key(q) return p .. ':q:' .. q .. ':keyed' end
-local function uniques_key(q) return p .. ':q:' .. q .. ':unique' end
+ENQUEUE_SCRIPT = r"""local R=redis.call
+local p=ARGV[1]
+local function job_key(id)return p..':job:'..id end
+local function ready_key(q,h)return p..':q:'..q..':ready:'..h end
+local function handlers_key(q)return p..':q:'..q..':handlers' end
+local function delayed_key(q)return p..':q:'..q..':delayed' end
+local function cancelled_key(q)return p..':q:'..q..':cancelled' end
+local queues_key,schedules_key,layout_key=p..':queues',p..':schedules',p..':layout'
+local function kready_key(q,h,k)return p..':q:'..q..':kready:'..h..'|'..k end
+local function keys_key(q,h)return p..':q:'..q..':keys:'..h end
+local function parked_key(q,h)return p..':q:'..q..':parked:'..h end
+local function keyed_key(q)return p..':q:'..q..':keyed' end
+local function uniques_key(q)return p..':q:'..q..':unique' end
 local function layout_error()
-local found = redis.call('GET', layout_key)
+local found=R('GET',layout_key)
 if not found then
-if redis.call('EXISTS', queues_key) == 0 then
-redis.call('SET', layout_key, '2')
+if R('EXISTS',queues_key)==0 then
+R('SET',layout_key,'2')
 return nil
 end
-found = '1'
+found='1'
 end
-if found ~= '2' then return redis.error_reply('TICKLAYOUT ' .. found .. ' 2') end
+if found~='2' then return redis.error_reply('TICKLAYOUT '..found..' 2')end
 return nil
 end
-local ST = {ready = 'ready', delayed = 'delayed', leased = 'leased', done = 'done', dead = 'dead', cancelled = 'cancelled'}
+local ST={ready='ready',delayed='delayed',leased='leased',done='done',dead='dead',cancelled='cancelled'}
 local function handler_of(jk)
-local h = redis.call('HGET', jk, 'handler')
+local h=R('HGET',jk,'handler')
 if h then return h end
-local spec = redis.call('HGET', jk, 'spec') or ''
-local ok, decoded = pcall(function() return cjson.decode(spec) end)
-if ok and type(decoded) == 'table' and type(decoded['handler']) == 'string' then
-h = decoded['handler']
+local spec=R('HGET',jk,'spec')or ''
+local ok,decoded=pcall(function()return cjson.decode(spec)end)
+if ok and type(decoded)=='table' and type(decoded['handler'])=='string' then
+h=decoded['handler']
 else
-h = string.match(spec, '"handler"%s*:%s*"([^"]*)"') or ''
+h=string.match(spec,'"handler"%s*:%s*"([^"]*)"')or ''
 end
-redis.call('HSET', jk, 'handler', h)
+R('HSET',jk,'handler',h)
 return h
 end
-local function make_ready(q, jk, id, score)
-local f = redis.call('HMGET', jk, 'handler', 'flow')
-local h, k = f[1] or handler_of(jk), f[2]
+local function make_ready(q,jk,id,score)
+local f=R('HMGET',jk,'handler','flow')
+local h,k=f[1]or handler_of(jk),f[2]
 if k then
-if redis.call('ZADD', kready_key(q, h, k), score, id) == 1 then redis.call('HINCRBY', keyed_key(q), h, 1) end
-if not redis.call('ZSCORE', parked_key(q, h), k) then
-local turn = redis.call('ZSCORE', keys_key(q, h), k)
-if not turn or tonumber(score) < tonumber(turn) then redis.call('ZADD', keys_key(q, h), score, k) end
+if R('ZADD',kready_key(q,h,k),score,id)==1 then R('HINCRBY',keyed_key(q),h,1)end
+if not R('ZSCORE',parked_key(q,h),k)then
+local turn=R('ZSCORE',keys_key(q,h),k)
+if not turn or tonumber(score)<tonumber(turn)then R('ZADD',keys_key(q,h),score,k)end
 end
 else
-redis.call('ZADD', ready_key(q, h), score, id)
+R('ZADD',ready_key(q,h),score,id)
 end
-redis.call('SADD', handlers_key(q), h)
-redis.call('HSET', jk, 'state', ST.ready)
+R('SADD',handlers_key(q),h)
+R('HSET',jk,'state',ST.ready)
 end
-local function unready(q, jk, id)
-local f = redis.call('HMGET', jk, 'handler', 'flow')
-local h, k = f[1] or handler_of(jk), f[2]
-if not k then return redis.call('ZREM', ready_key(q, h), id) end
-if redis.call('ZREM', kready_key(q, h, k), id) == 0 then return 0 end
-redis.call('HINCRBY', keyed_key(q), h, -1)
-if redis.call('EXISTS', kready_key(q, h, k)) == 0 then redis.call('ZREM', keys_key(q, h), k) end
+local function unready(q,jk,id)
+local f=R('HMGET',jk,'handler','flow')
+local h,k=f[1]or handler_of(jk),f[2]
+if not k then return R('ZREM',ready_key(q,h),id)end
+if R('ZREM',kready_key(q,h,k),id)==0 then return 0 end
+R('HINCRBY',keyed_key(q),h,-1)
+if R('EXISTS',kready_key(q,h,k))==0 then R('ZREM',keys_key(q,h),k)end
 return 1
 end
-local function unique_gate(q, u, pol)
-local holder = redis.call('HGET', uniques_key(q), u)
+local function unique_gate(q,u,pol)
+local holder=R('HGET',uniques_key(q),u)
 if not holder then return 'go' end
-local st = redis.call('HGET', job_key(holder), 'state')
-local waiting = st == ST.ready or st == ST.delayed
-if not waiting and st ~= ST.leased then return 'go' end
-if pol == 'reject' or (waiting and pol == 'queue_one') then return 'dup' end
-if waiting then return 'supersede', holder end
-return 'after', holder
+local st=R('HGET',job_key(holder),'state')
+local waiting=st==ST.ready or st==ST.delayed
+if not waiting and st~=ST.leased then return 'go' end
+if pol=='reject' or(waiting and pol=='queue_one')then return 'dup' end
+if waiting then return 'supersede',holder end
+return 'after',holder
 end
-local function supersede(q, holder, by, now)
-local hk = job_key(holder)
-unready(q, hk, holder)
-redis.call('ZREM', delayed_key(q), holder)
-redis.call('HSET', hk, 'state', ST.cancelled, 'updated_at', now, 'error', 'superseded by ' .. by, 'cancel', now)
-redis.call('ZADD', cancelled_key(q), now, holder)
-local f = redis.call('HMGET', hk, 'after', 'debounce_since', 'enqueued_at')
-return f[1], tonumber(f[2] or f[3])
+local function supersede(q,holder,by,now)
+local hk=job_key(holder)
+unready(q,hk,holder)
+R('ZREM',delayed_key(q),holder)
+R('HSET',hk,'state',ST.cancelled,'updated_at',now,'error','superseded by '..by,'cancel',now)
+R('ZADD',cancelled_key(q),now,holder)
+local f=R('HMGET',hk,'after','debounce_since','enqueued_at')
+return f[1],tonumber(f[2]or f[3])
 end
-local bad = layout_error()
+local bad=layout_error()
 if bad then return bad end
-local now = tonumber(ARGV[2])
-local out = {}
-for i = 3, #ARGV, 13 do
-local id, q, prio, runat, maxa, spec, h = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
-local ck, rk, u, pol = ARGV[i+7] or '', ARGV[i+8] or '', ARGV[i+9] or '', ARGV[i+10] or ''
-local jk = job_key(id)
-local verdict, holder = 'go', nil
-if redis.call('EXISTS', jk) == 1 then verdict = 'dup'
-elseif u ~= '' then verdict, holder = unique_gate(q, u, pol) end
-if verdict == 'dup' then
-out[#out + 1] = 0
+local now=tonumber(ARGV[2])
+local out={}
+for i=3,#ARGV,13 do
+if ARGV[i+10]=='debounce' and not tonumber(ARGV[i+11]or '')then
+return redis.error_reply('ERR job '..ARGV[i]..': unique_policy debounce needs debounce_ms')
+end
+end
+for i=3,#ARGV,13 do
+local id,q,prio,runat,maxa,spec,h=ARGV[i],ARGV[i+1],tonumber(ARGV[i+2]),ARGV[i+3],ARGV[i+4],ARGV[i+5],ARGV[i+6]
+local ck,rk,u,pol=ARGV[i+7]or '',ARGV[i+8]or '',ARGV[i+9]or '',ARGV[i+10]or ''
+if u~='' and pol=='' then pol=tonumber(ARGV[i+11]or '')and 'debounce' or 'reject' end
+local jk=job_key(id)
+local verdict,holder='go',nil
+if R('EXISTS',jk)==1 then verdict='dup'
+elseif u~='' then verdict,holder=unique_gate(q,u,pol)end
+if verdict=='dup' then
+out[#out+1]=0
 else
-local after, since = nil, now
-if verdict == 'supersede' then
-local a, s = supersede(q, holder, id, now)
-if pol == 'debounce' and s then since = s end
-if a and redis.call('HGET', job_key(a), 'state') == ST.leased then after = a end
-elseif verdict == 'after' then
-after = holder
+local after,since=nil,now
+if verdict=='supersede' then
+local a,s=supersede(q,holder,id,now)
+if pol=='debounce' and s then since=s end
+if a and R('HGET',job_key(a),'state')==ST.leased then after=a end
+elseif verdict=='after' then
+after=holder
 end
-local due = tonumber(runat) or 0
-if pol == 'debounce' then
-local quiet = now + tonumber(ARGV[i+11])
-if ARGV[i+12] ~= '' then quiet = math.min(quiet, since + tonumber(ARGV[i+12])) end
-due = math.max(due, quiet)
+local due=tonumber(runat)or 0
+if pol=='debounce' then
+local quiet=now+tonumber(ARGV[i+11])
+if ARGV[i+12]~='' then quiet=math.min(quiet,since+tonumber(ARGV[i+12]))end
+due=math.max(due,quiet)
 end
-local score = string.format('%.0f', (100 - prio) * 1e13 + now)
-redis.call('HSET', jk, 'spec', spec, 'queue', q, 'attempt', 0, 'fence', 0, 'score', score,
-'max_attempts', maxa, 'enqueued_at', now, 'updated_at', now)
-if h ~= nil and h ~= '' then redis.call('HSET', jk, 'handler', h) end
-if ck ~= '' then redis.call('HSET', jk, 'ckey', ck, 'flow', ck) end
-if rk ~= '' or ck ~= '' then redis.call('HSET', jk, 'rkey', rk ~= '' and rk or ck) end
-if ck == '' and rk ~= '' then redis.call('HSET', jk, 'flow', rk) end
-if u ~= '' then
-redis.call('HSET', jk, 'ukey', u, 'upolicy', pol, 'debounce_since', string.format('%.0f', since))
-redis.call('HSET', uniques_key(q), u, id)
+local score=string.format('%.0f',(100 - prio)*1e13+now)
+R('HSET',jk,'spec',spec,'queue',q,'attempt',0,'fence',0,'score',score,
+'max_attempts',maxa,'enqueued_at',now,'updated_at',now)
+if h~=nil and h~='' then R('HSET',jk,'handler',h)end
+if ck~='' then R('HSET',jk,'ckey',ck,'flow',ck)end
+if rk~='' or ck~='' then R('HSET',jk,'rkey',rk~='' and rk or ck)end
+if ck=='' and rk~='' then R('HSET',jk,'flow',rk)end
+if u~='' then
+R('HSET',jk,'ukey',u,'upolicy',pol,'debounce_since',string.format('%.0f',since))
+R('HSET',uniques_key(q),u,id)
 end
 if after then
-local until_ = redis.call('HGET', job_key(after), 'lease_until') or now
-redis.call('HSET', jk, 'state', ST.delayed, 'after', after, 'due', string.format('%.0f', due))
-redis.call('ZADD', delayed_key(q), string.format('%.0f', math.max(due, tonumber(until_))), id)
-elseif due > now then
-redis.call('HSET', jk, 'state', ST.delayed)
-redis.call('ZADD', delayed_key(q), string.format('%.0f', due), id)
+local until_=R('HGET',job_key(after),'lease_until')or now
+R('HSET',jk,'state',ST.delayed,'after',after,'due',string.format('%.0f',due))
+R('ZADD',delayed_key(q),string.format('%.0f',math.max(due,tonumber(until_))),id)
+elseif due>now then
+R('HSET',jk,'state',ST.delayed)
+R('ZADD',delayed_key(q),string.format('%.0f',due),id)
 else
-make_ready(q, jk, id, score)
+make_ready(q,jk,id,score)
 end
-redis.call('SADD', queues_key, q)
-out[#out + 1] = 1
+R('SADD',queues_key,q)
+out[#out+1]=1
 end
 end
 return out"""

@@ -83,17 +83,23 @@ extension TickConfigFile {
             throw failure(#""job": \#(error.reason)"#)
         }
         var schedule = Schedule(name: name, expression: expression, zone: zone, catchUp: catchUp, job: job)
-        switch members["overlap"] {
-        case nil: break
-        case .string(let text)? where ScheduleOverlap(rawValue: text) != nil: schedule.overlap = ScheduleOverlap(rawValue: text) ?? .allow
-        case _?:
-            throw failure(#""overlap" must be "allow" (every slot runs, the default), "skip" (not while the previous job waits or runs) or "queue_one" (one waits behind the running one)"#)
-        }
+        schedule.overlap = try parseOverlap(members["overlap"], failure: failure)
         // The claim script puts each slot's id where the placeholder is: it must be there once, as the id.
         guard schedule.jobTemplate.components(of: ScheduleSlots.idPlaceholder) == 1 else {
             throw failure(#""job" must not contain the text \#(ScheduleSlots.idPlaceholder)"#)
         }
         return schedule
+    }
+}
+
+extension TickConfigFile {
+    /// A schedule's `"overlap"`: `allow` when absent.
+    static func parseOverlap(_ value: JSONValue?, failure: (String) -> ConfigFileError) throws(ConfigFileError) -> ScheduleOverlap {
+        guard let value else { return .allow }
+        guard let text = value.stringValue, let overlap = ScheduleOverlap(rawValue: text) else {
+            throw failure(#""overlap" must be "allow" (every slot runs, the default), "skip" (not while the previous job waits or runs) or "queue_one" (one waits behind the running one)"#)
+        }
+        return overlap
     }
 }
 

@@ -130,7 +130,8 @@ public enum QueueScripts: Sendable {
 
     /// ARGV: prefix, now, then per job: id, queue, priority, run_at (or ""), max_attempts, spec, handler (or ""
     /// to read it from the spec), concurrency_key, rate_key, unique_key, unique_policy, debounce_ms,
-    /// debounce_max_ms (each "" when not set). Returns per job 1 (enqueued) or 0 (an existing job has that id, or,
+    /// debounce_max_ms (each "" when not set; a unique key without a policy means `reject`, or `debounce` with a
+    /// debounce_ms; `debounce` without debounce_ms is an error before anything is written). Returns per job 1 (enqueued) or 0 (an existing job has that id, or,
     /// under `reject`, a job with its unique key is waiting or running).
     ///
     /// A job with a unique key that meets a waiting one under `replace` or `debounce` supersedes it (the waiting
@@ -143,9 +144,16 @@ public enum QueueScripts: Sendable {
         if bad then return bad end
         local now = tonumber(ARGV[2])
         local out = {}
+        -- Checked before anything is written: a script that fails half way keeps what it wrote.
+        for i = 3, #ARGV, 13 do
+          if ARGV[i+10] == 'debounce' and not tonumber(ARGV[i+11] or '') then
+            return redis.error_reply('ERR job ' .. ARGV[i] .. ': unique_policy debounce needs debounce_ms')
+          end
+        end
         for i = 3, #ARGV, 13 do
           local id, q, prio, runat, maxa, spec, h = ARGV[i], ARGV[i+1], tonumber(ARGV[i+2]), ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
           local ck, rk, u, pol = ARGV[i+7] or '', ARGV[i+8] or '', ARGV[i+9] or '', ARGV[i+10] or ''
+          if u ~= '' and pol == '' then pol = tonumber(ARGV[i+11] or '') and 'debounce' or 'reject' end
           local jk = job_key(id)
           local verdict, holder = 'go', nil
           if redis.call('EXISTS', jk) == 1 then verdict = 'dup'
