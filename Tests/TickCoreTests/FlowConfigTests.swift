@@ -58,7 +58,7 @@ struct FlowConfigTests {
         (#"{"handler":"h","items":[],"unique_key":"u","unique_policy":"debounce"}"#, #"needs "debounce_ms""#),
         (#"{"handler":"h","items":[],"unique_key":"u","unique_policy":"reject","debounce_ms":5}"#, #""debounce_ms" goes with"#),
         (#"{"handler":"h","items":[],"unique_key":"u","debounce_ms":500,"debounce_max_ms":100}"#, #"must be at least "debounce_ms""#),
-        (#"{"handler":"h","items":[],"concurrency_key":"a b"}"#, #""concurrency_key" must be 1 to 200"#),
+        (#"{"handler":"h","items":[],"concurrency_key":"a b"}"#, #""concurrency_key" must be 1 to 200 characters of printable ASCII without spaces"#),
         (#"{"handler":"h","items":[],"unique_key":"u","unique_policy":"latest"}"#, #""unique_policy" must be one of"#),
     ])
     func jobFlowFields(json: String, expected: String) {

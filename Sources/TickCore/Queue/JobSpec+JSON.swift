@@ -95,7 +95,7 @@ extension JobSpec {
 
     static func checkName(_ name: String, field: String, maxLength: Int, id: String? = nil, allowed: (UInt8) -> Bool = Self.isNameByte) throws(JobSpecError) {
         guard !name.isEmpty, name.utf8.count <= maxLength, name.utf8.allSatisfy(allowed) else {
-            throw JobSpecError(id: id, "\"\(field)\" must be 1 to \(maxLength) characters of \(field == "id" ? "printable ASCII without spaces" : "letters, digits, '.', '_', '-' or ':'")")
+            throw JobSpecError(id: id, "\"\(field)\" must be 1 to \(maxLength) characters of \(field == "id" || field.hasSuffix("_key") ? "printable ASCII without spaces" : "letters, digits, '.', '_', '-' or ':'")")
         }
     }
 
