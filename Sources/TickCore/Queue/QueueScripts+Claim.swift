@@ -109,11 +109,11 @@ extension QueueScripts {
         for _, name in ipairs(redis.call('SMEMBERS', paused_key)) do paused[name] = true end
         local function lease_one(q, id)
           local jk = job_key(id)
-          local spec = redis.call('HGET', jk, 'spec')
+          local f = redis.call('HMGET', jk, 'spec', 'attempt', 'fence')
+          local spec = f[1]
           if not spec then return false end
-          local attempt = redis.call('HINCRBY', jk, 'attempt', 1)
-          local fence = redis.call('HINCRBY', jk, 'fence', 1)
-          redis.call('HSET', jk, 'state', ST.leased, 'lease_until', now + lease, 'updated_at', now)
+          local attempt, fence = (tonumber(f[2]) or 0) + 1, (tonumber(f[3]) or 0) + 1
+          redis.call('HSET', jk, 'attempt', attempt, 'fence', fence, 'state', ST.leased, 'lease_until', now + lease, 'updated_at', now)
           redis.call('ZADD', leased_key(q), now + lease, id)
           out[#out + 1] = id
           out[#out + 1] = spec

@@ -230,7 +230,7 @@ public enum QueueScripts: Sendable {
         if bad then return bad end
         local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
         local alerts = ARGV[9] == '1'
-        local out, fresh = {}, 0
+        local out, fresh, outcomes = {}, 0, {}
         local reached = {done = ST.done, retry = ST.delayed, dead = ST.dead, release = ST.ready, cancel = ST.cancelled}
         for i = 10, #ARGV, 6 do
           local op, q, id, fence, delay, msg = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5]
@@ -266,11 +266,12 @@ public enum QueueScripts: Sendable {
               redis.call('HSET', jk, 'updated_at', now)
               make_ready(q, jk, id, redis.call('HGET', jk, 'score') or now)
             end
-            redis.call('HINCRBY', metrics_key, 'jobs_total:' .. op, 1)
+            outcomes[op] = (outcomes[op] or 0) + 1
             fresh = fresh + 1
             out[#out + 1] = 1
           end
         end
+        for op, n in pairs(outcomes) do redis.call('HINCRBY', metrics_key, 'jobs_total:' .. op, n) end
         if fresh > 0 and tonumber(ARGV[7]) > 0 then
           redis.call('HINCRBY', metrics_key, 'items_total:done', tonumber(ARGV[4]))
           redis.call('HINCRBY', metrics_key, 'items_total:failed', tonumber(ARGV[5]))
