@@ -18,7 +18,7 @@ struct BandwidthTests {
 
     @Test("an idle run, and a run of 10 jobs of 4 KB, send and receive what the model says, within 15%; tick stats --cost --json reports both terms")
     func bytesMatchTheModel() async throws {
-        let idle = await try runner().run(RunOptions())
+        let idle = try await runner().run(RunOptions())
         let idleBytes = Double(idle.redisBytesSent + idle.redisBytesReceived)
         #expect(idle.redisRequests == 1 && abs(idleBytes - CostModel.idleRunBytes) <= CostModel.idleRunBytes * 0.15, "idle run: \(idleBytes) bytes")
 
@@ -26,14 +26,14 @@ struct BandwidthTests {
         let jobs = (0..<10).map { JobSpec(id: "\(harness.prefix)-\($0)", handler: "noop", work: .items([item])) }
         let jsonBytes = Double(jobs.map { $0.json.utf8.count }.reduce(0, +)) / 10
         _ = try await harness.queue().enqueue(jobs, nowMilliseconds: UnixTime.nowMilliseconds())
-        let busy = await try runner().run(RunOptions())
+        let busy = try await runner().run(RunOptions())
         #expect(busy.jobsCompleted == 10)
         let busyBytes = Double(busy.redisBytesSent + busy.redisBytesReceived)
         let modelled = CostModel.idleRunBytes + CostModel.acknowledgementBytes + 10 * (jsonBytes * CostModel.claimedJSONFactor + CostModel.perJobBytes)
         #expect(abs(busyBytes - modelled) <= modelled * 0.15, "measured \(busyBytes) bytes, modelled \(modelled)")
         print("bandwidth: idle run \(Int(idleBytes)) bytes (model \(Int(CostModel.idleRunBytes))); 10 jobs of \(Int(jsonBytes)) B: \(Int(busyBytes)) bytes (model \(Int(modelled)))")
 
-        let stats = try runProcess(
+        let stats = try await runProcess(
             RunnerHarness.tickBinary, ["stats", "--cost", "--json", "--jobs-per-day", "1440", "--job-bytes", "4096", "--every", "1"],
             environment: harness.binaryEnvironment())
         let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any], "\(stats.stdout)")

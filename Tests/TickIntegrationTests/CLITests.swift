@@ -24,29 +24,29 @@ struct CLITests {
         environment = harness.binaryEnvironment()
     }
 
-    func tick(_ arguments: [String], environment overrides: [String: String] = [:], stdin: String? = nil) throws -> Result {
-        let output = try runProcess(
+    func tick(_ arguments: [String], environment overrides: [String: String] = [:], stdin: String? = nil) async throws -> Result {
+        let output = try await runProcess(
             RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment.merging(overrides) { $1 }, stdin: stdin)
         return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     @Test("enqueue JSON lines (reporting duplicates and invalid lines), then drain to empty")
-    func enqueueAndDrain() throws {
+    func enqueueAndDrain() async throws {
         let p = harness.prefix
         let lines = (0..<30).map { #"{"id":"\#(p)-\#($0)","handler":"noop","items":[1,2,3]}"# } + [#"{"id":"\#(p)-0","handler":"noop","items":[1]}"#]
-        let enqueued = try tick(["enqueue", "--file", "-", "--chunk", "8"], stdin: lines.joined(separator: "\n"))
+        let enqueued = try await tick(["enqueue", "--file", "-", "--chunk", "8"], stdin: lines.joined(separator: "\n"))
         #expect(enqueued.status == 0, "\(enqueued.stderr)")
         #expect(enqueued.summary["enqueued"] as? Int == 30)
         #expect(enqueued.summary["duplicates"] as? Int == 1)
         #expect(enqueued.summary["redis_requests"] as? Int == 4, "31 jobs in chunks of 8")
         #expect(enqueued.stderr.contains("duplicate id, not enqueued again: \(p)-0"))
 
-        let invalid = try tick(["enqueue", "--file", "-"], stdin: #"{"handler":"noop","items":"nope"}"# + "\n" + "not json\n")
+        let invalid = try await tick(["enqueue", "--file", "-"], stdin: #"{"handler":"noop","items":"nope"}"# + "\n" + "not json\n")
         #expect(invalid.status == 65)
         #expect(invalid.stderr.contains("line 1:") && invalid.stderr.contains("\"items\" must be an array"))
         #expect(invalid.stderr.contains("line 2: invalid job: the job is not valid JSON"))
 
-        let drained = try tick(["drain", "--batch", "7"])
+        let drained = try await tick(["drain", "--batch", "7"])
         #expect(drained.status == 0, "\(drained.stderr)")
         #expect(drained.summary["jobs_completed"] as? Int == 30)
         #expect(drained.summary["items_done"] as? Int == 90)
@@ -54,9 +54,9 @@ struct CLITests {
         #expect(drained.summary["redis_requests"] as? Int == 11, "5 runs × (claim + ack) + the final idle claim")
         #expect(drained.summary["stop_reason"] as? String == "empty")
 
-        let job = try tick(["job", "\(p)-3"])
+        let job = try await tick(["job", "\(p)-3"])
         #expect(job.status == 0)
-        let human = try tick(["job", "\(p)-3", "--text"])
+        let human = try await tick(["job", "\(p)-3", "--text"])
         #expect(human.stdout.contains("items       [####################] 3/3 done, 0 failed"), "\(human.stdout)")
         #expect(human.stdout.contains("redis       done · attempt 1/5"), "\(human.stdout)")
         let shown = job.summary
@@ -68,109 +68,109 @@ struct CLITests {
     }
 
     @Test("dead list shows the reason; retry puts a job back; purge --all needs --yes")
-    func deadLetters() throws {
+    func deadLetters() async throws {
         let p = harness.prefix
         // A handler whose command rejects its input for good (exit 65, EX_DATAERR).
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("tick-dead-\(p).json")
         try #"{"handlers": {"reject": {"kind": "exec", "command": ["sh", "-c", "echo bad input >&2; exit 65"]}}}"#.write(
             to: config, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: config) }
-        _ = try tick(["enqueue", "--handler", "reject", "--items", "1", "--id", "\(p)-d1"])
-        _ = try tick(["enqueue", "--handler", "reject", "--items", "1", "--id", "\(p)-d2"])
-        let run = try tick(["run", "--config", config.path])
+        _ = try await tick(["enqueue", "--handler", "reject", "--items", "1", "--id", "\(p)-d1"])
+        _ = try await tick(["enqueue", "--handler", "reject", "--items", "1", "--id", "\(p)-d2"])
+        let run = try await tick(["run", "--config", config.path])
         #expect(run.summary["jobs_dead"] as? Int == 2, "\(run.stdout) \(run.stderr)")
-        let list = try tick(["dead", "list", "--json"])
+        let list = try await tick(["dead", "list", "--json"])
         #expect(list.summary["total"] as? Int == 2)
         #expect(list.stdout.contains("item 0 failed") && list.stdout.contains("bad input"), "\(list.stdout)")
-        let retry = try tick(["dead", "retry", "\(p)-d1"])
+        let retry = try await tick(["dead", "retry", "\(p)-d1"])
         #expect(retry.stdout.contains("1 job back to ready"))
-        let record = try tick(["job", "\(p)-d1"])
+        let record = try await tick(["job", "\(p)-d1"])
         #expect(record.stdout.contains(#""state":"ready""#))
         #expect(record.stdout.contains(#""attempt":"0""#))
-        let refused = try tick(["dead", "purge", "--all"])
+        let refused = try await tick(["dead", "purge", "--all"])
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("add --yes to confirm"))
-        let purged = try tick(["dead", "purge", "--all", "--yes"])
+        let purged = try await tick(["dead", "purge", "--all", "--yes"])
         #expect(purged.stdout.contains("1 dead job purged"))
-        #expect(try tick(["dead", "list", "--json"]).summary["total"] as? Int == 0)
+        await #expect(try tick(["dead", "list", "--json"]).summary["total"] as? Int == 0)
     }
 
     @Test("bad input and unreachable services: one clear message, a distinct exit code, nothing lost")
-    func failures() throws {
+    func failures() async throws {
         let p = harness.prefix
-        let wrongToken = try tick(["run"], environment: ["UPSTASH_REDIS_REST_TOKEN": "not-the-token"])
+        let wrongToken = try await tick(["run"], environment: ["UPSTASH_REDIS_REST_TOKEN": "not-the-token"])
         #expect(wrongToken.status == 77)
         #expect(wrongToken.stderr.contains("check UPSTASH_REDIS_REST_TOKEN"))
         #expect(!wrongToken.stderr.contains("not-the-token") && !wrongToken.stdout.contains("not-the-token"))
 
-        let noURL = try tick(["run"], environment: ["UPSTASH_REDIS_REST_URL": ""])
+        let noURL = try await tick(["run"], environment: ["UPSTASH_REDIS_REST_URL": ""])
         #expect(noURL.status == 78)
         #expect(noURL.stderr.contains("UPSTASH_REDIS_REST_URL is not set"))
 
-        let badDatabaseURL = try tick(["run"], environment: ["DATABASE_URL": "postgresql://tick:s3cret-pw@127.0.0.1:notaport/x"])
+        let badDatabaseURL = try await tick(["run"], environment: ["DATABASE_URL": "postgresql://tick:s3cret-pw@127.0.0.1:notaport/x"])
         #expect(badDatabaseURL.status == 78)
         #expect(!badDatabaseURL.stderr.contains("s3cret-pw"))
 
-        let badConfig = try tick(["run", "--config", "/nonexistent/tick.json"])
+        let badConfig = try await tick(["run", "--config", "/nonexistent/tick.json"])
         #expect(badConfig.status == 78)
         #expect(badConfig.stderr.contains("/nonexistent/tick.json"))
 
-        let unreachableRedis = try tick(["run", "--budget", "2"], environment: ["UPSTASH_REDIS_REST_URL": "http://127.0.0.1:9"])
+        let unreachableRedis = try await tick(["run", "--budget", "2"], environment: ["UPSTASH_REDIS_REST_URL": "http://127.0.0.1:9"])
         #expect(unreachableRedis.status == 69)
         #expect(unreachableRedis.stderr.contains("could not reach Upstash at 127.0.0.1:9"))
 
-        _ = try tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-kept"])
-        let noPostgres = try tick(["run"], environment: ["DATABASE_URL": "postgresql://tick:s3cret-pw@127.0.0.1:9/tick"])
+        _ = try await tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-kept"])
+        let noPostgres = try await tick(["run"], environment: ["DATABASE_URL": "postgresql://tick:s3cret-pw@127.0.0.1:9/tick"])
         #expect(noPostgres.status == 79)
         #expect(noPostgres.summary["jobs_released"] as? Int == 1)
         #expect(!noPostgres.stderr.contains("s3cret-pw") && !noPostgres.stdout.contains("s3cret-pw"))
-        let record = try tick(["job", "\(p)-kept"])
+        let record = try await tick(["job", "\(p)-kept"])
         #expect(record.stdout.contains(#""state":"ready""#), "the claimed job was handed back, not lost")
         #expect(record.stdout.contains(#""attempt":"0""#), "a release does not count as an attempt")
     }
 
     @Test("enqueue: every enqueued id and every duplicate in the summary; 20 duplicates named, the rest counted; true line numbers after blank lines")
-    func enqueueReports() throws {
+    func enqueueReports() async throws {
         let p = harness.prefix
         let first = (0..<25).map { #"{"id":"\#(p)-dup\#($0)","handler":"noop","items":[1]}"# }
-        let once = try tick(["enqueue", "--file", "-"], stdin: first.joined(separator: "\n"))
+        let once = try await tick(["enqueue", "--file", "-"], stdin: first.joined(separator: "\n"))
         #expect(once.status == 0 && (once.summary["ids"] as? [String])?.count == 25, "\(once.stdout)")
-        let again = try tick(["enqueue", "--file", "-"], stdin: (first + [#"{"id":"\#(p)-new","handler":"noop","items":[1]}"#]).joined(separator: "\n"))
+        let again = try await tick(["enqueue", "--file", "-"], stdin: (first + [#"{"id":"\#(p)-new","handler":"noop","items":[1]}"#]).joined(separator: "\n"))
         #expect(again.summary["ids"] as? [String] == ["\(p)-new"])
         #expect((again.summary["duplicate_ids"] as? [String])?.count == 25)
         let named = again.stderr.split(separator: "\n").filter { $0.contains("duplicate id, not enqueued again:") }
         #expect(named.count == 20, "\(again.stderr)")
         #expect(again.stderr.contains("and 5 more duplicate ids") && again.stderr.contains("tick: warning:"), "\(again.stderr)")
 
-        let blank = try tick(["enqueue", "--file", "-"], stdin: "\n\n" + #"{"handler":"noop","items":"nope"}"# + "\n")
+        let blank = try await tick(["enqueue", "--file", "-"], stdin: "\n\n" + #"{"handler":"noop","items":"nope"}"# + "\n")
         #expect(blank.status == 65 && blank.stderr.contains("line 3:"), "\(blank.stderr)")
     }
 
     @Test("--log-level debug and trace add the run's steps")
-    func logLevels() throws {
+    func logLevels() async throws {
         let p = harness.prefix
-        _ = try tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-log"])
-        let debug = try tick(["run", "--log-level", "debug"])
+        _ = try await tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-log"])
+        let debug = try await tick(["run", "--log-level", "debug"])
         #expect(debug.status == 0)
         for message in ["\"claimed\"", "\"job started\"", "\"committed\"", "\"acknowledged\""] {
             #expect(debug.stderr.contains(message), "\(message) missing: \(debug.stderr)")
         }
         #expect(!debug.stderr.contains("\"item finished\""), "items are logged at trace only")
-        _ = try tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-trace"])
-        let trace = try tick(["run", "--log-level", "trace"])
+        _ = try await tick(["enqueue", "--handler", "noop", "--items", "2", "--id", "\(p)-trace"])
+        let trace = try await tick(["run", "--log-level", "trace"])
         #expect(trace.stderr.contains("\"item finished\""), "\(trace.stderr)")
     }
 
     @Test("tick job against a database without tick's tables: exit 80, run tick migrate")
-    func jobWithoutSchema() throws {
+    func jobWithoutSchema() async throws {
         let scratch = try ScratchDatabase(prefix: harness.prefix)
         defer { scratch.drop() }
         let empty = scratch.url
-        _ = try tick(["enqueue", "--handler", "noop", "--items", "1", "--id", "\(harness.prefix)-noschema"])
-        let job = try tick(["job", "\(harness.prefix)-noschema"], environment: ["DATABASE_URL": empty])
+        _ = try await tick(["enqueue", "--handler", "noop", "--items", "1", "--id", "\(harness.prefix)-noschema"])
+        let job = try await tick(["job", "\(harness.prefix)-noschema"], environment: ["DATABASE_URL": empty])
         #expect(job.status == 80, "\(job.stdout) \(job.stderr)")
         #expect(job.stderr.contains("tick migrate"), "\(job.stderr)")
-        let cost = try tick(["stats", "--cost"], environment: ["DATABASE_URL": empty])
+        let cost = try await tick(["stats", "--cost"], environment: ["DATABASE_URL": empty])
         #expect(cost.status == 80, "\(cost.stdout) \(cost.stderr)")
     }
 }

@@ -28,11 +28,11 @@ struct ConfigCheckTests {
     }
 
     /// Runs the built `tick` in a fresh working directory (not the config's folder), JSON logs.
-    func tick(_ arguments: [String], stdin: String? = nil) throws -> ProcessOutput {
+    func tick(_ arguments: [String], stdin: String? = nil) async throws -> ProcessOutput {
         let working = FileManager.default.temporaryDirectory.appendingPathComponent("config-check-cwd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: working, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: working) }
-        return try runProcess(RunnerHarness.tickBinary, arguments, environment: environment, directory: working, stdin: stdin)
+        return try await runProcess(RunnerHarness.tickBinary, arguments, environment: environment, directory: working, stdin: stdin)
     }
 
     @Test("a missing exec command: tick run exits 78 naming the handler, before any Redis request; the job stays ready at attempt 0")
@@ -40,11 +40,11 @@ struct ConfigCheckTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = try write("tick.json", #"{"handlers": {"resize": {"kind": "exec", "command": ["./bin/missing", "--fast"]}}}"#)
         let id = "\(harness.prefix)-untouched"
-        let enqueued = try tick(["enqueue", "--handler", "resize", "--items", "2", "--id", id, "--log-format", "json"])
+        let enqueued = try await tick(["enqueue", "--handler", "resize", "--items", "2", "--id", id, "--log-format", "json"])
         #expect(enqueued.status == 0, "\(enqueued.stderr)")
 
         for command in [["run"], ["drain"]] {
-            let run = try tick(command + ["--config", config, "--log-format", "json"])
+            let run = try await tick(command + ["--config", config, "--log-format", "json"])
             #expect(run.status == 78, "\(command): \(run.stdout)\n\(run.stderr)")
             #expect(run.stderr.contains(#"handler "resize""#), "\(run.stderr)")
             #expect(run.stderr.contains("\(directory.path)/bin/missing") && run.stderr.contains("does not exist"), "\(run.stderr)")
@@ -53,22 +53,22 @@ struct ConfigCheckTests {
         #expect(record["state"] == "ready", "\(record)")
         #expect(record["attempt"] == "0", "\(record)")
 
-        let doctor = try tick(["doctor", "--config", config, "--jobs-per-day", "100"])
+        let doctor = try await tick(["doctor", "--config", config, "--jobs-per-day", "100"])
         #expect(doctor.status == TickExitCode.checksFailed.rawValue)
         #expect(doctor.stdout.contains("error   config.handler.resize"), "\(doctor.stdout)")
     }
 
     @Test("tick doctor: a top-level typo is an error line naming the key and the suggestion, exit 83; tick run warns and runs")
-    func topLevelTypo() throws {
+    func topLevelTypo() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = try write("tick.json", #"{"handler": {"resize": {"kind": "noop"}}}"#)
-        let doctor = try tick(["doctor", "--config", config, "--jobs-per-day", "100"])
+        let doctor = try await tick(["doctor", "--config", config, "--jobs-per-day", "100"])
         #expect(doctor.status == TickExitCode.checksFailed.rawValue, "\(doctor.stdout)\n\(doctor.stderr)")
         let line = doctor.stdout.split(separator: "\n").first { $0.contains("config.key.handler") }.map(String.init) ?? ""
         #expect(line.hasPrefix("error"), "\(doctor.stdout)")
         #expect(line.contains(#"unknown top-level key "handler""#) && line.contains(#"did you mean "handlers"?"#), "\(line)")
 
-        let run = try tick(["run", "--config", config, "--log-format", "json"])
+        let run = try await tick(["run", "--config", config, "--log-format", "json"])
         #expect(run.status == 0, "a newer config (rolling deploy) still runs: \(run.stderr)")
         let warnings = run.stderr.split(separator: "\n").filter { $0.contains(#"unknown top-level key \"handler\""#) }
         #expect(warnings.count == 1, "one warning per run: \(run.stderr)")
@@ -92,10 +92,10 @@ struct ConfigCheckTests {
         let config = try write("tick.json", #"{"handlers": {"flaky": {"kind": "exec", "command": ["bin/flaky"]}}}"#)
         let id = "\(harness.prefix)-flaky"
         let job = #"{"id": "\#(id)", "handler": "flaky", "items": [{}], "backoff": {"base_ms": 1000, "max_ms": 1000}}"#
-        let enqueued = try tick(["enqueue", "--file", "-", "--log-format", "json"], stdin: job + "\n")
+        let enqueued = try await tick(["enqueue", "--file", "-", "--log-format", "json"], stdin: job + "\n")
         #expect(enqueued.status == 0, "\(enqueued.stderr)")
 
-        let first = try tick(["run", "--config", config, "--log-format", "json"])
+        let first = try await tick(["run", "--config", config, "--log-format", "json"])
         #expect(first.status == 0, "\(first.stderr)")
         var record = try await harness.queue().record(of: id)
         #expect(record["state"] == "delayed", "\(record)")
@@ -103,7 +103,7 @@ struct ConfigCheckTests {
         #expect(record["error"]?.contains("exit 1: first attempt crashes") == true, "\(record)")
 
         try await Task.sleep(for: .milliseconds(1200))
-        let second = try tick(["run", "--config", config, "--log-format", "json"])
+        let second = try await tick(["run", "--config", config, "--log-format", "json"])
         #expect(second.status == 0, "\(second.stderr)")
         record = try await harness.queue().record(of: id)
         #expect(record["state"] == "done", "\(record)")
@@ -124,16 +124,16 @@ struct ConfigCheckTests {
         let config = try write("tick.json", #"{"handlers": {"work": {"kind": "exec", "command": ["bin/work"]}}}"#)
         let id = "\(harness.prefix)-four"
         let job = #"{"id": "\#(id)", "handler": "work", "items": [0, 1, 2, 3], "backoff": {"base_ms": 1000, "max_ms": 1000}}"#
-        #expect(try tick(["enqueue", "--file", "-", "--log-format", "json"], stdin: job + "\n").status == 0)
+        await #expect(try tick(["enqueue", "--file", "-", "--log-format", "json"], stdin: job + "\n").status == 0)
 
-        let first = try tick(["run", "--config", config, "--log-format", "json"])
+        let first = try await tick(["run", "--config", config, "--log-format", "json"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try harness.items()[id].map { $0.filter { $0.value.state == "done" }.keys.sorted() } == [0, 2, 3])
         let record = try await harness.queue().record(of: id)
         #expect(record["state"] == "delayed" && record["error"]?.contains("item 1: exit 1: item 1 crashes") == true, "\(record)")
 
         try await Task.sleep(for: .milliseconds(1200))
-        let second = try tick(["run", "--config", config, "--log-format", "json"])
+        let second = try await tick(["run", "--config", config, "--log-format", "json"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(try await harness.queue().record(of: id)["state"] == "done")
         let runs = try String(contentsOf: directory.appendingPathComponent("bin/runs"), encoding: .utf8).split(separator: "\n").map(String.init)

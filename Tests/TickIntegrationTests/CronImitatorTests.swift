@@ -12,7 +12,7 @@ struct CronImitatorTests {
     }
 
     /// Runs `tick cron <arguments>` with a vercel.json holding `json`, CRON_SECRET set only through `secret`.
-    func cron(_ arguments: [String], json: String, secret: String?) throws -> Result {
+    func cron(_ arguments: [String], json: String, secret: String?) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tick-cron-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -22,7 +22,7 @@ struct CronImitatorTests {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "CRON_SECRET")
         if let secret { environment["CRON_SECRET"] = secret }
-        let output = try runProcess(
+        let output = try await runProcess(
             RunnerHarness.tickBinary, ["cron", "--file", file.path] + arguments + ["--log-format", "json"], environment: environment, directory: directory)
         return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
@@ -30,11 +30,11 @@ struct CronImitatorTests {
     /// The request line and headers the server received, lower-cased, one per line.
     func lines(_ server: ScriptedHTTPServer) -> [String] { server.lastHeaders.components(separatedBy: "\r\n") }
 
-    @Test func onceSendsTheRequestExactlyAsVercelDoes() throws {
+    @Test func onceSendsTheRequestExactlyAsVercelDoes() async throws {
         let server = try ScriptedHTTPServer(replies: [.status(200, body: #"{"ok":true}"#)])
         defer { server.stop() }
         let secret = "cron-secret-\(UInt32.random(in: 0...UInt32.max))"
-        let result = try cron(
+        let result = try await cron(
             ["--once", "--base-url", server.url], json: #"{"crons":[{"path":"/api/cron/tick","schedule":"*/5 * * * *"}]}"#, secret: secret)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.requests == 1)
@@ -53,10 +53,10 @@ struct CronImitatorTests {
         #expect(!result.stdout.contains(secret))
     }
 
-    @Test func withoutCronSecretNoAuthorizationIsSent() throws {
+    @Test func withoutCronSecretNoAuthorizationIsSent() async throws {
         let server = try ScriptedHTTPServer(replies: [.status(204, body: "")])
         defer { server.stop() }
-        let result = try cron(["--once", "--base-url", server.url + "/"], json: #"{"crons":[{"path":"/api/a?x=1","schedule":"0 0 * * *"}]}"#, secret: nil)
+        let result = try await cron(["--once", "--base-url", server.url + "/"], json: #"{"crons":[{"path":"/api/a?x=1","schedule":"0 0 * * *"}]}"#, secret: nil)
         #expect(result.status == 0, "\(result.stderr)")
         let received = lines(server)
         #expect(received.first == "get /api/a?x=1 http/1.1")
@@ -64,7 +64,7 @@ struct CronImitatorTests {
         #expect(received.contains("x-vercel-cron-schedule: 0 0 * * *"))
     }
 
-    @Test func failuresAndRedirectsAreNamedAndNotFollowed() throws {
+    @Test func failuresAndRedirectsAreNamedAndNotFollowed() async throws {
         let server = try ScriptedHTTPServer(replies: [
             .status(200, body: "{}"),
             .status(500, body: #"{"error":"boom"}"#),
@@ -74,7 +74,7 @@ struct CronImitatorTests {
         let json = #"""
             {"crons":[{"path":"/ok","schedule":"* * * * *"},{"path":"/broken","schedule":"0 * * * *"},{"path":"/moved","schedule":"0 0 1 * *"}]}
             """#
-        let result = try cron(["--once", "--base-url", server.url], json: json, secret: "s")
+        let result = try await cron(["--once", "--base-url", server.url], json: json, secret: "s")
         #expect(result.status == 82, "answered, but not 2xx: \(result.stderr)")
         #expect(server.requests == 3, "the redirect is not followed")
         #expect(result.stderr.contains("2 of 3 cron invocations did not answer 2xx: /broken (HTTP 500), /moved (HTTP 307)"))
@@ -83,7 +83,7 @@ struct CronImitatorTests {
 
     @Test func unreachableTargetFails() async throws {
         try await ScriptedHTTPServer.withRefusingPort { port in
-            let result = try cron(["--once", "--base-url", "http://127.0.0.1:\(port)"], json: #"{"crons":[{"path":"/a","schedule":"* * * * *"}]}"#, secret: nil)
+            let result = try await cron(["--once", "--base-url", "http://127.0.0.1:\(port)"], json: #"{"crons":[{"path":"/a","schedule":"* * * * *"}]}"#, secret: nil)
             #expect(result.status == 69, "no response: \(result.stderr)")
             #expect(result.stderr.contains("cron invocation failed"))
             #expect(result.stderr.contains("is the deployment running at --base-url?"))
@@ -91,31 +91,31 @@ struct CronImitatorTests {
         }
     }
 
-    @Test func refusedSecretExits77() throws {
+    @Test func refusedSecretExits77() async throws {
         let server = try ScriptedHTTPServer(replies: [.status(401, body: #"{"error":"unauthorized"}"#), .status(500, body: "{}")])
         defer { server.stop() }
         let json = #"{"crons":[{"path":"/a","schedule":"* * * * *"},{"path":"/b","schedule":"* * * * *"}]}"#
-        let refused = try cron(["--once", "--base-url", server.url], json: json, secret: "wrong")
+        let refused = try await cron(["--once", "--base-url", server.url], json: json, secret: "wrong")
         #expect(refused.status == 77, "401 means CRON_SECRET was refused: \(refused.stderr)")
         #expect(refused.stderr.contains("2 of 2 cron invocations did not answer 2xx: /a (HTTP 401), /b (HTTP 500)"))
         #expect(refused.stderr.contains("set the same CRON_SECRET"))
         #expect(!refused.stderr.contains("wrong"), "the secret is never printed")
     }
 
-    @Test func invalidVercelJSONExits78WithTheRule() throws {
+    @Test func invalidVercelJSONExits78WithTheRule() async throws {
         let server = try ScriptedHTTPServer(replies: [])
         defer { server.stop() }
-        let result = try cron(
+        let result = try await cron(
             ["--once", "--base-url", server.url], json: #"{"crons":[{"path":"/api/report","schedule":"0 9 * * MON"}]}"#, secret: "s")
         #expect(result.status == 78)
         #expect(result.stderr.contains(#"crons[0].schedule "0 9 * * MON": named days are not allowed by Vercel; use 1"#))
         #expect(server.requests == 0)
 
-        let both = try cron(["--once", "--base-url", server.url], json: #"{"crons":[{"path":"/a","schedule":"0 0 1 * 1"}]}"#, secret: nil)
+        let both = try await cron(["--once", "--base-url", server.url], json: #"{"crons":[{"path":"/a","schedule":"0 0 1 * 1"}]}"#, secret: nil)
         #expect(both.status == 78)
         #expect(both.stderr.contains("Vercel does not allow both day-of-month and day-of-week to be set"))
 
-        let empty = try cron(["--once"], json: #"{"functions":{}}"#, secret: nil)
+        let empty = try await cron(["--once"], json: #"{"functions":{}}"#, secret: nil)
         #expect(empty.status == 78)
         #expect(empty.stderr.contains("no \"crons\" entries"))
     }
@@ -160,8 +160,8 @@ struct CronImitatorTests {
         #expect(stderr.contains("\"cron job scheduled\""))
     }
 
-    @Test func badBaseURLIsAUsageError() throws {
-        let result = try cron(["--once", "--base-url", "127.0.0.1:3000"], json: #"{"crons":[{"path":"/a","schedule":"* * * * *"}]}"#, secret: nil)
+    @Test func badBaseURLIsAUsageError() async throws {
+        let result = try await cron(["--once", "--base-url", "127.0.0.1:3000"], json: #"{"crons":[{"path":"/a","schedule":"* * * * *"}]}"#, secret: nil)
         #expect(result.status == 64)
         #expect(result.stderr.contains("--base-url must start with http:// or https://"))
     }

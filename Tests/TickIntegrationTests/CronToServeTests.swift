@@ -7,8 +7,8 @@ import TickCore
 /// reuses its server and queue helpers.
 extension ServeTests {
     /// Runs `tick cron --once` against `server` with a vercel.json holding one cron on `path` and `schedule`.
-    func cronOnce(_ server: Server, path: String = "/api/cron/tick", schedule: String, secret: String?) throws -> CronImitatorTests.Result {
-        try CronImitatorTests().cron(
+    func cronOnce(_ server: Server, path: String = "/api/cron/tick", schedule: String, secret: String?) async throws -> CronImitatorTests.Result {
+        try await CronImitatorTests().cron(
             ["--once", "--base-url", "http://127.0.0.1:\(server.port)"],
             json: #"{"crons":[{"path":"\#(path)","schedule":"\#(schedule)"}]}"#, secret: secret)
     }
@@ -21,7 +21,7 @@ extension ServeTests {
         defer { server.stop() }
 
         // A wrong CRON_SECRET: the server refuses it (401), tick cron exits 77 and nothing is claimed.
-        let refused = try cronOnce(server, schedule: "*/10 * * * *", secret: "not-\(Self.secret)")
+        let refused = try await cronOnce(server, schedule: "*/10 * * * *", secret: "not-\(Self.secret)")
         #expect(refused.status == 77, "\(refused.stderr)")
         #expect(refused.stderr.contains("/api/cron/tick (HTTP 401)"))
         #expect(refused.stderr.contains("the endpoint refused CRON_SECRET"))
@@ -30,7 +30,7 @@ extension ServeTests {
         #expect(untouched["fence"] == "0", "the refused request claimed nothing")
 
         let schedule = "*/10 * * * *"
-        let result = try cronOnce(server, schedule: schedule, secret: Self.secret)
+        let result = try await cronOnce(server, schedule: schedule, secret: Self.secret)
         #expect(result.status == 0, "\(result.stderr)")
         let invocation = result.stderr.split(separator: "\n").filter { $0.contains("\"cron invocation\"") }
         #expect(invocation.count == 1)
@@ -69,11 +69,11 @@ extension ServeTests {
         let server = try startServer([])
         defer { server.stop() }
 
-        let sixFields = try cronOnce(server, schedule: "0 */5 * * * *", secret: Self.secret)
+        let sixFields = try await cronOnce(server, schedule: "0 */5 * * * *", secret: Self.secret)
         #expect(sixFields.status == 78, "\(sixFields.stderr)")
         #expect(sixFields.stderr.contains(#"crons[0].schedule "0 */5 * * * *": Vercel requires exactly five fields"#), "\(sixFields.stderr)")
 
-        let relative = try cronOnce(server, path: "api/cron/tick", schedule: "* * * * *", secret: Self.secret)
+        let relative = try await cronOnce(server, path: "api/cron/tick", schedule: "* * * * *", secret: Self.secret)
         #expect(relative.status == 78, "\(relative.stderr)")
         #expect(relative.stderr.contains(#"crons[0].path "api/cron/tick": must start with "/""#), "\(relative.stderr)")
 

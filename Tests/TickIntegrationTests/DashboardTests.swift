@@ -273,13 +273,13 @@ struct DashboardTests {
         defer { browser.close() }
 
         // Log in with the admin token through the form.
-        try browser.open(base)
-        #expect(try browser.count("#login") == 1, "without a session the dashboard shows the login form")
-        try browser.screenshot("\(shots)/login.png")
-        try browser.fill("#token", Self.adminToken)
-        try browser.click("#login button")
-        #expect(try browser.location() == base, "a login leads to the overview")
-        #expect(try browser.attribute(".who", "data-role") == "admin")
+        try await browser.open(base)
+        #expect(try await browser.count("#login") == 1, "without a session the dashboard shows the login form")
+        try await browser.screenshot("\(shots)/login.png")
+        try await browser.fill("#token", Self.adminToken)
+        try await browser.click("#login button")
+        #expect(try await browser.location() == base, "a login leads to the overview")
+        #expect(try await browser.attribute(".who", "data-role") == "admin")
 
         // Overview: the counts Redis really has.
         let stats = try await harness.queue().stats(nowMilliseconds: UnixTime.nowMilliseconds())
@@ -287,72 +287,72 @@ struct DashboardTests {
         #expect(seeded.ready == 3 && seeded.delayed == 1)
         for s in stats where s.queue.hasPrefix(p) {
             for (name, value) in [("ready", s.ready), ("delayed", s.delayed), ("leased", s.leased), ("dead", s.dead)] {
-                let shown = try browser.text("tr[data-queue=\"\(s.queue)\"] [data-count=\"\(name)\"]")
+                let shown = try await browser.text("tr[data-queue=\"\(s.queue)\"] [data-count=\"\(name)\"]")
                 #expect(shown?.split(separator: " ").first.map(String.init) == String(value), "\(s.queue) \(name): page \(shown ?? "nil"), Redis \(value)")
             }
         }
-        #expect(try browser.text("tr[data-queue=\"\(deadQueue)\"] [data-count=\"dead\"]") == "3")
-        #expect(try browser.attribute("#redis-cost", "data-requests") == "1", "the overview costs one Redis request")
-        #expect(try browser.attribute("#redis-cost", "data-commands") == "3", "the stats script, the heartbeat and the flow keys")
-        #expect(try browser.attribute("#last-run", "data-state") == "fresh", "the seeding runs just happened")
-        #expect(try browser.count("svg.chart") == 2)
-        #expect(try browser.count("#runs tr[data-run]") >= 1)
-        try browser.screenshot("\(shots)/overview.png")
+        #expect(try await browser.text("tr[data-queue=\"\(deadQueue)\"] [data-count=\"dead\"]") == "3")
+        #expect(try await browser.attribute("#redis-cost", "data-requests") == "1", "the overview costs one Redis request")
+        #expect(try await browser.attribute("#redis-cost", "data-commands") == "3", "the stats script, the heartbeat and the flow keys")
+        #expect(try await browser.attribute("#last-run", "data-state") == "fresh", "the seeding runs just happened")
+        #expect(try await browser.count("svg.chart") == 2)
+        #expect(try await browser.count("#runs tr[data-run]") >= 1)
+        try await browser.screenshot("\(shots)/overview.png")
 
         // The partly run job: its item progress as PostgreSQL has it.
         let items = try harness.items()["\(p)-big"] ?? [:]
         let done = items.values.filter { $0.state == "done" }.count
         let failed = items.values.filter { $0.state == "failed" }.count
         #expect(done == 37 && failed == 1, "the seeding run left the job part done: \(done) done, \(failed) failed")
-        try browser.open("\(base)/job?id=\(p)-big")
-        #expect(try browser.text("[data-items=\"done\"]") == String(done))
-        #expect(try browser.text("[data-items=\"failed\"]") == String(failed))
-        #expect(try browser.text("[data-items=\"total\"]") == "120")
-        #expect(try browser.text("tr[data-item=\"0\"] code") == "\(p)-big:0", "the idempotency key of item 0")
-        #expect(try browser.attribute("tr[data-item=\"36\"]", "data-state") == "done")
-        #expect(try browser.attribute("tr[data-item=\"37\"]", "data-state") == "failed")
-        #expect(try browser.text("tr[data-item=\"37\"] .detail") == "bad input at item 37")
-        #expect(try browser.attribute("tr[data-item=\"38\"]", "data-state") == "pending")
-        #expect(try browser.count("#items tr[data-item]") == 50, "one page of 50 items")
+        try await browser.open("\(base)/job?id=\(p)-big")
+        #expect(try await browser.text("[data-items=\"done\"]") == String(done))
+        #expect(try await browser.text("[data-items=\"failed\"]") == String(failed))
+        #expect(try await browser.text("[data-items=\"total\"]") == "120")
+        #expect(try await browser.text("tr[data-item=\"0\"] code") == "\(p)-big:0", "the idempotency key of item 0")
+        #expect(try await browser.attribute("tr[data-item=\"36\"]", "data-state") == "done")
+        #expect(try await browser.attribute("tr[data-item=\"37\"]", "data-state") == "failed")
+        #expect(try await browser.text("tr[data-item=\"37\"] .detail") == "bad input at item 37")
+        #expect(try await browser.attribute("tr[data-item=\"38\"]", "data-state") == "pending")
+        #expect(try await browser.count("#items tr[data-item]") == 50, "one page of 50 items")
         let state = try await serve.record("\(p)-big")["state"]
-        #expect(try browser.text("#job-state") == state)
-        #expect(try browser.attribute("#redis-cost", "data-requests") == "1")
-        try browser.screenshot("\(shots)/job.png")
-        try browser.click("a[rel=next]")
-        #expect(try browser.count("#items tr[data-item=\"50\"]") == 1, "the second page starts at item 50")
+        #expect(try await browser.text("#job-state") == state)
+        #expect(try await browser.attribute("#redis-cost", "data-requests") == "1")
+        try await browser.screenshot("\(shots)/job.png")
+        try await browser.click("a[rel=next]")
+        #expect(try await browser.count("#items tr[data-item=\"50\"]") == 1, "the second page starts at item 50")
 
         // Dead letters: retry one and see it leave the dead set.
-        try browser.open("\(base)/dead?queue=\(deadQueue)")
-        #expect(try browser.count("#dead tr[data-dead]") == 3)
-        #expect(try browser.text("tr[data-dead=\"\(p)-dead-a\"] .detail")?.isEmpty == false, "the reason is shown")
-        try browser.screenshot("\(shots)/dead-letters.png")
-        try browser.click("tr[data-dead=\"\(p)-dead-a\"] button[name=only]")
-        #expect(try browser.text(".notice")?.hasPrefix("Retried 1 job(s)") == true)
-        #expect(try browser.count("tr[data-dead=\"\(p)-dead-a\"]") == 0, "the retried job left the page")
+        try await browser.open("\(base)/dead?queue=\(deadQueue)")
+        #expect(try await browser.count("#dead tr[data-dead]") == 3)
+        #expect(try await browser.text("tr[data-dead=\"\(p)-dead-a\"] .detail")?.isEmpty == false, "the reason is shown")
+        try await browser.screenshot("\(shots)/dead-letters.png")
+        try await browser.click("tr[data-dead=\"\(p)-dead-a\"] button[name=only]")
+        #expect(try await browser.text(".notice")?.hasPrefix("Retried 1 job(s)") == true)
+        #expect(try await browser.count("tr[data-dead=\"\(p)-dead-a\"]") == 0, "the retried job left the page")
         #expect(try await isDead("\(p)-dead-a", queue: deadQueue) == false, "and the dead set")
         #expect(try await serve.record("\(p)-dead-a")["state"] == "ready")
 
         // Purge one, through the confirmation page.
-        _ = try browser.evaluate("document.querySelector('tr[data-dead=\"\(p)-dead-c\"] input[type=checkbox]').checked=false")
-        try browser.click("#purge-selected")
-        #expect(try browser.count("#purge-list li") == 1)
+        _ = try await browser.evaluate("document.querySelector('tr[data-dead=\"\(p)-dead-c\"] input[type=checkbox]').checked=false")
+        try await browser.click("#purge-selected")
+        #expect(try await browser.count("#purge-list li") == 1)
         #expect(try await isDead("\(p)-dead-b", queue: deadQueue), "nothing is purged before the confirmation")
-        try browser.screenshot("\(shots)/purge-confirm.png")
-        try browser.click("#confirm-purge")
-        #expect(try browser.text(".notice")?.hasPrefix("Purged 1 job(s)") == true)
+        try await browser.screenshot("\(shots)/purge-confirm.png")
+        try await browser.click("#confirm-purge")
+        #expect(try await browser.text(".notice")?.hasPrefix("Purged 1 job(s)") == true)
         #expect(try await isDead("\(p)-dead-b", queue: deadQueue) == false)
         #expect(try await serve.record("\(p)-dead-b").isEmpty, "a purged job is deleted from Redis")
         #expect(try await isDead("\(p)-dead-c", queue: deadQueue), "the unselected job stays")
 
         // Filter.
-        try browser.open("\(base)/dead?queue=\(deadQueue)&filter=dead-c")
-        #expect(try browser.count("#dead tr[data-dead]") == 1)
+        try await browser.open("\(base)/dead?queue=\(deadQueue)&filter=dead-c")
+        #expect(try await browser.count("#dead tr[data-dead]") == 1)
 
         // Schedules.
-        try browser.open("\(base)/schedules")
-        #expect(try browser.count("tr[data-schedule=\"nightly-report\"] li") == 3, "three next fire times")
-        #expect(try browser.text("tr[data-schedule=\"nightly-report\"] a code") == "sched:nightly-report:\(slot / 1000)")
-        try browser.screenshot("\(shots)/schedules.png")
+        try await browser.open("\(base)/schedules")
+        #expect(try await browser.count("tr[data-schedule=\"nightly-report\"] li") == 3, "three next fire times")
+        #expect(try await browser.text("tr[data-schedule=\"nightly-report\"] a code") == "sched:nightly-report:\(slot / 1000)")
+        try await browser.screenshot("\(shots)/schedules.png")
 
         for name in ["login", "overview", "job", "dead-letters", "purge-confirm", "schedules"] {
             let size = (try? FileManager.default.attributesOfItem(atPath: "\(shots)/\(name).png")[.size] as? Int) ?? 0

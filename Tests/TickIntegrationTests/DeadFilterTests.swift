@@ -13,8 +13,8 @@ struct DeadFilterTests {
         environment = harness.binaryEnvironment()
     }
 
-    func tick(_ arguments: [String]) throws -> ProcessOutput {
-        try runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
+    func tick(_ arguments: [String]) async throws -> ProcessOutput {
+        try await runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
     }
 
     /// Dead-letters `id` in `queue` with `reason`, as if it died `ageDays` ago.
@@ -37,26 +37,26 @@ struct DeadFilterTests {
         try await dead("\(p)-bad", queue: "a", reason: "bad input", ageDays: 3)
         try await dead("\(p)-t-b", queue: "b", reason: "timeout", ageDays: 5)
 
-        let preview = try tick(["dead", "retry", "--queue", "a", "--reason-match", "TIMEOUT"])
+        let preview = try await tick(["dead", "retry", "--queue", "a", "--reason-match", "TIMEOUT"])
         #expect(preview.status == 64 && preview.stdout.contains("2 dead jobs in queue a match"), "\(preview.stdout) \(preview.stderr)")
         #expect(preview.stderr.contains("add --yes to retry them"))
         #expect(try await harness.queue().record(of: "\(p)-t-old")["state"] == "dead", "a preview changes nothing")
 
-        let retried = try tick(["dead", "retry", "--queue", "a", "--reason-match", "timeout", "--older-than", "2d", "--yes"])
+        let retried = try await tick(["dead", "retry", "--queue", "a", "--reason-match", "timeout", "--older-than", "2d", "--yes"])
         #expect(retried.status == 0 && retried.stdout.contains("1 dead job in queue a back to ready"), "\(retried.stdout) \(retried.stderr)")
         let record = try await harness.queue().record(of: "\(p)-t-old")
         #expect(record["state"] == "ready" && record["attempt"] == "0", "\(record)")
 
-        let purged = try tick(["dead", "purge", "--reason-match", "timeout", "--all-queues", "--yes"])
+        let purged = try await tick(["dead", "purge", "--reason-match", "timeout", "--all-queues", "--yes"])
         #expect(purged.status == 0 && purged.stdout.contains("2 dead jobs in every queue purged"), "\(purged.stdout) \(purged.stderr)")
         let gone = try await harness.queue().record(of: "\(p)-t-new")
         let goneToo = try await harness.queue().record(of: "\(p)-t-b")
         #expect(gone.isEmpty && goneToo.isEmpty)
         #expect(try await harness.queue().record(of: "\(p)-bad")["state"] == "dead", "a job that does not match stays")
 
-        let bad = try tick(["dead", "retry", "--older-than", "5x"])
+        let bad = try await tick(["dead", "retry", "--older-than", "5x"])
         #expect(bad.status == 64 && bad.stderr.contains("--older-than must be a whole number followed by s, m, h or d"), "\(bad.stderr)")
-        let both = try tick(["dead", "retry", "some-id", "--reason-match", "x"])
+        let both = try await tick(["dead", "retry", "some-id", "--reason-match", "x"])
         #expect(both.status == 64 && both.stderr.contains("one of them"), "\(both.stderr)")
     }
 }

@@ -28,19 +28,19 @@ struct DoctorTests {
     }
 
     /// Runs the built binary in a fresh temporary directory (no tick.json, no vercel.json).
-    func doctor(_ arguments: [String] = [], environment overrides: [String: String] = [:]) throws -> Result {
+    func doctor(_ arguments: [String] = [], environment overrides: [String: String] = [:]) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let output = try runProcess(
+        let output = try await runProcess(
             RunnerHarness.tickBinary, ["doctor", "--jobs-per-day", "100"] + arguments, environment: environment.merging(overrides) { $1 }, directory: directory)
         return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     @Test("every check ok against the local services, in one Redis request; --json says the same; no secret printed")
-    func allOK() throws {
-        _ = try runProcess(RunnerHarness.tickBinary, ["run", "--log-level", "critical"], environment: environment)  // a heartbeat
-        let result = try doctor()
+    func allOK() async throws {
+        _ = try await runProcess(RunnerHarness.tickBinary, ["run", "--log-level", "critical"], environment: environment)  // a heartbeat
+        let result = try await doctor()
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         for check in ["env.redis_url", "env.redis_token", "env.database_url", "env.database_url_direct", "env.cron_secret", "redis.token", "redis.eviction",
             "postgres.connect", "postgres.schema", "config", "queues", "cost", "runs.last"]
@@ -52,7 +52,7 @@ struct DoctorTests {
         #expect(!result.stdout.contains(harness.token) && !result.stderr.contains(harness.token))
         #expect(!result.stdout.contains(harness.databaseURL) && !result.stdout.contains("tick:tick@"))
 
-        let json = try doctor(["--json"])
+        let json = try await doctor(["--json"])
         #expect(json.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["errors"] as? Int == 0)
@@ -65,9 +65,9 @@ struct DoctorTests {
     }
 
     @Test("a wrong token is an error line naming the standard token, and exit code 83; the token is never printed")
-    func wrongToken() throws {
+    func wrongToken() async throws {
         let token = "doctor-wrong-token-\(UInt32.random(in: 0...UInt32.max))"
-        let result = try doctor(environment: ["UPSTASH_REDIS_REST_TOKEN": token])
+        let result = try await doctor(environment: ["UPSTASH_REDIS_REST_TOKEN": token])
         #expect(result.status == TickExitCode.checksFailed.rawValue)
         #expect(result.status(of: "redis.token") == "error")
         #expect(result.line("redis.token")?.contains("401") == true)
@@ -77,17 +77,17 @@ struct DoctorTests {
         #expect(!result.stdout.contains(token) && !result.stderr.contains(token))
         #expect(result.stdout.contains("1 Redis request"))
 
-        let missing = try doctor(["--json"], environment: ["UPSTASH_REDIS_REST_TOKEN": ""])
+        let missing = try await doctor(["--json"], environment: ["UPSTASH_REDIS_REST_TOKEN": ""])
         #expect(missing.status == TickExitCode.checksFailed.rawValue)
         #expect(missing.stdout.contains(#""check":"env.redis_token","message":"UPSTASH_REDIS_REST_TOKEN is not set"#))
         #expect(missing.stdout.contains(#""redis_requests":0"#), "no request without a token")
     }
 
     @Test("an unreachable PostgreSQL (a closed loopback port) is an error; a pooler is explained and DATABASE_URL_DIRECT checked; no password printed")
-    func unreachablePostgres() throws {
+    func unreachablePostgres() async throws {
         let port = try Self.closedPort()
         let password = "doctor-pw-\(UInt32.random(in: 0...UInt32.max))"
-        let result = try doctor(environment: ["DATABASE_URL": "postgresql://tick:\(password)@127.0.0.1:\(port)/tick"])
+        let result = try await doctor(environment: ["DATABASE_URL": "postgresql://tick:\(password)@127.0.0.1:\(port)/tick"])
         #expect(result.status == TickExitCode.checksFailed.rawValue)
         #expect(result.status(of: "postgres.connect") == "error")
         #expect(result.line("postgres.connect")?.contains("could not reach PostgreSQL at 127.0.0.1:\(port)") == true, "\(result.stdout)")
@@ -96,7 +96,7 @@ struct DoctorTests {
         #expect(!result.stdout.contains(password) && !result.stderr.contains(password))
 
         // A pooler DATABASE_URL with no DATABASE_URL_DIRECT: a warning that explains the consequence.
-        let pooled = try doctor(environment: ["DATABASE_URL": "postgresql://tick:\(password)@127.0.0.1:6543/tick"])
+        let pooled = try await doctor(environment: ["DATABASE_URL": "postgresql://tick:\(password)@127.0.0.1:6543/tick"])
         #expect(pooled.status(of: "env.database_url_direct") == "warning")
         #expect(pooled.line("env.database_url_direct")?.contains("DATABASE_URL_DIRECT") == true)
         #expect(pooled.status(of: "postgres.pooler") == "ok")
@@ -104,10 +104,10 @@ struct DoctorTests {
         #expect(!pooled.stdout.contains(password))
 
         // With DATABASE_URL_DIRECT: checked by connecting, ok when reachable, an error when not.
-        let direct = try doctor(environment: ["DATABASE_URL": "postgresql://tick:\(password)@127.0.0.1:6543/tick", "DATABASE_URL_DIRECT": harness.databaseURL])
+        let direct = try await doctor(environment: ["DATABASE_URL": "postgresql://tick:\(password)@127.0.0.1:6543/tick", "DATABASE_URL_DIRECT": harness.databaseURL])
         #expect(direct.status(of: "env.database_url_direct") == "ok")
         #expect(direct.status(of: "postgres.direct") == "ok", "\(direct.stdout)")
-        let closedDirect = try doctor(environment: ["DATABASE_URL_DIRECT": "postgresql://tick:\(password)@127.0.0.1:\(port)/tick"])
+        let closedDirect = try await doctor(environment: ["DATABASE_URL_DIRECT": "postgresql://tick:\(password)@127.0.0.1:\(port)/tick"])
         #expect(closedDirect.status(of: "postgres.connect") == "ok")
         #expect(closedDirect.status(of: "postgres.direct") == "error")
         #expect(closedDirect.line("postgres.direct")?.contains("check DATABASE_URL_DIRECT") == true, "\(closedDirect.stdout)")
@@ -115,30 +115,30 @@ struct DoctorTests {
         #expect(!closedDirect.stdout.contains(password))
 
         // A wrong password on the real server: rejected, and the password never echoed.
-        let rejected = try doctor(environment: ["DATABASE_URL": "postgresql://tick:\(password)@127.0.0.1:\(Self.port(of: harness.databaseURL))/tick_runner_test"])
+        let rejected = try await doctor(environment: ["DATABASE_URL": "postgresql://tick:\(password)@127.0.0.1:\(Self.port(of: harness.databaseURL))/tick_runner_test"])
         #expect(rejected.status(of: "postgres.connect") == "error")
         #expect(rejected.line("postgres.connect")?.contains("rejected") == true, "\(rejected.stdout)")
         #expect(!rejected.stdout.contains(password) && !rejected.stderr.contains(password))
     }
 
     @Test("a malformed config file is reported with the file and handler at fault; a schedule naming an unknown handler is a warning")
-    func malformedConfig() throws {
+    func malformedConfig() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-\(harness.prefix).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data(#"{"handlers": {"resize": {"kind": "exec", "comand": ["./bin/resize"]}}}"#.utf8).write(to: URL(fileURLWithPath: path))
-        let result = try doctor(["--config", path])
+        let result = try await doctor(["--config", path])
         #expect(result.status == TickExitCode.checksFailed.rawValue)
         #expect(result.status(of: "config") == "error")
         #expect(result.line("config")?.contains(#"handler "resize": unknown key "comand""#) == true, "\(result.stdout)")
 
         try Data(#"{"handlers": {"x": "#.utf8).write(to: URL(fileURLWithPath: path))
-        #expect(try doctor(["--config", path]).line("config")?.contains("not valid JSON") == true)
+        await #expect(try doctor(["--config", path]).line("config")?.contains("not valid JSON") == true)
 
         try Data(
             #"{"handlers": {"resize": {"kind": "exec", "command": ["/bin/true"]}}, "schedules": {"nightly": {"cron": "0 2 * * *", "job": {"handler": "cleanup", "items": [{}]}}}}"#
                 .utf8
         ).write(to: URL(fileURLWithPath: path))
-        let valid = try doctor(["--config", path])
+        let valid = try await doctor(["--config", path])
         #expect(valid.status == 0, "\(valid.stdout)")
         #expect(valid.status(of: "config") == "ok")
         #expect(valid.line("config")?.contains("resize (exec)") == true && valid.line("config")?.contains("schedules nightly") == true)
@@ -152,7 +152,7 @@ struct DoctorTests {
         _ = try await queue.enqueue(
             [.items("\(p)-a", count: 1, handler: "resize"), .items("\(p)-b", count: 1, handler: "resize"), .items("\(p)-c", count: 1, handler: "noop")],
             nowMilliseconds: UnixTime.nowMilliseconds())
-        let result = try doctor()
+        let result = try await doctor()
         #expect(result.status == 83, "\(result.stdout)")
         let line = try #require(result.line("queue.default.handler.resize"), "\(result.stdout)")
         #expect(line.hasPrefix("error") && line.contains("2 ready jobs for handler \"resize\"") && line.contains("no config file"), "\(line)")
@@ -176,7 +176,7 @@ struct DoctorTests {
         _ = try await queue.enqueue([urgent], nowMilliseconds: now)
         try await Task.sleep(for: .milliseconds(20))
 
-        let result = try doctor()
+        let result = try await doctor()
         #expect(result.status == 0, "warnings only: \(result.stdout)")
         #expect(result.status(of: "queue.default") == "warning")
         #expect(result.line("queue.default")?.contains("ready 2, delayed 0, leased 1, dead 1") == true, "\(result.stdout)")

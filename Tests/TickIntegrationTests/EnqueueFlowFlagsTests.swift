@@ -13,15 +13,15 @@ struct EnqueueFlowFlagsTests {
         environment = harness.binaryEnvironment()
     }
 
-    func tick(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let output = try runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
+    func tick(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let output = try await runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
         return (output.status, output.stdout, output.stderr)
     }
 
     @Test("the flags become the job's JSON fields and its hash's keys")
     func flagsBecomeFields() async throws {
         let id = "\(harness.prefix)-keyed"
-        let done = try tick([
+        let done = try await tick([
             "enqueue", "--handler", "noop", "--items", "1", "--id", id, "--concurrency-key", "tenant-1", "--rate-key", "api",
             "--unique-key", "digest", "--debounce", "5000", "--debounce-max", "9000",
         ])
@@ -36,20 +36,20 @@ struct EnqueueFlowFlagsTests {
         #expect(record["ckey"] == "tenant-1" && record["rkey"] == "api" && record["flow"] == "tenant-1", "\(record)")
         #expect(record["ukey"] == "digest" && record["upolicy"] == "debounce" && record["state"] == "delayed", "\(record)")
 
-        let second = try tick(["enqueue", "--handler", "noop", "--items", "1", "--id", "\(id)-2", "--unique-key", "digest"])
+        let second = try await tick(["enqueue", "--handler", "noop", "--items", "1", "--id", "\(id)-2", "--unique-key", "digest"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stderr.contains("duplicate id, not enqueued again: \(id)-2"), "reject is the default policy: \(second.stderr)")
     }
 
     @Test("a bad combination exits 64 with one message and enqueues nothing")
     func badCombination() async throws {
-        let refused = try tick(["enqueue", "--handler", "noop", "--items", "1", "--id", "\(harness.prefix)-bad", "--debounce", "100"])
+        let refused = try await tick(["enqueue", "--handler", "noop", "--items", "1", "--id", "\(harness.prefix)-bad", "--debounce", "100"])
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("--unique-policy, --debounce and --debounce-max need --unique-key"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("USAGE"), "one message, no usage block: \(refused.stderr)")
         #expect(try await harness.queue().record(of: "\(harness.prefix)-bad").isEmpty)
 
-        let mismatch = try tick(["enqueue", "--handler", "noop", "--items", "1", "--unique-key", "u", "--unique-policy", "reject", "--debounce", "5"])
+        let mismatch = try await tick(["enqueue", "--handler", "noop", "--items", "1", "--unique-key", "u", "--unique-policy", "reject", "--debounce", "5"])
         #expect(mismatch.status == 64)
         #expect(mismatch.stderr.contains("--debounce goes with --unique-policy debounce"), "\(mismatch.stderr)")
     }

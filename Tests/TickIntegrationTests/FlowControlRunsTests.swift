@@ -66,8 +66,8 @@ struct FlowControlRunsTests {
         let ids = (0..<4).flatMap { key in (0..<8).map { n in (id: "\(harness.prefix)-k\(key)-\(n)", key: "k\(key)") } }
         try await enqueue(ids)
         for _ in 0..<20 {
-            _ = runConcurrently(8) { _ in
-                try runProcess(RunnerHarness.tickBinary, ["drain", "--batch", "3", "--log-level", "critical"], environment: environment)
+            _ = await runConcurrently(8) { _ in
+                try runProcessBlocking(RunnerHarness.tickBinary, ["drain", "--batch", "3", "--log-level", "critical"], environment: environment)
             }
             if try peaks(keyOf: { _ in "" }).finished >= ids.count { break }
         }
@@ -83,8 +83,8 @@ struct FlowControlRunsTests {
         let environment = try writeConfig(sleep: "30", limits: #"{"per_key_concurrency": 1}"#)
         try await enqueue((0..<3).map { (id: "\(harness.prefix)-x-\($0)", key: "x") })
         // Budget 2 s, lease margin 1 s: killed at 1 s, the lease ends 3 s after the claim.
-        _ = runConcurrently(2) { _ in
-            try runProcess(RunnerHarness.tickBinary, ["run", "--budget", "2", "--lease-margin", "1", "--log-level", "critical"], environment: environment, killAfter: 1)
+        _ = await runConcurrently(2) { _ in
+            try runProcessBlocking(RunnerHarness.tickBinary, ["run", "--budget", "2", "--lease-margin", "1", "--log-level", "critical"], environment: environment, killAfter: 1)
         }
         let client = try harness.client()
         let running = try harness.queue().keys.running(scope: "h:w", key: "x")
@@ -95,7 +95,7 @@ struct FlowControlRunsTests {
         #expect(live == 0, "after the lease, no running job counts")
         // The next run takes the lease back and runs the key's jobs, one at a time, to the end.
         let quick = try writeConfig(sleep: "0", limits: #"{"per_key_concurrency": 1}"#)
-        let drained = try runProcess(RunnerHarness.tickBinary, ["drain", "--log-level", "critical"], environment: quick)
+        let drained = try await runProcess(RunnerHarness.tickBinary, ["drain", "--log-level", "critical"], environment: quick)
         #expect(drained.status == 0, "\(drained.stderr)")
         let stats = try await harness.queue().stats(nowMilliseconds: UnixTime.nowMilliseconds())
         #expect(stats.first?.ready == 0 && stats.first?.leased == 0 && stats.first?.delayed == 0, "\(stats)")

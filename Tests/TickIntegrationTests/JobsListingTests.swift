@@ -56,14 +56,14 @@ struct JobsListingTests {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = harness.databaseURL
         environment["TICK_PREFIX"] = p
-        let text = try runProcess(RunnerHarness.tickBinary, ["jobs", "--limit", "1"], environment: environment)
+        let text = try await runProcess(RunnerHarness.tickBinary, ["jobs", "--limit", "1"], environment: environment)
         #expect(text.status == 0 && text.stdout.contains("\(p)-a") && text.stdout.contains("next page: --after '"), "\(text.stdout)")
-        let json = try runProcess(RunnerHarness.tickBinary, ["jobs", "--json"], environment: environment)
+        let json = try await runProcess(RunnerHarness.tickBinary, ["jobs", "--json"], environment: environment)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let jobs = try #require(object["jobs"] as? [[String: Any]])
         #expect(jobs.map { $0["id"] as? String } == ["\(p)-a", "\(p)-b"] && object["next"] is NSNull, "\(json.stdout)")
         #expect(jobs.first?["items_done"] is NSNull, "no run has started it")
-        let bad = try runProcess(RunnerHarness.tickBinary, ["jobs", "--after", "nonsense"], environment: environment)
+        let bad = try await runProcess(RunnerHarness.tickBinary, ["jobs", "--after", "nonsense"], environment: environment)
         #expect(bad.status == 64)
     }
 }

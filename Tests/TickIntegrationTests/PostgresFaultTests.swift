@@ -80,7 +80,9 @@ struct PostgresFaultTests {
             return .done(result: nil)
         })
         var options = RunOptions()
-        options.budget = .seconds(20)
+        // Far more than the run needs (well under a second), so a stalled test machine cannot end it by its budget
+        // before the fault is met.
+        options.budget = .seconds(120)
         let first = await try runner(harness, registry: registry, name: name).run(options)
         #expect(first.exitCode == 79 && first.exitReason == .postgresUnavailable, "\(first.jsonLine)")
         #expect(first.jobsReleased == jobs, "every claimed job handed back in the acknowledgement")

@@ -1,13 +1,25 @@
 import Foundation
 
 /// A finished process: its exit status and what it wrote.
-struct ProcessOutput {
+struct ProcessOutput: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
 }
 
-/// Runs `binary` until it exits and returns its status and output. Standard error is read on another
+/// Runs `binary` until it exits and returns its status and output, waiting on a thread of its own
+/// (``offPool(_:)``). The parameters are those of ``runProcessBlocking(_:_:environment:directory:stdin:killAfter:)``.
+func runProcess(
+    _ binary: String, _ arguments: [String], environment: [String: String],
+    directory: URL = FileManager.default.temporaryDirectory, stdin: String? = nil, killAfter: TimeInterval? = nil
+) async throws -> ProcessOutput {
+    try await offPool {
+        try runProcessBlocking(binary, arguments, environment: environment, directory: directory, stdin: stdin, killAfter: killAfter)
+    }
+}
+
+/// Runs `binary` until it exits and returns its status and output, blocking the calling thread: for a thread
+/// of the test's own (``runConcurrently(_:_:)``), never for a task. Standard error is read on another
 /// thread while standard output is read here, so neither pipe can fill up and stall the child.
 /// - Parameters:
 ///   - binary: the executable's path.
@@ -16,7 +28,7 @@ struct ProcessOutput {
 ///   - directory: its working directory (the temporary directory by default).
 ///   - stdin: what it reads on standard input; nothing (end of file) by default.
 ///   - killAfter: SIGKILL it if it is still running after this long.
-func runProcess(
+func runProcessBlocking(
     _ binary: String, _ arguments: [String], environment: [String: String],
     directory: URL = FileManager.default.temporaryDirectory, stdin: String? = nil, killAfter: TimeInterval? = nil
 ) throws -> ProcessOutput {

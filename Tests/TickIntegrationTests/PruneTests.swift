@@ -22,8 +22,8 @@ struct PruneTests {
         self.environment = environment
     }
 
-    func tick(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String, summary: [String: Any]) {
-        let output = try runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
+    func tick(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String, summary: [String: Any]) {
+        let output = try await runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
         let line = output.stdout.split(separator: "\n").last.map(String.init) ?? ""
         return (output.status, output.stdout, output.stderr, (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:])
     }
@@ -61,7 +61,7 @@ struct PruneTests {
         let (old, recent, resumable, expired, retried) = ("\(p)-old", "\(p)-recent", "\(p)-resumable", "\(p)-expired", "\(p)-retried")
         // Two finished jobs (one aged 8 days), recorded by a real run.
         _ = try await queue.enqueue([.items(old, count: 3, handler: "noop"), .items(recent, count: 1, handler: "noop")], nowMilliseconds: now)
-        #expect(try tick(["run"]).summary["jobs_completed"] as? Int == 2)
+        await #expect(try tick(["run"]).summary["jobs_completed"] as? Int == 2)
         _ = try sql("UPDATE tick_jobs SET updated_at = now() - interval '8 days' WHERE job_id = $1", [.text(old)])
         // An unfinished job (2 of 4 items done, released 40 days ago): its checkpoint must survive.
         _ = try await queue.enqueue([.items(resumable, count: 4, handler: "noop")], nowMilliseconds: now)
@@ -83,13 +83,13 @@ struct PruneTests {
         #expect(try await queue.retryDead(queue: "default", ids: [retried]) == 1)
         _ = try sql("INSERT INTO tick_runs (trigger, started_at, budget_ms, claimed) VALUES ('cron', now() - interval '31 days', 1000, 1)")
 
-        let dry = try tick(["prune", "--dry-run", "--json"])
+        let dry = try await tick(["prune", "--dry-run", "--json"])
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.summary["finished_jobs"] as? Int == 1 && dry.summary["finished_items"] as? Int == 3, "\(dry.stdout)")
         #expect(dry.summary["runs"] as? Int == 1 && dry.summary["dead_letters"] as? Int == 1, "\(dry.stdout)")
         #expect(try jobRows().contains(old), "a dry run removes nothing")
 
-        let pruned = try tick(["prune", "--json"])
+        let pruned = try await tick(["prune", "--json"])
         #expect(pruned.status == 0, "\(pruned.stderr)")
         #expect(pruned.summary["finished_jobs"] as? Int == 1 && pruned.summary["runs"] as? Int == 1, "\(pruned.stdout)")
         #expect(pruned.summary["dead_letters"] as? Int == 1 && pruned.summary["dead_checkpoints"] as? Int == 1, "\(pruned.stdout)")
@@ -101,10 +101,10 @@ struct PruneTests {
         #expect(try sql("SELECT count(*) AS n FROM tick_runs WHERE started_at < now() - interval '30 days'").first?.int("n") == 0)
 
         // The job pruned around resumes: only its two unfinished items run.
-        let resumed = try tick(["run"])
+        let resumed = try await tick(["run"])
         #expect(resumed.summary["jobs_completed"] as? Int == 1 && resumed.summary["items_done"] as? Int == 2, "\(resumed.stdout)")
         #expect(resumed.summary["jobs_skipped"] as? Int == 1, "the retried dead job waits for its handler")
-        let text = try tick(["prune"])
+        let text = try await tick(["prune"])
         #expect(text.stdout.contains("finished jobs  removed 0") && text.stdout.contains("dead letters   removed 0"), "\(text.stdout)")
     }
 
@@ -115,7 +115,7 @@ struct PruneTests {
         let queue = try harness.queue()
         let now = UnixTime.nowMilliseconds()
         _ = try await queue.enqueue([.items("\(p)-aged", count: 2, handler: "noop")], nowMilliseconds: now)
-        #expect(try tick(["run"]).summary["jobs_completed"] as? Int == 1)
+        await #expect(try tick(["run"]).summary["jobs_completed"] as? Int == 1)
         _ = try sql("UPDATE tick_jobs SET updated_at = now() - interval '8 days' WHERE job_id = $1", [.text("\(p)-aged")])
         _ = try sql("INSERT INTO tick_runs (trigger, started_at, budget_ms, claimed) VALUES ('cron', now() - interval '40 days', 1000, 1)")
 
@@ -157,7 +157,7 @@ extension PruneTests {
             "INSERT INTO tick_jobs (job_id, queue, handler, fence, items_total, attempt, state, updated_at) VALUES ($1, 'default', 'gone', 1, 1, 1, 'dead', now() - interval '31 days')",
             [.text(oldDead)])
 
-        let idle = try tick(["run", "--queue", "default"])
+        let idle = try await tick(["run", "--queue", "default"])
         #expect(idle.summary["claimed"] as? Int == 0 && idle.summary["redis_requests"] as? Int == 1, "the sweep costs no request: \(idle.stdout)")
         let records = (
             old: (try await queue.record(of: oldDead), try await queue.record(of: oldCancelled)),

@@ -13,8 +13,8 @@ struct RedisLayoutTests {
         environment = harness.binaryEnvironment()
     }
 
-    func tick(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let output = try runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
+    func tick(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let output = try await runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
         return (output.status, output.stdout, output.stderr)
     }
 
@@ -30,13 +30,13 @@ struct RedisLayoutTests {
         #expect(try await queue.enqueue([JobSpec(id: "\(harness.prefix)-a", handler: "noop", work: .items([.null]))], nowMilliseconds: UnixTime.nowMilliseconds()) == [true])
         let newer = QueueKeys.layoutVersion + 1
         try await setLayout(String(newer))
-        let run = try tick(["run"])
+        let run = try await tick(["run"])
         #expect(run.status == 80, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains(#""exit_reason":"layout_mismatch""#))
         #expect(run.stderr.contains("layout \(newer), written by a newer tick") && run.stderr.contains("upgrade tick"))
-        let enqueue = try tick(["enqueue", "--handler", "noop", "--item", "1"])
+        let enqueue = try await tick(["enqueue", "--handler", "noop", "--item", "1"])
         #expect(enqueue.status == 80, "\(enqueue.stderr)")
-        let migrate = try tick(["migrate"])
+        let migrate = try await tick(["migrate"])
         #expect(migrate.status == 80 && migrate.stderr.contains("newer than this tick's \(QueueKeys.layoutVersion)"), "\(migrate.stderr)")
         let record = try await queue.record(of: "\(harness.prefix)-a")
         #expect(record["state"] == JobState.ready.rawValue && record["attempt"] == "0", "the refused claim leased nothing")
@@ -46,13 +46,13 @@ struct RedisLayoutTests {
     func migrateRecordsTheVersion() async throws {
         try await setLayout(nil)
         for _ in 0..<2 {
-            let migrate = try tick(["migrate"])
+            let migrate = try await tick(["migrate"])
             #expect(migrate.status == 0, "\(migrate.stderr)")
             #expect(migrate.stdout.contains("redis layout is current (version \(QueueKeys.layoutVersion)) under prefix \(harness.prefix)"))
         }
         let stored = try await harness.client().send(RedisCommand("GET", RedisArgument(QueueKeys(prefix: harness.prefix).layout)))
         #expect(stored.string == String(QueueKeys.layoutVersion))
-        let run = try tick(["run"])
+        let run = try await tick(["run"])
         #expect(run.status == 0, "\(run.stderr)")
     }
 
@@ -74,22 +74,22 @@ struct RedisLayoutTests {
         }
         _ = try await client.send(RedisCommand("SADD", RedisArgument("\(p):queues"), RedisArgument("default")))
         try await setLayout(nil)
-        let refused = try tick(["run"])
+        let refused = try await tick(["run"])
         #expect(refused.status == 80 && refused.stderr.contains("run `tick migrate` with this tick"), "\(refused.stderr)")
-        let migrate = try tick(["migrate"])
+        let migrate = try await tick(["migrate"])
         #expect(migrate.status == 0, "\(migrate.stderr)")
         #expect(migrate.stdout.contains("applied redis layout upgrade: ready jobs by handler"))
         #expect(migrate.stdout.contains("redis layout is now version \(QueueKeys.layoutVersion) under prefix \(p) (was 1)"))
         let legacy = try await client.send(RedisCommand("EXISTS", RedisArgument("\(p):q:default:ready")))
         #expect(legacy.int == 0, "the old ready set is gone")
-        let run = try tick(["run"])
+        let run = try await tick(["run"])
         #expect(run.status == 0 && run.stdout.contains(#""jobs_completed":3"#), "\(run.stdout) \(run.stderr)")
     }
 
     @Test("an older layout than the binary's asks for tick migrate")
     func olderLayoutAsksForMigrate() async throws {
         try await setLayout("0")
-        let run = try tick(["run"])
+        let run = try await tick(["run"])
         #expect(run.status == 80)
         #expect(run.stderr.contains("run `tick migrate` with this tick"), "\(run.stderr)")
         try await setLayout(nil)

@@ -61,7 +61,7 @@ struct ResumeAfterKillTests {
             // A child that finished its sleep as tick died may still append: give its supervisor 30 ms.
             try await Task.sleep(for: .milliseconds(30))
             let sizeAfterKill = logSize()
-            process.waitUntilExit()
+            try await process.exited()
             killed += 1
             try await Task.sleep(for: .milliseconds(1270))  // let the killed run's lease (1.2 s) expire
             if logSize() != sizeAfterKill { lateWrites += 1 }  // no run is alive: only an orphan could write
@@ -69,7 +69,7 @@ struct ResumeAfterKillTests {
         // Then runs to completion.
         for _ in 0..<40 {
             let process = try start()
-            process.waitUntilExit()
+            try await process.exited()
             let stats = try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }
             if let stats, stats.ready + stats.leased + stats.delayed == 0 { break }
             try await Task.sleep(for: .milliseconds(200))

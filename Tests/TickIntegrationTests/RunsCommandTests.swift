@@ -21,28 +21,28 @@ struct RunsCommandTests {
         self.environment = environment
     }
 
-    func tick(_ arguments: [String]) throws -> ProcessOutput {
-        try runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
+    func tick(_ arguments: [String]) async throws -> ProcessOutput {
+        try await runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
     }
 
     /// `tick runs --json … ` parsed: the runs and the total object.
-    func listing(_ arguments: [String]) throws -> (runs: [[String: Any]], total: [String: Any]) {
-        let output = try tick(["runs", "--json"] + arguments)
+    func listing(_ arguments: [String]) async throws -> (runs: [[String: Any]], total: [String: Any]) {
+        let output = try await tick(["runs", "--json"] + arguments)
         #expect(output.status == 0, "\(arguments): \(output.stderr)")
         let object = (try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8))) as? [String: Any] ?? [:]
         return (object["runs"] as? [[String: Any]] ?? [], object["total"] as? [String: Any] ?? [:])
     }
 
     @Test("runs newest first with totals over the filter; --since, --trigger, --failed, --limit; JSON and table; usage and schema errors")
-    func runs() throws {
+    func runs() async throws {
         defer { database.drop() }
-        let unmigrated = try tick(["runs"])
+        let unmigrated = try await tick(["runs"])
         #expect(unmigrated.status == 80 && unmigrated.stderr.contains("tick migrate"), "\(unmigrated.stderr)")
         #expect(!unmigrated.stderr.contains(database.url) && !unmigrated.stdout.contains(database.url))
         try database.migrate()
-        let runID = try seed()
+        let runID = try await seed()
 
-        let all = try listing([])
+        let all = try await listing([])
         #expect(all.runs.count == 6)
         #expect(all.runs.map { $0["trigger"] as? String } == ["drain", "drain", "cron", "webhook", "cron", "manual"])
         #expect(all.runs[2]["run_id"] as? Int == runID && all.runs[2]["items_done"] as? Int == 6)
@@ -57,17 +57,17 @@ struct RunsCommandTests {
         let commands = all.runs.compactMap { $0["redis_commands"] as? Int }.reduce(0, +)
         #expect(all.total["redis_commands"] as? Int == commands)
 
-        let recent = try listing(["--since", "1h"])
+        let recent = try await listing(["--since", "1h"])
         #expect(recent.runs.count == 5 && recent.total["runs"] as? Int == 5 && recent.total["items_done"] as? Int == 15)
-        let drains = try listing(["--trigger", "drain"])
+        let drains = try await listing(["--trigger", "drain"])
         #expect(drains.runs.count == 2 && drains.total["items_done"] as? Int == 9 && drains.total["jobs_completed"] as? Int == 3)
-        let failed = try listing(["--failed"])
+        let failed = try await listing(["--failed"])
         #expect(failed.runs.count == 1 && failed.runs.first?["exit_code"] as? Int == 79 && failed.total["runs"] as? Int == 1)
-        let page = try listing(["--limit", "1"])
+        let page = try await listing(["--limit", "1"])
         #expect(page.runs.count == 1 && page.runs.first?["trigger"] as? String == "drain")
         #expect(page.total["runs"] as? Int == 6, "the totals cover every match, not just the page")
 
-        let table = try tick(["runs"])
+        let table = try await tick(["runs"])
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.count == 8 && lines.first?.contains("started (UTC)") == true, "\(table.stdout)")
@@ -77,32 +77,32 @@ struct RunsCommandTests {
     }
 
     @Test("bad flags exit 64 with one message naming the flag and the form")
-    func usage() throws {
+    func usage() async throws {
         defer { database.drop() }
-        let since = try tick(["runs", "--since", "5x"])
+        let since = try await tick(["runs", "--since", "5x"])
         #expect(since.status == 64 && since.stderr.contains("--since must be a whole number followed by s, m, h or d"), "\(since.stderr)")
-        let tooLong = try tick(["runs", "--since", "401d"])
+        let tooLong = try await tick(["runs", "--since", "401d"])
         #expect(tooLong.status == 64 && tooLong.stderr.contains("--since must be from 1s to 400d"), "\(tooLong.stderr)")
-        let limit = try tick(["runs", "--limit", "0"])
+        let limit = try await tick(["runs", "--limit", "0"])
         #expect(limit.status == 64 && limit.stderr.contains("--limit must be a whole number from 1 to 1000"), "\(limit.stderr)")
-        let trigger = try tick(["runs", "--trigger", "webhook"])
+        let trigger = try await tick(["runs", "--trigger", "webhook"])
         #expect(trigger.status == 64 && trigger.stderr.contains("--trigger"), "\(trigger.stderr)")
     }
 
     /// Records 1 `tick run` (2 jobs × 3 items), 2 `tick drain` runs (3 jobs × 3 items, batch 2) and 3 rows by
     /// hand; returns the `tick run`'s id.
-    func seed() throws -> Int {
+    func seed() async throws -> Int {
         let p = harness.prefix
         for job in ["a", "b"] {
-            #expect(try tick(["enqueue", "--handler", "noop", "--items", "3", "--id", "\(p)-\(job)"]).status == 0)
+            await #expect(try tick(["enqueue", "--handler", "noop", "--items", "3", "--id", "\(p)-\(job)"]).status == 0)
         }
-        let run = try tick(["run"])
+        let run = try await tick(["run"])
         #expect(run.status == 0, "\(run.stderr)")
         let summary = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
         for job in ["c", "d", "e"] {
-            #expect(try tick(["enqueue", "--handler", "noop", "--items", "3", "--id", "\(p)-\(job)"]).status == 0)
+            await #expect(try tick(["enqueue", "--handler", "noop", "--items", "3", "--id", "\(p)-\(job)"]).status == 0)
         }
-        let drain = try tick(["drain", "--batch", "2"])
+        let drain = try await tick(["drain", "--batch", "2"])
         #expect(drain.status == 0, "\(drain.stderr)")
         let connection = try database.connect()
         defer { connection.close() }

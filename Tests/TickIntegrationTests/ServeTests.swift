@@ -313,7 +313,7 @@ struct ServeTests {
         #expect(interrupted.status == 500, "\(interrupted.body)")
         #expect(interrupted.json["exit_reason"] as? String == "interrupted")
         #expect(interrupted.json["jobs_released"] as? Int == 1)
-        server.process.waitUntilExit()
+        try await server.process.exited()
         #expect(server.process.terminationStatus == 0, "\(server.log)")
         #expect(server.log.contains("shutting down"))
 
@@ -335,7 +335,7 @@ struct ServeTests {
 
     @Test("start-up: no CRON_SECRET is refused (78) unless --insecure-no-auth; config errors exit 78, bad flags 64")
     func startupErrors() async throws {
-        let noSecret = try runToExit(Self.serveBinary, [], environment: ["CRON_SECRET": ""])
+        let noSecret = try await runToExit(Self.serveBinary, [], environment: ["CRON_SECRET": ""])
         #expect(noSecret.status == 78)
         #expect(noSecret.stderr.contains("CRON_SECRET is not set"))
 
@@ -346,37 +346,37 @@ struct ServeTests {
         #expect(idle.json["exit_reason"] as? String == "idle")
         #expect(open.log.contains("authentication is OFF"))
 
-        let noRedis = try runToExit(Self.serveBinary, [], environment: ["UPSTASH_REDIS_REST_URL": ""])
+        let noRedis = try await runToExit(Self.serveBinary, [], environment: ["UPSTASH_REDIS_REST_URL": ""])
         #expect(noRedis.status == 78)
         #expect(noRedis.stderr.contains("UPSTASH_REDIS_REST_URL is not set"))
-        let badDatabase = try runToExit(Self.serveBinary, [], environment: ["DATABASE_URL": "postgresql://tick:s3cret-pw@127.0.0.1:notaport/x"])
+        let badDatabase = try await runToExit(Self.serveBinary, [], environment: ["DATABASE_URL": "postgresql://tick:s3cret-pw@127.0.0.1:notaport/x"])
         #expect(badDatabase.status == 78)
         #expect(!badDatabase.stderr.contains("s3cret-pw"))
-        let badConfig = try runToExit(Self.serveBinary, ["--config", "/nonexistent/tick.json"])
+        let badConfig = try await runToExit(Self.serveBinary, ["--config", "/nonexistent/tick.json"])
         #expect(badConfig.status == 78)
         #expect(badConfig.stderr.contains("/nonexistent/tick.json"))
-        let badFlags = try runToExit(Self.serveBinary, ["--budget", "10", "--max-budget", "5"])
+        let badFlags = try await runToExit(Self.serveBinary, ["--budget", "10", "--max-budget", "5"])
         #expect(badFlags.status == 64)
         #expect(badFlags.stderr.contains("--max-budget"))
-        let portTaken = try runToExit(Self.serveBinary, ["--port", "\(open.port)"])
+        let portTaken = try await runToExit(Self.serveBinary, ["--port", "\(open.port)"])
         #expect(portTaken.status == 78)
         #expect(portTaken.stderr.contains("cannot serve on 127.0.0.1:\(open.port)"))
         #expect(![noSecret, noRedis, badDatabase, badConfig, badFlags, portTaken].contains { $0.stderr.contains(Self.secret) })
     }
 
     @Test("`tick serve` execs tick-serve: --help explains tick serve, then tick-serve's help (even without it); a missing binary is one clear error (78)")
-    func execThroughTick() throws {
-        let help = try runToExit(RunnerHarness.tickBinary, ["serve", "--help"])
+    func execThroughTick() async throws {
+        let help = try await runToExit(RunnerHarness.tickBinary, ["serve", "--help"])
         #expect(help.status == 0, "\(help.stderr)")
         #expect(help.stdout.contains("USAGE: tick-serve"))
         #expect(help.stdout.contains("--max-concurrent-ticks"))
         #expect(help.stdout.hasPrefix("tick serve: an HTTP wrapper") && help.stdout.contains("Looked for at "), "tick serve's own preface first")
-        let helpWithout = try runToExit(RunnerHarness.tickBinary, ["serve", "--help"], environment: ["TICK_SERVE_BIN": "/nonexistent/tick-serve"])
+        let helpWithout = try await runToExit(RunnerHarness.tickBinary, ["serve", "--help"], environment: ["TICK_SERVE_BIN": "/nonexistent/tick-serve"])
         #expect(helpWithout.status == 0 && helpWithout.stdout.contains("Looked for at /nonexistent/tick-serve (from TICK_SERVE_BIN): not found"))
-        let missing = try runToExit(RunnerHarness.tickBinary, ["serve", "--port", "0"], environment: ["TICK_SERVE_BIN": "/nonexistent/tick-serve"])
+        let missing = try await runToExit(RunnerHarness.tickBinary, ["serve", "--port", "0"], environment: ["TICK_SERVE_BIN": "/nonexistent/tick-serve"])
         #expect(missing.status == 78)
         #expect(missing.stderr.contains("swift build --product tick-serve"))
-        let badFlag = try runToExit(RunnerHarness.tickBinary, ["serve", "--no-such-flag"])
+        let badFlag = try await runToExit(RunnerHarness.tickBinary, ["serve", "--no-such-flag"])
         #expect(badFlag.status == 64)
         #expect(badFlag.stderr.contains("tick-serve"))
     }
@@ -390,8 +390,8 @@ struct ServeTests {
     }
 
     /// Runs a binary that is expected to exit by itself (within 20 s).
-    func runToExit(_ binary: String, _ arguments: [String], environment overrides: [String: String] = [:]) throws -> Exit {
-        let output = try runProcess(binary, arguments, environment: environment.merging(overrides) { $1 }, killAfter: 20)
+    func runToExit(_ binary: String, _ arguments: [String], environment overrides: [String: String] = [:]) async throws -> Exit {
+        let output = try await runProcess(binary, arguments, environment: environment.merging(overrides) { $1 }, killAfter: 20)
         return Exit(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 

@@ -6,29 +6,29 @@ import TickCore
 /// databases over the direct connection.
 extension TransactionPoolerTests {
     /// Runs the built binary with this test's environment plus `overrides`; killed after 120 s.
-    func tick(_ arguments: [String], _ overrides: [String: String], stdin: String? = nil) throws -> CLITests.Result {
-        let output = try runProcess(
+    func tick(_ arguments: [String], _ overrides: [String: String], stdin: String? = nil) async throws -> CLITests.Result {
+        let output = try await runProcess(
             RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment.merging(overrides) { $1 },
             stdin: stdin, killAfter: 120)
         return CLITests.Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// `tick doctor` in a fresh empty directory (no tick.json, no vercel.json).
-    func doctor(_ overrides: [String: String]) throws -> DoctorTests.Result {
+    func doctor(_ overrides: [String: String]) async throws -> DoctorTests.Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pooler-doctor-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let output = try runProcess(
+        let output = try await runProcess(
             RunnerHarness.tickBinary, ["doctor", "--jobs-per-day", "100"], environment: environment.merging(overrides) { $1 },
             directory: directory, killAfter: 120)
         return DoctorTests.Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// Enqueues `jobs` noop jobs of `items` items each, ids `<prefix>-<n>`, in one `tick enqueue --file -`.
-    func enqueue(jobs: Int, items: Int, environment overrides: [String: String]) throws {
+    func enqueue(jobs: Int, items: Int, environment overrides: [String: String]) async throws {
         let list = (0..<items).map(String.init).joined(separator: ",")
         let lines = (0..<jobs).map { #"{"id":"\#(harness.prefix)-\#($0)","handler":"noop","items":[\#(list)]}"# }
-        let enqueued = try tick(["enqueue", "--file", "-"], overrides, stdin: lines.joined(separator: "\n"))
+        let enqueued = try await tick(["enqueue", "--file", "-"], overrides, stdin: lines.joined(separator: "\n"))
         #expect(enqueued.status == 0, "\(enqueued.stderr)")
         #expect(enqueued.summary["enqueued"] as? Int == jobs, "\(enqueued.stdout)")
     }

@@ -26,21 +26,21 @@ struct TransactionPoolerTests {
     }
 
     @Test("tick migrate refuses the pooler without DATABASE_URL_DIRECT (exit 78, nothing created), then migrates through it")
-    func migrateNeedsTheDirectURL() throws {
+    func migrateNeedsTheDirectURL() async throws {
         let database = Self.freshDatabase
         try recreate(database)
         let bouncer = try PgBouncer.start(pooler)
         defer { bouncer.stop() }
         let pooled = ["DATABASE_URL": pooler.pooledURL(database: database)]
 
-        let refused = try tick(["migrate"], pooled)
+        let refused = try await tick(["migrate"], pooled)
         #expect(refused.status == TickExitCode.config.rawValue, "\(refused.stderr)")
         #expect(refused.stderr.contains("DATABASE_URL points at a transaction pooler (port 6543)"), "\(refused.stderr)")
         #expect(refused.stderr.contains("set DATABASE_URL_DIRECT to the direct connection"), "\(refused.stderr)")
         #expect(try tickTables(in: database).isEmpty, "the refusal created nothing")
 
         let direct = pooler.directURL(database: database)
-        let migrated = try tick(["migrate"], pooled.merging(["DATABASE_URL_DIRECT": direct]) { $1 })
+        let migrated = try await tick(["migrate"], pooled.merging(["DATABASE_URL_DIRECT": direct]) { $1 })
         let upstream = "\(pooler.upstream.host):\(pooler.upstream.port)/\(database)"
         #expect(migrated.status == 0, "\(migrated.stderr)")
         #expect(migrated.stderr.contains("migrating through DATABASE_URL_DIRECT (\(upstream)) because DATABASE_URL points at a transaction pooler (127.0.0.1:6543)"), "\(migrated.stderr)")
@@ -49,26 +49,26 @@ struct TransactionPoolerTests {
         #expect(bouncer.clientLogins(database: database) == 0, "migrate never connected through the pooler")
 
         // The freshly migrated database serves runs through the pooler.
-        try enqueue(jobs: 2, items: 5, environment: pooled)
-        let drained = try tick(["drain"], pooled)
+        try await enqueue(jobs: 2, items: 5, environment: pooled)
+        let drained = try await tick(["drain"], pooled)
         #expect(drained.status == 0, "\(drained.stderr)")
         #expect(drained.summary["items_done"] as? Int == 10, "\(drained.stdout)")
         #expect(bouncer.clientLogins(database: database) >= 1, "the run connected through the pooler")
     }
 
     @Test("tick run and tick drain through the pooler: every job completes, every item recorded once, exit 0")
-    func runsThroughThePooler() throws {
+    func runsThroughThePooler() async throws {
         let bouncer = try PgBouncer.start(pooler)
         defer { bouncer.stop() }
         let pooled = ["DATABASE_URL": pooler.pooledURL(database: Self.runnerDatabase)]
         for index in 0..<6 {
-            let enqueued = try tick(["enqueue", "--handler", "noop", "--items", "50", "--id", "\(harness.prefix)-\(index)"], pooled)
+            let enqueued = try await tick(["enqueue", "--handler", "noop", "--items", "50", "--id", "\(harness.prefix)-\(index)"], pooled)
             #expect(enqueued.status == 0, "\(enqueued.stderr)")
         }
-        let run = try tick(["run", "--batch", "2"], pooled)
+        let run = try await tick(["run", "--batch", "2"], pooled)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.summary["jobs_completed"] as? Int == 2, "\(run.stdout)")
-        let drained = try tick(["drain", "--batch", "2"], pooled)
+        let drained = try await tick(["drain", "--batch", "2"], pooled)
         #expect(drained.status == 0, "\(drained.stderr)")
         #expect(drained.summary["jobs_completed"] as? Int == 4, "\(drained.stdout)")
         #expect(drained.summary["stop_reason"] as? String == "empty")
@@ -79,14 +79,14 @@ struct TransactionPoolerTests {
     }
 
     @Test("four tick drain processes at once through a pool of 2 server connections: every item recorded exactly once")
-    func concurrentRunsShareThePool() throws {
+    func concurrentRunsShareThePool() async throws {
         let bouncer = try PgBouncer.start(pooler)
         defer { bouncer.stop() }
         let database = Self.runnerDatabase
         let pooled = environment.merging(["DATABASE_URL": pooler.pooledURL(database: database)]) { $1 }
-        try enqueue(jobs: 40, items: 25, environment: pooled)
-        let outputs = runConcurrently(4) { _ in
-            try runProcess(RunnerHarness.tickBinary, ["drain", "--batch", "3", "--log-format", "json"], environment: pooled, killAfter: 120)
+        try await enqueue(jobs: 40, items: 25, environment: pooled)
+        let outputs = await runConcurrently(4) { _ in
+            try runProcessBlocking(RunnerHarness.tickBinary, ["drain", "--batch", "3", "--log-format", "json"], environment: pooled, killAfter: 120)
         }
         var completed = 0
         var done = 0
@@ -105,12 +105,12 @@ struct TransactionPoolerTests {
     }
 
     @Test("tick doctor through the pooler: postgres.pooler explains it; without DATABASE_URL_DIRECT a warning names it")
-    func doctorReportsThePooler() throws {
+    func doctorReportsThePooler() async throws {
         let bouncer = try PgBouncer.start(pooler)
         defer { bouncer.stop() }
         let pooled = ["DATABASE_URL": pooler.pooledURL(database: Self.runnerDatabase)]
 
-        let warned = try doctor(pooled)
+        let warned = try await doctor(pooled)
         #expect(warned.status == 0, "warnings alone exit 0: \(warned.stdout)\n\(warned.stderr)")
         #expect(warned.line("env.database_url")?.contains("127.0.0.1:6543/\(Self.runnerDatabase) as user \"\(pooler.upstream.user)\" (a transaction pooler)") == true)
         #expect(warned.status(of: "env.database_url_direct") == "warning", "\(warned.stdout)")
@@ -126,7 +126,7 @@ struct TransactionPoolerTests {
         #expect(!credentialsShown, "the connection strings' credentials are never printed")
 
         let direct = pooled.merging(["DATABASE_URL_DIRECT": pooler.directURL(database: Self.runnerDatabase)]) { $1 }
-        let checked = try doctor(direct)
+        let checked = try await doctor(direct)
         #expect(checked.status == 0, "\(checked.stdout)\n\(checked.stderr)")
         #expect(checked.status(of: "env.database_url_direct") == "ok", "\(checked.stdout)")
         #expect(checked.status(of: "postgres.pooler") == "ok")

@@ -16,20 +16,20 @@ struct UpstashLimitTests {
         self.environment = environment
     }
 
-    func tick(_ arguments: [String], endpoint: ScriptedHTTPServer) throws -> ProcessOutput {
+    func tick(_ arguments: [String], endpoint: ScriptedHTTPServer) async throws -> ProcessOutput {
         var environment = self.environment
         environment["UPSTASH_REDIS_REST_URL"] = endpoint.url
-        return try runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
+        return try await runProcess(RunnerHarness.tickBinary, arguments + ["--log-format", "json"], environment: environment)
     }
 
     @Test("a used-up daily quota: tick run exits 84, says which limit and when it resets, and claims nothing", arguments: [
         ("ERR max daily request limit exceeded", "00:00 UTC"), ("ERR max requests limit exceeded", "upgrade the plan"),
         ("ERR max request size exceeded", "lower --batch"),
     ])
-    func runStopsAtALimit(error: String, advice: String) throws {
+    func runStopsAtALimit(error: String, advice: String) async throws {
         let endpoint = try ScriptedHTTPServer(replies: [.status(400, body: #"{"error":"\#(error)"}"#)])
         defer { endpoint.stop() }
-        let run = try tick(["run"], endpoint: endpoint)
+        let run = try await tick(["run"], endpoint: endpoint)
         #expect(run.status == 84, "\(run.stdout) \(run.stderr)")
         #expect(run.stdout.contains(#""exit_reason":"upstash_limit""#), "\(run.stdout)")
         #expect(run.stderr.contains(String(error.dropFirst(4))) && run.stderr.contains(advice), "\(run.stderr)")
@@ -39,10 +39,10 @@ struct UpstashLimitTests {
     }
 
     @Test("tick enqueue refused by a limit exits 84 too")
-    func enqueueStopsAtALimit() throws {
+    func enqueueStopsAtALimit() async throws {
         let endpoint = try ScriptedHTTPServer(replies: [.status(400, body: #"{"error":"ERR max single record size exceeded"}"#)])
         defer { endpoint.stop() }
-        let enqueue = try tick(["enqueue", "--handler", "noop", "--item", "1"], endpoint: endpoint)
+        let enqueue = try await tick(["enqueue", "--handler", "noop", "--item", "1"], endpoint: endpoint)
         #expect(enqueue.status == 84, "\(enqueue.stderr)")
         #expect(enqueue.stderr.contains("record size"), "\(enqueue.stderr)")
     }
@@ -50,10 +50,10 @@ struct UpstashLimitTests {
 
 extension UpstashLimitTests {
     @Test("tick doctor shows a used-up quota as an error naming the limit")
-    func doctorShowsALimit() throws {
+    func doctorShowsALimit() async throws {
         let endpoint = try ScriptedHTTPServer(replies: [.status(400, body: #"{"error":"ERR max daily request limit exceeded"}"#)])
         defer { endpoint.stop() }
-        let doctor = try tick(["doctor", "--jobs-per-day", "10"], endpoint: endpoint)
+        let doctor = try await tick(["doctor", "--jobs-per-day", "10"], endpoint: endpoint)
         #expect(doctor.status == 83, "\(doctor.stdout)")
         let line = doctor.stdout.split(separator: "\n").first { $0.hasPrefix("error") && $0.contains("daily request limit") }
         #expect(line != nil, "\(doctor.stdout)")

@@ -8,7 +8,7 @@ import Foundation
 
 /// A minimal WebSocket client (RFC 6455) over a blocking TCP socket on loopback: enough for the Chrome
 /// DevTools protocol (text messages, masked client frames, fragmented or large server messages).
-final class WebSocketClient {
+final class WebSocketClient: @unchecked Sendable {  // used by one task at a time
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
