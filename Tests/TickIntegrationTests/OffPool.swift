@@ -16,7 +16,7 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 extension Process {
     /// Waits for the process to exit without holding a worker of the cooperative pool.
     func exited() async throws {
-        nonisolated(unsafe) let process = self
+        let process = self
         _ = try await offPool { process.waitUntilExit() }
     }
 }

@@ -83,7 +83,7 @@ struct PostgresFaultTests {
         // Far more than the run needs (well under a second), so a stalled test machine cannot end it by its budget
         // before the fault is met.
         options.budget = .seconds(120)
-        let first = await try runner(harness, registry: registry, name: name).run(options)
+        let first = try await runner(harness, registry: registry, name: name).run(options)
         #expect(first.exitCode == 79 && first.exitReason == .postgresUnavailable, "\(first.jsonLine)")
         #expect(first.jobsReleased == jobs, "every claimed job handed back in the acknowledgement")
         let rest = await drain(try runner(harness, registry: registry, name: name + "-2"))
@@ -126,7 +126,7 @@ struct PostgresFaultTests {
             if case .item(let index, _) = input { _ = executions.record("\(context.jobID):\(index)") }
             return .done(result: nil)
         })
-        let first = await try runner(harness, registry: registry, name: "tick-\(trigger)", options: options).run(RunOptions())
+        let first = try await runner(harness, registry: registry, name: "tick-\(trigger)", options: options).run(RunOptions())
         try admin.query("DROP TRIGGER \(trigger) ON tick_items")
         try admin.query("DROP FUNCTION \(trigger)()")
         #expect(first.exitCode == 79 && first.exitReason == .postgresUnavailable, "\(first.jsonLine)")

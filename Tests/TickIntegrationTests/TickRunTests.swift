@@ -36,7 +36,7 @@ struct TickRunTests {
         })
         var options = RunOptions()
         options.batch = 100
-        let report = await try harness.runner(registry).run(options)
+        let report = try await harness.runner(registry).run(options)
         #expect(report.exitReason == .completed)
         #expect(report.claimed == 10)
         #expect(report.itemsDone == 100)
@@ -109,7 +109,7 @@ struct TickRunTests {
         try await Task.sleep(for: .milliseconds(1500))
         var quick = HandlerRegistry()
         quick.register("h", ScriptedHandler { _, _ in .done(result: .string("B")) })
-        let reportB = await try harness.runner(quick).run(RunOptions())
+        let reportB = try await harness.runner(quick).run(RunOptions())
         #expect(reportB.claimed == 1)
         #expect(reportB.jobsCompleted == 1)
 
@@ -167,7 +167,7 @@ struct TickRunTests {
         _ = try await queue.enqueue([.items("\(p)-unknown", count: 1, handler: "nobody"), .items("\(p)-good", count: 2)], nowMilliseconds: UnixTime.nowMilliseconds())
         var registry = HandlerRegistry()
         registry.register("h", NoopHandler())
-        let report = await try harness.runner(registry).run(RunOptions())
+        let report = try await harness.runner(registry).run(RunOptions())
         #expect(report.exitCode == 0)
         #expect(report.jobsDead == 1)
         #expect(report.jobsCompleted == 1)

@@ -49,10 +49,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses JSON text.
-    /// - Throws: `DecodingError` when the text is not JSON.
+    /// Parses JSON text (one pass, see ``JSONParser``).
+    /// - Throws: an error naming the first mistake and its byte offset when the text is not JSON.
     public init(parsing bytes: [UInt8]) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        self = try JSONParser.parse(bytes)
     }
 
     /// Compact JSON text, keys sorted.

@@ -51,56 +51,38 @@ enum UpstashWire {
     }
 
     /// One `{"result": ...}` or `{"error": "..."}` object.
-    struct Envelope: Decodable {
-        var reply: WireValue
+    struct Envelope {
+        /// The `result` member (`.null` when the reply is an error).
+        var reply: JSONValue
+        /// The `error` member.
         var error: String?
 
-        private enum Keys: String, CodingKey { case result, error }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Keys.self)
-            if let error = try container.decodeIfPresent(String.self, forKey: .error) {
-                self.error = error
+        /// Reads an envelope from a parsed JSON object; `nil` when it is not one.
+        init?(_ json: JSONValue) {
+            guard case .object(let members) = json else { return nil }
+            if let error = members["error"] {
+                guard case .string(let message) = error else { return nil }
+                self.error = message
                 self.reply = .null
-            } else if container.contains(.result) {
-                self.reply = try container.decode(WireValue.self, forKey: .result)
+            } else if let result = members["result"] {
+                self.reply = result
             } else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "neither result nor error"))
+                return nil
             }
         }
 
         /// The reply as a ``RedisValue``, decoding base64 strings.
         func value() throws(WireError) -> RedisValue {
             if let error { return .error(error) }
-            return try reply.redisValue()
-        }
-    }
-
-    /// A JSON value of a `result`: `null`, integer, string or array.
-    enum WireValue: Decodable {
-        case null, integer(Int64), string(String), array([WireValue])
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                self = .null
-            } else if let value = try? container.decode(Int64.self) {
-                self = .integer(value)
-            } else if let value = try? container.decode(String.self) {
-                self = .string(value)
-            } else if let value = try? container.decode([WireValue].self) {
-                self = .array(value)
-            } else if let value = try? container.decode(Double.self) {
-                self = .string(String(value))
-            } else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unexpected JSON value"))
-            }
+            return try Self.redisValue(reply)
         }
 
-        func redisValue() throws(WireError) -> RedisValue {
-            switch self {
+        /// A `result` value: `null`, integer, base64 string (or `OK`) or array of these; a double is kept as its text.
+        static func redisValue(_ json: JSONValue) throws(WireError) -> RedisValue {
+            switch json {
             case .null: return .null
             case .integer(let value): return .integer(value)
+            case .double(let value): return .bytes(Array(String(value).utf8))
             case .string(let text):
                 if text == "OK" { return .bytes(Array("OK".utf8)) }
                 guard let data = Data(base64Encoded: text) else { throw WireError(detail: "a string reply is not base64 although Upstash-Encoding: base64 was asked for") }
@@ -108,8 +90,9 @@ enum UpstashWire {
             case .array(let values):
                 var out: [RedisValue] = []
                 out.reserveCapacity(values.count)
-                for value in values { out.append(try value.redisValue()) }
+                for value in values { out.append(try redisValue(value)) }
                 return .array(out)
+            case .bool, .object: throw WireError(detail: "unexpected JSON value in a reply")
             }
         }
     }
@@ -118,16 +101,24 @@ enum UpstashWire {
 
     /// Decodes the body of a single-command reply.
     static func decodeEnvelope(_ body: [UInt8]) throws(WireError) -> Envelope {
-        do { return try JSONDecoder().decode(Envelope.self, from: Data(body)) } catch {
+        guard let json = try? JSONParser.parse(body), let envelope = Envelope(json) else {
             throw WireError(detail: "the body is not an Upstash reply object: \(preview(body))")
         }
+        return envelope
     }
 
     /// Decodes the body of a pipeline or transaction reply: an array of envelopes.
     static func decodeEnvelopes(_ body: [UInt8]) throws(WireError) -> [Envelope] {
-        do { return try JSONDecoder().decode([Envelope].self, from: Data(body)) } catch {
+        guard case .array(let values)? = try? JSONParser.parse(body) else {
             throw WireError(detail: "the body is not an array of Upstash replies: \(preview(body))")
         }
+        var envelopes: [Envelope] = []
+        envelopes.reserveCapacity(values.count)
+        for value in values {
+            guard let envelope = Envelope(value) else { throw WireError(detail: "the body is not an array of Upstash replies: \(preview(body))") }
+            envelopes.append(envelope)
+        }
+        return envelopes
     }
 
     /// The start of a body, for error messages.
