@@ -26,10 +26,13 @@ struct DrainCommand: AsyncParsableCommand {
     var maxRuns: Int?
     @Option(name: .long, help: "Stop starting runs after this many seconds.")
     var maxSeconds: Double?
+    @Option(name: .long, help: "Largest batch a run may claim while the backlog is deep (default: 10 x --batch, at most 1000; --batch to never grow).")
+    var maxBatch: Int?
 
     func validate() throws {
         try FlagRange.check(maxRuns, 1...100_000_000, flag: "--max-runs")
         try FlagRange.check(maxSeconds, 0...31_536_000, flag: "--max-seconds", unit: "seconds")
+        try FlagRange.check(maxBatch, 1...1000, flag: "--max-batch")
     }
 
     func run() async throws {
@@ -44,9 +47,10 @@ struct DrainCommand: AsyncParsableCommand {
             runner.observer = progress?.observer
             let maxRuns = self.maxRuns
             let maxSeconds = self.maxSeconds
+            let maxBatch = self.maxBatch ?? min(1000, options.batch * 10)
             let drainer = runner
             let totals = await RunCommand.withSignalsCancelling(logger: logger) {
-                await Self.drain(runner: drainer, options: options, maxRuns: maxRuns, maxSeconds: maxSeconds)
+                await Self.drain(runner: drainer, options: options, maxRuns: maxRuns, maxSeconds: maxSeconds, maxBatch: maxBatch)
             }
             progress?.finish(totals.summaryLine)
             print(totals.json)
@@ -95,24 +99,37 @@ struct DrainCommand: AsyncParsableCommand {
         }
     }
 
-    static func drain(runner: TickRunner, options: RunOptions, maxRuns: Int?, maxSeconds: Double?) async -> Totals {
+    /// Runs one run after another. Each run's acknowledgement also claims the next run's batch (one round trip per
+    /// run), and the batch grows while the backlog is deep (``BatchGrowth``); a batch claimed for a run that does
+    /// not happen (a limit reached, a signal) is handed back at once, its attempts not counted.
+    static func drain(runner: TickRunner, options: RunOptions, maxRuns: Int?, maxSeconds: Double?, maxBatch: Int) async -> Totals {
         let clock = ContinuousClock()
         let start = clock.now
         var totals = Totals()
+        var growth = BatchGrowth(floor: options.batch, ceiling: maxBatch)
+        var held: JobQueue.Claim?
+        var asked = options.batch  // what the claim of the run about to start asked for
+        func outOfTime() -> Bool { maxSeconds.map { start.duration(to: clock.now) >= .milliseconds(Int64($0 * 1000)) } ?? false }
         while true {
             if let maxRuns, totals.runs >= maxRuns {
                 totals.stopReason = "max_runs"
                 break
             }
-            if let maxSeconds, start.duration(to: clock.now) >= .milliseconds(Int64(maxSeconds * 1000)) {
+            if outOfTime() {
                 totals.stopReason = "max_seconds"
                 break
             }
-            let report = await runner.run(options)
+            let last = maxRuns.map { totals.runs + 1 >= $0 } ?? false
+            var runOptions = options
+            runOptions.batch = growth.batch
+            if held == nil { asked = growth.batch }
+            let nextAsk = growth.batch
+            let (report, next) = await runner.run(runOptions, chain: .init(claimed: held, nextBatch: last ? nil : nextAsk))
+            held = nil
             totals.seconds = start.duration(to: clock.now).milliseconds / 1000
             if report.claimed > 0 || report.exitCode != 0 {
                 totals.add(report)
-            } else {  // the final, idle run: no run of work, but its request counts
+            } else {  // the final, idle run: no run of work, but its request (if it made one) counts
                 totals.redisRequests += report.redisRequests
                 totals.redisCommands += report.redisCommands
             }
@@ -121,9 +138,38 @@ struct DrainCommand: AsyncParsableCommand {
                 totals.stopReason = report.exitReason.rawValue
                 break
             }
-            if report.claimed == 0 { break }
+            if report.claimed == 0 || Task.isCancelled { break }
+            switch next {
+            case .success(let claim)?:
+                held = claim
+                let bytes = claim.jobs.reduce(0) { $0 + $1.json.count } / max(1, claim.jobs.count)
+                growth.learn(
+                    asked: asked, claimed: report.claimed, reason: report.exitReason, duration: .milliseconds(report.durationMilliseconds),
+                    budget: options.budget, bytesPerJob: bytes, readyLeft: claim.readyLeft)
+                asked = nextAsk
+            case .failure(let error)?:
+                runner.logger.error("run stopped", metadata: ["reason": "\(RunExitReason(redisFailure: error).rawValue)", "error": "\(error.description)"])
+                totals.exitCode = Int(error.exitCode.rawValue)
+                totals.stopReason = RunExitReason(redisFailure: error).rawValue
+            case nil:
+                break
+            }
+            if totals.exitCode != 0 { break }
         }
+        if let held, !held.jobs.isEmpty { await handBack(held, runner: runner) }
         return totals
+    }
+
+    /// Hands back a batch claimed for a run that did not happen (attempts not counted), in one request.
+    private static func handBack(_ claim: JobQueue.Claim, runner: TickRunner) async {
+        let releases = claim.jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
+        do {
+            _ = try await runner.queue.acknowledge(releases, tally: JobQueue.RunTally(), nowMilliseconds: runner.clock.unixMilliseconds, deadline: nil)
+            runner.logger.debug("handed back the batch claimed for a run that did not happen", metadata: ["jobs": "\(releases.count)"])
+        } catch {
+            runner.logger.warning(
+                "could not hand back the batch claimed for the next run: its leases expire and a later run takes the jobs", metadata: ["jobs": "\(releases.count)", "error": "\(error.description)"])
+        }
     }
 }
 

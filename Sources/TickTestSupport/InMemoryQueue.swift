@@ -148,6 +148,23 @@ public actor InMemoryQueue: JobQueueing {
         return JobQueue.Acknowledged(applied: applied, alertEvents: tally.alerts ? alerts : [])
     }
 
+    /// The acknowledgement, then the claim, counted as one request (as ``JobQueue`` sends them in one pipeline).
+    public func acknowledgeAndClaim(
+        _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, next: JobQueue.ClaimRequest,
+        deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> (JobQueue.Acknowledged, Result<JobQueue.Claim, UpstashError>) {
+        let acknowledged = try await acknowledge(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds, deadline: deadline)
+        if !acknowledgements.isEmpty { requests -= 1 }
+        do {
+            let claim = try await claim(
+                queues: next.queues, handlers: next.handlers, batch: next.batch, lease: next.lease, nowMilliseconds: next.nowMilliseconds,
+                schedules: next.schedules, signals: next.signals, deadline: deadline)
+            return (acknowledged, .success(claim))
+        } catch {
+            return (acknowledged, .failure(error))
+        }
+    }
+
     public func removeAlerts(_ events: [String]) async throws(UpstashError) {
         requests += 1
         alerts.removeAll { events.contains($0) }

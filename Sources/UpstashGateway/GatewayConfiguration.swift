@@ -33,6 +33,9 @@ public struct GatewayConfiguration: Sendable {
     public var redisCommandTimeoutMilliseconds: Int
     /// Faults to inject on purpose, for tests (`--fault-rate` …); `nil`, the default, injects none.
     public var faults: FaultPlan?
+    /// Added to every request's time, as a network hop to a remote Upstash would (`--latency-ms`, benchmarks): half before
+    /// the command runs, half before the reply is sent. Zero, the default, adds nothing.
+    public var latencyMilliseconds = 0
 
     /// Creates a configuration.
     /// - Parameters:
@@ -73,6 +76,7 @@ public struct GatewayConfiguration: Sendable {
     /// Checks the values.
     /// - Returns: A message naming the first bad value, or `nil` when all are usable.
     public func problem() -> String? {
+        if !(0...10_000).contains(latencyMilliseconds) { return "--latency-ms must be from 0 to 10000, got \(latencyMilliseconds)" }
         if !(0...65535).contains(self.port) { return "--port must be between 0 and 65535, got \(self.port)" }
         if !(1...65535).contains(self.redisPort) {
             return "--redis-port must be between 1 and 65535, got \(self.redisPort)"

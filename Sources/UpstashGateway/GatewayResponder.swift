@@ -21,10 +21,20 @@ struct GatewayResponder: HTTPResponder {
     let headerNames: GatewayHeaders
     /// Decides which requests fail on purpose; `nil` (the default) serves every request normally.
     let faults: FaultInjector?
+    /// Added to every request (``GatewayConfiguration/latencyMilliseconds``): half before it runs, half before its reply.
+    var latency: Duration = .zero
     /// Where injected faults are logged (at `debug`).
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        guard latency > .zero else { return try await self.respondNow(to: request, context: context) }
+        try? await Task.sleep(for: latency / 2)
+        let response = try await self.respondNow(to: request, context: context)
+        try? await Task.sleep(for: latency - latency / 2)
+        return response
+    }
+
+    private func respondNow(to request: Request, context: Context) async throws -> Response {
         guard let faults else { return self.response(await self.reply(to: request), for: request) }
         if Self.path(of: request) == FaultInjector.statsPath {
             return self.response(self.faultCounts(request, faults), for: request)

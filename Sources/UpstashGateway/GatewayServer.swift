@@ -57,8 +57,12 @@ public struct GatewayServer: Sendable {
             syncTokens: SyncTokenClock(),
             headerNames: headerNames,
             faults: faults,
+            latency: .milliseconds(configuration.latencyMilliseconds),
             logger: logger
         )
+        if configuration.latencyMilliseconds > 0 {
+            logger.warning("every request is delayed by \(configuration.latencyMilliseconds) ms (--latency-ms), as a remote Upstash would be")
+        }
         var frameworkLogger = logger
         frameworkLogger.logLevel = max(logger.logLevel, .warning)
         let application = Application(

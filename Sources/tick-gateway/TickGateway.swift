@@ -60,6 +60,9 @@ struct TickGateway: AsyncParsableCommand {
     @Option(help: "Tests only: requests to serve normally before faults start.")
     var faultSkip: Int = 0
 
+    @Option(help: "Benchmarks only: milliseconds added to every request, as a network hop to a remote Upstash (0 to 10000).")
+    var latencyMs: Int = 0
+
     func validate() throws {
         do {
             _ = try self.faultPlan()
@@ -105,7 +108,7 @@ struct TickGateway: AsyncParsableCommand {
     }
 
     private func configuration(token: GatewayToken?, faults: FaultPlan?) -> GatewayConfiguration {
-        GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             host: self.host,
             port: self.port,
             redisHost: self.redisHost,
@@ -114,5 +117,7 @@ struct TickGateway: AsyncParsableCommand {
             token: token,
             faults: faults
         )
+        configuration.latencyMilliseconds = self.latencyMs
+        return configuration
     }
 }

@@ -46,12 +46,13 @@ struct CLITests {
         #expect(invalid.stderr.contains("line 1:") && invalid.stderr.contains("\"items\" must be an array"))
         #expect(invalid.stderr.contains("line 2: invalid job: the job is not valid JSON"))
 
-        let drained = try await tick(["drain", "--batch", "7"])
+        let drained = try await tick(["drain", "--batch", "7", "--max-batch", "7"])
         #expect(drained.status == 0, "\(drained.stderr)")
         #expect(drained.summary["jobs_completed"] as? Int == 30)
         #expect(drained.summary["items_done"] as? Int == 90)
         #expect(drained.summary["runs"] as? Int == 5)
-        #expect(drained.summary["redis_requests"] as? Int == 11, "5 runs × (claim + ack) + the final idle claim")
+        #expect(drained.summary["redis_requests"] as? Int == 6, "the first claim, then one request per run: its acknowledgement and the next claim (the last finds nothing)")
+        #expect(drained.summary["redis_commands"] as? Int == 11, "the same two billable commands per run as before: 5 × (ack + claim) + the first claim")
         #expect(drained.summary["stop_reason"] as? String == "empty")
 
         let job = try await tick(["job", "\(p)-3"])
@@ -65,6 +66,21 @@ struct CLITests {
         #expect(checkpoint?["state"] as? String == "done")
         #expect(checkpoint?["items_done"] as? Int == 3)
         #expect(checkpoint?["items_total"] as? Int == 3)
+    }
+
+    @Test("a drain's batch grows while the backlog is deep: 30 jobs from --batch 2 in 6 runs (2, 2, 4, 8, 8, 6) and 7 requests")
+    func drainBatchGrows() async throws {
+        let p = harness.prefix
+        let lines = (0..<30).map { #"{"id":"\#(p)-g\#($0)","handler":"noop","items":[1]}"# }
+        let enqueued = try await tick(["enqueue", "--file", "-"], stdin: lines.joined(separator: "\n"))
+        #expect(enqueued.status == 0, "\(enqueued.stderr)")
+        let drained = try await tick(["drain", "--batch", "2"])
+        #expect(drained.status == 0, "\(drained.stderr)")
+        #expect(drained.summary["jobs_completed"] as? Int == 30)
+        #expect(drained.summary["runs"] as? Int == 6, "\(drained.stdout)")
+        #expect(drained.summary["redis_requests"] as? Int == 7, "the first claim, then one request per run: \(drained.stdout)")
+        let capped = try await tick(["drain", "--batch", "2", "--max-batch", "1001"])
+        #expect(capped.status == 64 && capped.stderr.contains("--max-batch"), "\(capped.stderr)")
     }
 
     @Test("dead list shows the reason; retry puts a job back; purge --all needs --yes")

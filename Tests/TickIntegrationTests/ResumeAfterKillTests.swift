@@ -11,8 +11,20 @@ import TickCore
 struct ResumeAfterKillTests {
     @Test("runs killed at random points are resumed by the next run without redoing recorded items")
     func killLoop() async throws {
-        let harness = try RunnerHarness()
         let kills = Int(ProcessInfo.processInfo.environment["TICK_TEST_KILLS"] ?? "") ?? 50
+        try await killLoop(command: ["run", "--batch", "1"], kills: kills, itemsPerJob: 100, waiting: 1)
+    }
+
+    /// A drain chains its runs (each acknowledgement claims the next batch, which grows): killed anywhere, also
+    /// while it holds a batch claimed for its next run, nothing is lost or recorded twice.
+    @Test("drains killed at random points, also between an acknowledgement-and-claim and the next run, lose nothing")
+    func drainKillLoop() async throws {
+        let kills = (Int(ProcessInfo.processInfo.environment["TICK_TEST_KILLS"] ?? "") ?? 50) / 4
+        try await killLoop(command: ["drain", "--batch", "2", "--max-batch", "4"], kills: kills, itemsPerJob: 2, waiting: 16)
+    }
+
+    private func killLoop(command: [String], kills: Int, itemsPerJob: Int, waiting: Int) async throws {
+        let harness = try RunnerHarness()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tick-kill-\(harness.prefix)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -23,17 +35,19 @@ struct ResumeAfterKillTests {
 
         let queue = try harness.queue()
         var jobCount = 0
-        /// Keeps a job waiting, so that every kill lands in the middle of real work.
+        /// Keeps `waiting` jobs waiting, so that every kill lands in the middle of real work.
         func keepWorkQueued() async throws {
             let stats = try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }
-            guard (stats?.ready ?? 0) + (stats?.leased ?? 0) == 0 else { return }
-            _ = try await queue.enqueue([.items("\(harness.prefix)-\(jobCount)", count: 100, handler: "work", maxAttempts: 1000)], nowMilliseconds: UnixTime.nowMilliseconds())
-            jobCount += 1
+            let missing = waiting - (stats?.ready ?? 0) - (stats?.leased ?? 0)
+            guard missing > 0 else { return }
+            let jobs = (jobCount..<jobCount + missing).map { JobSpec.items("\(harness.prefix)-\($0)", count: itemsPerJob, handler: "work", maxAttempts: 1000) }
+            _ = try await queue.enqueue(jobs, nowMilliseconds: UnixTime.nowMilliseconds())
+            jobCount += missing
         }
 
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = harness.databaseURL
-        let arguments = ["run", "--prefix", harness.prefix, "--config", config, "--budget", "1.0", "--lease-margin", "0.2", "--concurrency", "1", "--batch", "1", "--log-level", "critical"]
+        let arguments = command + ["--prefix", harness.prefix, "--config", config, "--budget", "1.0", "--lease-margin", "0.2", "--concurrency", "1", "--log-level", "critical"]
         func start() throws -> Process {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: RunnerHarness.tickBinary)
@@ -78,7 +92,7 @@ struct ResumeAfterKillTests {
         let items = try harness.items()
         #expect(killed >= kills, "only \(killed) of \(attempts) runs were killed mid-work")
         #expect(items.count == jobCount)
-        #expect(items.values.allSatisfy { $0.count == 100 && $0.values.allSatisfy { $0.state == "done" } }, "every item recorded done exactly once")
+        #expect(items.values.allSatisfy { $0.count == itemsPerJob && $0.values.allSatisfy { $0.state == "done" } }, "every item recorded done exactly once")
         let stats = try await queue.stats(nowMilliseconds: UnixTime.nowMilliseconds()).first { $0.queue == "default" }
         #expect(stats?.dead == 0)
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
@@ -87,6 +101,6 @@ struct ResumeAfterKillTests {
         // Per kill: the items finished within the 50 ms commit window (items take ≥ 50 ms, so 1, or 2 with the
         // commit in flight); the item in flight is killed before its side effect.
         #expect(repeats <= killed * 2, "\(repeats) side effects happened twice over \(killed) kills")
-        print("resume-after-kill: \(killed) kills in \(attempts) runs, \(lines.count) side effects for \(jobCount * 100) items, \(repeats) twice, \(lateWrites) after a kill")
+        print("resume-after-kill (tick \(command[0])): \(killed) kills in \(attempts) runs, \(lines.count) side effects for \(jobCount * itemsPerJob) items, \(repeats) twice, \(lateWrites) after a kill")
     }
 }

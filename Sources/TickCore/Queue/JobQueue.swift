@@ -153,6 +153,16 @@ public struct JobQueue: Sendable {
         queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots] = [],
         signals: RunSignals = RunSignals(trigger: .manual), deadline: ContinuousClock.Instant? = nil
     ) async throws(UpstashError) -> Claim {
+        let command = claimCommand(
+            queues: queues, handlers: handlers, batch: batch, lease: lease, nowMilliseconds: nowMilliseconds, schedules: schedules, signals: signals)
+        return try decodeClaim(try await client.send(command, idempotent: false, deadline: deadline))
+    }
+
+    /// The claim's `EVAL` (see ``claim(queues:handlers:batch:lease:nowMilliseconds:schedules:signals:deadline:)``), to send alone or
+    /// in a pipeline behind an acknowledgement.
+    func claimCommand(
+        queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots], signals: RunSignals
+    ) -> RedisCommand {
         var arguments = [
             RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(batch), RedisArgument(Int(lease.milliseconds)),
             RedisArgument(Int(ScheduleSlots.firstSightingWindow.milliseconds)),
@@ -170,7 +180,11 @@ public struct JobQueue: Sendable {
             ]
             arguments += schedule.slots.map { RedisArgument(String($0 * 1000)) }
         }
-        let reply = try await client.eval(QueueScripts.claim, arguments: arguments, deadline: deadline)
+        return QueueScripts.claim.evalCommand(arguments: arguments)
+    }
+
+    /// The claim script's reply as a ``Claim``.
+    func decodeClaim(_ reply: RedisValue) throws(UpstashError) -> Claim {
         guard let parts = reply.array, parts.count >= 6, let flat = parts[0].array, let dead = parts[1].array, let scheduled = parts[2].array,
             let skipped = parts[3].array, flat.count % 5 == 0, skipped.count % 3 == 0
         else {
@@ -206,6 +220,13 @@ public struct JobQueue: Sendable {
         _ acknowledgements: [Acknowledgement], tally: RunTally, nowMilliseconds: Int64, deadline: ContinuousClock.Instant? = nil
     ) async throws(UpstashError) -> Acknowledged {
         guard !acknowledgements.isEmpty else { return Acknowledged(applied: []) }
+        // Idempotent: a repeated acknowledgement finds the job no longer leased under this fence and changes nothing.
+        let reply = try await client.send(acknowledgeCommand(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds), idempotent: true, deadline: deadline)
+        return Self.decodeAcknowledged(reply)
+    }
+
+    /// The acknowledgement's `EVAL`, to send alone or in a pipeline with the next claim.
+    func acknowledgeCommand(_ acknowledgements: [Acknowledgement], tally: RunTally, nowMilliseconds: Int64) -> RedisCommand {
         var arguments: [RedisArgument] = [
             RedisArgument(prefix), RedisArgument(String(nowMilliseconds)), RedisArgument(doneRetentionSeconds), RedisArgument(tally.itemsDone),
             RedisArgument(tally.itemsFailed), RedisArgument(tally.durationMilliseconds), RedisArgument(tally.usage.requests),
@@ -222,8 +243,11 @@ public struct JobQueue: Sendable {
                 }
             arguments += [RedisArgument(op), RedisArgument(ack.job.queue), RedisArgument(ack.job.id), RedisArgument(String(ack.job.fence)), RedisArgument(delay), RedisArgument(message)]
         }
-        // Idempotent: a repeated acknowledgement finds the job no longer leased under this fence and changes nothing.
-        let reply = try await client.eval(QueueScripts.acknowledge, arguments: arguments, idempotent: true, deadline: deadline)
+        return QueueScripts.acknowledge.evalCommand(arguments: arguments)
+    }
+
+    /// The acknowledgement script's reply.
+    static func decodeAcknowledged(_ reply: RedisValue) -> Acknowledged {
         let parts = reply.array ?? []
         return Acknowledged(
             applied: (parts.first?.array ?? []).map { $0 == .integer(1) }, alertEvents: (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string))

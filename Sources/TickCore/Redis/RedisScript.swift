@@ -10,6 +10,11 @@ public struct RedisScript: Sendable, Hashable {
     /// The lower-case hex SHA-1 of the source, as `SCRIPT LOAD` returns it.
     public let sha1: String
 
+    /// The `EVAL` of this script with its source (one request, works on every replica), to send alone or in a pipeline.
+    public func evalCommand(keys: [RedisArgument] = [], arguments: [RedisArgument]) -> RedisCommand {
+        RedisCommand("EVAL", arguments: [RedisArgument(source), RedisArgument(keys.count)] + keys + arguments)
+    }
+
     /// Makes a script from its Lua source (compacted, see the type's overview).
     public init(_ source: String) {
         self.source = Self.compact(source)

@@ -86,7 +86,7 @@ public actor UpstashClient {
 
     /// Runs a Lua script with `EVAL`, sending its source (one request, works on every replica).
     public func eval(_ script: RedisScript, keys: [RedisArgument] = [], arguments: [RedisArgument] = [], idempotent: Bool = false, deadline: ContinuousClock.Instant? = nil) async throws(UpstashError) -> RedisValue {
-        try await send(RedisCommand("EVAL", arguments: [RedisArgument(script.source), RedisArgument(keys.count)] + keys + arguments), idempotent: idempotent, deadline: deadline)
+        try await send(script.evalCommand(keys: keys, arguments: arguments), idempotent: idempotent, deadline: deadline)
     }
 
     /// Runs a Lua script with `EVALSHA`, and with `EVAL` (which also caches it) if Redis answers `NOSCRIPT`.

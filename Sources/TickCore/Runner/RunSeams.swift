@@ -12,6 +12,12 @@ public protocol JobQueueing: Sendable {
     func acknowledge(
         _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Acknowledged
+    /// Acknowledges a run's batch and claims the next run's in one request (see
+    /// ``JobQueue/acknowledgeAndClaim(_:tally:nowMilliseconds:next:deadline:)``): `tick drain` overlaps its round trips with it.
+    func acknowledgeAndClaim(
+        _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, next: JobQueue.ClaimRequest,
+        deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> (JobQueue.Acknowledged, Result<JobQueue.Claim, UpstashError>)
     /// Removes delivered alert events from the outbox, in one request.
     func removeAlerts(_ events: [String]) async throws(UpstashError)
     /// Adds alert events to the outbox (a later run delivers them), in one request.

@@ -71,25 +71,52 @@ public struct TickRunner: Sendable {
         self.init(queue: queue, checkpoints: PostgresCheckpoints(connect: connect, release: release), registry: registry, schedules: schedules, logger: logger)
     }
 
+    /// How `tick drain` chains its runs so that each costs one round trip to Redis instead of two: a run
+    /// acknowledges its batch and claims the next run's in the same request.
+    public struct Chain: Sendable {
+        /// What the previous run claimed for this one with its acknowledgement; `nil`: this run claims its own.
+        public var claimed: JobQueue.Claim?
+        /// Claim the next run's batch, of this many jobs, with this run's acknowledgement; `nil`: do not. Not done
+        /// when the run is cancelled or PostgreSQL failed (nothing must stay claimed by a drain that stops).
+        public var nextBatch: Int?
+
+        /// A link of the chain.
+        public init(claimed: JobQueue.Claim? = nil, nextBatch: Int? = nil) {
+            self.claimed = claimed
+            self.nextBatch = nextBatch
+        }
+    }
+
     /// Runs once. Never throws: every outcome, failures included, is in the report (with its exit code).
     /// Cancelling the calling task (SIGTERM, SIGINT) stops the run early, as the deadline does.
     public func run(_ options: RunOptions) async -> RunReport {
+        await run(options, chain: Chain()).report
+    }
+
+    /// Runs once as a link of a drain's chain; returns the report and the next run's claim when `chain` asked
+    /// for one and the acknowledgement was sent (its failure is the `Result`'s).
+    public func run(_ options: RunOptions, chain: Chain) async -> (report: RunReport, next: Result<JobQueue.Claim, UpstashError>?) {
         var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
         ledger.observer = observer
-        let report = await lifecycle(&ledger)
+        let report = await lifecycle(&ledger, chain: chain)
         // 9. Alerts: what the claim and acknowledgement handed back, and this run's failure; never the run's own.
         if let alerts { await AlertStep(dispatcher: alerts, queue: queue).run(report, pending: ledger.alertEvents, ledger) }
-        return report
+        return (report, ledger.nextClaim)
     }
 
     /// Steps 1 to 8; the report they make.
-    private func lifecycle(_ ledger: inout RunLedger) async -> RunReport {
+    private func lifecycle(_ ledger: inout RunLedger, chain: Chain) async -> RunReport {
         let options = ledger.options
         let deliversAlerts = alerts?.wants(.jobDead) == true || alerts?.wants(.runFailed) == true
-        // 1. Claim: one request.
-        guard let claim = await ClaimStep(queue: queue, schedules: schedules, handlers: registry.names, alerts: deliversAlerts, limits: limits).run(&ledger) else {
-            return await ledger.finish()
+        // 1. Claim: one request, unless the previous run of a drain made it.
+        let claimStep = ClaimStep(queue: queue, schedules: schedules, handlers: registry.names, alerts: deliversAlerts, limits: limits)
+        var claimed: JobQueue.Claim?
+        if let made = chain.claimed {
+            claimed = claimStep.record(made, &ledger)
+        } else {
+            claimed = await claimStep.run(&ledger)
         }
+        guard let claim = claimed else { return await ledger.finish() }
         guard !claim.jobs.isEmpty else {
             ledger.report.exitReason = .idle
             return await ledger.finish()
@@ -106,8 +133,9 @@ public struct TickRunner: Sendable {
         // 4. Complete: verdicts to outcomes. 5. Commit: the final states.
         let completions = JobCompleter().run(started.active, &ledger)
         let (acknowledgements, postgresFailure) = CommitStep().run(completions, execution: &execution, &ledger)
-        // 6. Acknowledge: one request for the whole batch.
-        guard await AcknowledgeStep(queue: queue, alerts: deliversAlerts).run(started.rejected + acknowledgements, &ledger) else {
+        // 6. Acknowledge: one request for the whole batch (with the next run's claim in a drain).
+        let next = postgresFailure == nil && !Task.isCancelled ? chain.nextBatch.map { claimStep.request(ledger, batch: $0) } : nil
+        guard await AcknowledgeStep(queue: queue, alerts: deliversAlerts).run(started.rejected + acknowledgements, next: next, &ledger) else {
             return await ledger.finish()
         }
         if let postgresFailure { return await ledger.fail(postgresFailure, reason: .postgresUnavailable) }

@@ -9,21 +9,29 @@ struct AcknowledgeStep {
 
     /// Acknowledges; returns `false` when Redis failed (the ledger then holds the failure; the leases expire
     /// and the next run resumes every job from its checkpoint: nothing is lost).
-    func run(_ acknowledgements: [JobQueue.Acknowledgement], _ ledger: inout RunLedger) async -> Bool {
+    /// With `next`, the same request claims the next run's batch (`tick drain`): the claim lands in
+    /// ``RunLedger/nextClaim``, its failure included.
+    func run(_ acknowledgements: [JobQueue.Acknowledgement], next: JobQueue.ClaimRequest? = nil, _ ledger: inout RunLedger) async -> Bool {
         let applied: [Bool]
         let tally = JobQueue.RunTally(
             itemsDone: ledger.report.itemsDone, itemsFailed: ledger.report.itemsFailed,
             durationMilliseconds: Int(ledger.start.duration(to: ledger.clock.now).milliseconds), usage: await ledger.usage(), alerts: alerts)
         let sent = ledger.clock.now
         do {
-            let answer = try await queue.acknowledge(acknowledgements, tally: tally, nowMilliseconds: ledger.clock.unixMilliseconds, deadline: ledger.budgetEnd)
+            let answer: JobQueue.Acknowledged
+            if let next {
+                (answer, ledger.nextClaim) = try await queue.acknowledgeAndClaim(
+                    acknowledgements, tally: tally, nowMilliseconds: ledger.clock.unixMilliseconds, next: next, deadline: ledger.budgetEnd)
+            } else {
+                answer = try await queue.acknowledge(acknowledgements, tally: tally, nowMilliseconds: ledger.clock.unixMilliseconds, deadline: ledger.budgetEnd)
+            }
             applied = answer.applied
             ledger.alertEvents.formUnion(answer.alertEvents)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return false
         }
-        ledger.logger.trace("redis request", metadata: ["op": "acknowledge", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])
+        ledger.logger.trace("redis request", metadata: ["op": next == nil ? "acknowledge" : "acknowledge+claim", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])
         ledger.logger.debug("acknowledged", metadata: ["jobs": "\(acknowledgements.count)", "applied": "\(applied.filter { $0 }.count)"])
         for (acknowledgement, ok) in zip(acknowledgements, applied) {
             guard ok else {

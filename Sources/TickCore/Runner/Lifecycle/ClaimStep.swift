@@ -11,23 +11,35 @@ struct ClaimStep {
     /// The flow limits the claim enforces.
     var limits = FlowLimits()
 
+    /// What this run's claim (or, in a drain, the next run's) asks for: `batch` jobs at most.
+    func request(_ ledger: RunLedger, batch: Int) -> JobQueue.ClaimRequest {
+        let now = ledger.clock.unixMilliseconds
+        return JobQueue.ClaimRequest(
+            queues: ledger.options.queues, handlers: handlers, batch: batch, lease: ledger.options.lease, nowMilliseconds: now,
+            schedules: schedules.map { $0.slots(nowMilliseconds: now) }, signals: .init(trigger: ledger.options.trigger, alerts: alerts, limits: limits))
+    }
+
     /// The claim, or `nil` when Redis failed (the ledger then holds the failure).
     func run(_ ledger: inout RunLedger) async -> JobQueue.Claim? {
-        let now = ledger.clock.unixMilliseconds
         let claim: JobQueue.Claim
         ledger.logger.debug(
             "claim sent", metadata: ["queues": "\(ledger.options.queues.joined(separator: ","))", "batch": "\(ledger.options.batch)", "handlers": "\(handlers.count)"])
         let sent = ledger.clock.now
+        let request = request(ledger, batch: ledger.options.batch)
         do {
             claim = try await queue.claim(
-                queues: ledger.options.queues, handlers: handlers, batch: ledger.options.batch, lease: ledger.options.lease, nowMilliseconds: now,
-                schedules: schedules.map { $0.slots(nowMilliseconds: now) }, signals: .init(trigger: ledger.options.trigger, alerts: alerts, limits: limits),
-                deadline: ledger.workDeadline)
+                queues: request.queues, handlers: request.handlers, batch: request.batch, lease: request.lease, nowMilliseconds: request.nowMilliseconds,
+                schedules: request.schedules, signals: request.signals, deadline: ledger.workDeadline)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return nil
         }
         ledger.logger.trace("redis request", metadata: ["op": "claim", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])
+        return record(claim, &ledger)
+    }
+
+    /// Takes in a claim: this run's own, or one the previous run of a drain made with its acknowledgement.
+    func record(_ claim: JobQueue.Claim, _ ledger: inout RunLedger) -> JobQueue.Claim {
         ledger.observer?(.claimed(jobs: claim.jobs.count, readyLeft: claim.readyLeft))
         ledger.logger.debug(
             "claimed",
@@ -61,7 +73,7 @@ struct ClaimStep {
 
 extension RunExitReason {
     /// The reason a Redis failure (of the claim or the acknowledgement) ends a run with.
-    init(redisFailure error: UpstashError) {
+    public init(redisFailure error: UpstashError) {
         if error.isLayoutMismatch {
             self = .layoutMismatch
         } else if error.isLimit {

@@ -18,6 +18,8 @@ struct RunLedger {
     var observer: RunObserver?
     /// Alert events waiting in the outbox, as the claim and the acknowledgement handed them back (JSON).
     var alertEvents: Set<String> = []
+    /// The next run's claim, made in the same request as this run's acknowledgement (`tick drain`), or `nil`.
+    var nextClaim: Result<JobQueue.Claim, UpstashError>?
 
     init(options: RunOptions, clock: any TickClock, queue: any JobQueueing, logger: Logger) async {
         self.options = options
