@@ -1,9 +1,17 @@
 import Testing
-import TickCore
+
+@testable import TickCore
 
 /// Parameters, rows and the migration list: pure logic, no server.
 @Suite("PostgreSQL values")
 struct PostgresValueTests {
+    @Test("array literals: every text element quoted with quote and backslash escaped, NULL bare, UTF-8 kept")
+    func arrays() {
+        #expect(PostgresArray.text(["a", #"b"c"#, #"d\e"#, nil, "", "é{,}"]).value == #"{"a","b\"c","d\\e",NULL,"","é{,}"}"#)
+        #expect(PostgresArray.text([]).value == "{}")
+        #expect(PostgresArray.integers([1, nil, -2]).value == "{1,NULL,-2}")
+    }
+
     @Test("parameters are sent in PostgreSQL's text format")
     func parameters() {
         let literals: [PostgresParameter] = ["text", 42, true, nil]

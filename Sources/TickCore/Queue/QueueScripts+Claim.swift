@@ -107,14 +107,34 @@ extension QueueScripts {
         end
         local paused, pausedOut = {}, {}
         for _, name in ipairs(redis.call('SMEMBERS', paused_key)) do paused[name] = true end
+        -- Set members added and removed in one command per set once the batch is chosen (not one per job).
+        local adds, removes = {}, {}
+        local function later(list, key, ...)
+          local l = list[key]
+          if not l then
+            l = {}
+            list[key] = l
+          end
+          for _, v in ipairs({...}) do l[#l + 1] = v end
+        end
+        local function flush()
+          for key, l in pairs(removes) do
+            for i = 1, #l, 1000 do redis.call('ZREM', key, unpack(l, i, math.min(i + 999, #l))) end
+          end
+          for key, l in pairs(adds) do
+            for i = 1, #l, 1000 do redis.call('ZADD', key, unpack(l, i, math.min(i + 999, #l))) end
+          end
+          adds, removes = {}, {}
+        end
         local function lease_one(q, id)
           local jk = job_key(id)
           local f = redis.call('HMGET', jk, 'spec', 'attempt', 'fence')
           local spec = f[1]
           if not spec then return false end
           local attempt, fence = (tonumber(f[2]) or 0) + 1, (tonumber(f[3]) or 0) + 1
-          redis.call('HSET', jk, 'attempt', attempt, 'fence', fence, 'state', ST.leased, 'lease_until', now + lease, 'updated_at', now)
-          redis.call('ZADD', leased_key(q), now + lease, id)
+          redis.call('HSET', jk, 'attempt', attempt, 'fence', fence, 'state', ST.leased, 'lease_until', now + lease, 'updated_at', now,
+            'spec_bytes', #spec)
+          later(adds, leased_key(q), now + lease, id)
           out[#out + 1] = id
           out[#out + 1] = spec
           out[#out + 1] = attempt
@@ -276,7 +296,7 @@ extension QueueScripts {
             next = next + 1
             local h = c[3]
             if not c[4] then
-              redis.call('ZREM', ready_key(q, h), c[2])
+              later(removes, ready_key(q, h), c[2])
               lease_one(q, c[2])
             else
               local k, kr = c[2], kready_key(q, h, c[2])
@@ -315,6 +335,7 @@ extension QueueScripts {
             end
           end
         end
+        flush()
         local left = 0
         for _, m in ipairs(mine) do
           left = left + redis.call('ZCARD', ready_key(m[1], m[2])) + (tonumber(redis.call('HGET', keyed_key(m[1]), m[2])) or 0)

@@ -230,18 +230,26 @@ public enum QueueScripts: Sendable {
         if bad then return bad end
         local now, ttl = tonumber(ARGV[2]), tonumber(ARGV[3])
         local alerts = ARGV[9] == '1'
-        local out, fresh, outcomes = {}, 0, {}
+        local out, fresh, outcomes, unleased = {}, 0, {}, {}
         local reached = {done = ST.done, retry = ST.delayed, dead = ST.dead, release = ST.ready, cancel = ST.cancelled}
         for i = 10, #ARGV, 6 do
           local op, q, id, fence, delay, msg = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5]
           local jk = job_key(id)
-          local f = redis.call('HMGET', jk, 'fence', 'running', 'ukey')
+          -- A job is in its queue's leased set exactly while its state is leased: the state tells, and the set loses
+          -- this batch's jobs in one ZREM per queue after the loop.
+          local f = redis.call('HMGET', jk, 'fence', 'running', 'ukey', 'state', 'spec_bytes')
           if f[1] ~= fence then
             out[#out + 1] = 0
-          elseif redis.call('ZREM', leased_key(q), id) == 0 then
-            local st = redis.call('HGET', jk, 'state')
+          elseif f[4] ~= ST.leased then
+            local st = f[4]
             out[#out + 1] = (st == reached[op] or (st == ST.cancelled and op ~= 'done')) and 1 or 0
           else
+            local l = unleased[q]
+            if not l then
+              l = {}
+              unleased[q] = l
+            end
+            l[#l + 1] = id
             if f[2] then end_running(jk, id, f[2], now) end
             if op ~= 'done' and redis.call('HEXISTS', jk, 'cancel') == 1 then op = 'cancel' end
             if f[3] then op = unique_release(q, jk, id, f[3], op, now) end
@@ -251,7 +259,7 @@ public enum QueueScripts: Sendable {
               redis.call('ZADD', cancelled_key(q), now, id)
             elseif op == 'done' then
               -- A tombstone for the dedup window: the payload goes (PostgreSQL keeps what the job did).
-              redis.call('HSET', jk, 'state', ST.done, 'updated_at', now, 'spec_bytes', redis.call('HSTRLEN', jk, 'spec'))
+              redis.call('HSET', jk, 'state', ST.done, 'updated_at', now, 'spec_bytes', f[5] or redis.call('HSTRLEN', jk, 'spec'))
               redis.call('HDEL', jk, 'error', 'lease_until', 'spec', 'score')
               redis.call('EXPIRE', jk, ttl)
             elseif op == 'retry' then
@@ -270,6 +278,9 @@ public enum QueueScripts: Sendable {
             fresh = fresh + 1
             out[#out + 1] = 1
           end
+        end
+        for q, l in pairs(unleased) do
+          for i = 1, #l, 1000 do redis.call('ZREM', leased_key(q), unpack(l, i, math.min(i + 999, #l))) end
         end
         for op, n in pairs(outcomes) do redis.call('HINCRBY', metrics_key, 'jobs_total:' .. op, n) end
         if fresh > 0 and tonumber(ARGV[7]) > 0 then

@@ -3,21 +3,25 @@
 enum PostgresArray {
     /// `{"a","b\"c",NULL}`: every element quoted, `"` and `\` escaped.
     static func text(_ values: [String?]) -> PostgresParameter {
-        var out = "{"
+        // Built as UTF-8 bytes: appending scalar by scalar to a String was a tenth of a drain's CPU.
+        var out: [UInt8] = []
+        out.reserveCapacity(values.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        out.append(UInt8(ascii: "{"))
         for (index, value) in values.enumerated() {
-            if index > 0 { out += "," }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
             guard let value else {
-                out += "NULL"
+                out.append(contentsOf: "NULL".utf8)
                 continue
             }
-            out += "\""
-            for character in value.unicodeScalars {
-                if character == "\"" || character == "\\" { out += "\\" }
-                out.unicodeScalars.append(character)
+            out.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
             }
-            out += "\""
+            out.append(UInt8(ascii: "\""))
         }
-        return PostgresParameter(out + "}")
+        out.append(UInt8(ascii: "}"))
+        return PostgresParameter(String(decoding: out, as: UTF8.self))
     }
 
     /// `{1,2,NULL}`.
