@@ -138,14 +138,18 @@ struct JSONParser {
     private mutating func string() throws(Failure) -> String {
         offset += 1
         let start = offset
+        var ascii = true
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<offset])
                 offset += 1
+                // ASCII is valid UTF-8 as it is: only other text needs the validating copy.
+                if ascii { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else { throw Failure(message: "a string is not valid UTF-8", offset: start) }
                 return text
             }
+            if byte >= 0x80 { ascii = false }
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
             guard byte >= 0x20 else { throw failure("a control character inside a string must be escaped") }
             offset += 1
