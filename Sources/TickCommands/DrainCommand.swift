@@ -125,7 +125,8 @@ struct DrainCommand: AsyncParsableCommand {
             if held == nil { asked = growth.batch }
             let nextAsk = growth.batch
             let (report, next) = await runner.run(runOptions, chain: .init(claimed: held, nextBatch: last ? nil : nextAsk))
-            held = nil
+            // Whatever stops the drain below, a batch claimed for the next run is held, and handed back after the loop.
+            held = try? next?.get()
             totals.seconds = start.duration(to: clock.now).milliseconds / 1000
             if report.claimed > 0 || report.exitCode != 0 {
                 totals.add(report)
@@ -138,23 +139,21 @@ struct DrainCommand: AsyncParsableCommand {
                 totals.stopReason = report.exitReason.rawValue
                 break
             }
-            if report.claimed == 0 || Task.isCancelled { break }
-            switch next {
-            case .success(let claim)?:
-                held = claim
-                let bytes = claim.jobs.reduce(0) { $0 + $1.json.count } / max(1, claim.jobs.count)
-                growth.learn(
-                    asked: asked, claimed: report.claimed, reason: report.exitReason, duration: .milliseconds(report.durationMilliseconds),
-                    budget: options.budget, bytesPerJob: bytes, readyLeft: claim.readyLeft)
-                asked = nextAsk
-            case .failure(let error)?:
-                runner.logger.error("run stopped", metadata: ["reason": "\(RunExitReason(redisFailure: error).rawValue)", "error": "\(error.description)"])
+            if case .failure(let error)? = next {
+                let reason = RunExitReason(redisFailure: error)
+                runner.logger.error("run stopped", metadata: ["reason": "\(reason.rawValue)", "error": "\(error.description)"])
                 totals.exitCode = Int(error.exitCode.rawValue)
-                totals.stopReason = RunExitReason(redisFailure: error).rawValue
-            case nil:
+                totals.stopReason = reason.rawValue
                 break
             }
-            if totals.exitCode != 0 { break }
+            if report.claimed == 0 || Task.isCancelled { break }
+            if let held {
+                let bytes = held.jobs.reduce(0) { $0 + $1.json.count } / max(1, held.jobs.count)
+                growth.learn(
+                    asked: asked, claimed: report.claimed, reason: report.exitReason, duration: .milliseconds(report.durationMilliseconds),
+                    budget: options.budget, bytesPerJob: bytes, readyLeft: held.readyLeft)
+                asked = nextAsk
+            }
         }
         if let held, !held.jobs.isEmpty { await handBack(held, runner: runner) }
         return totals
@@ -164,7 +163,8 @@ struct DrainCommand: AsyncParsableCommand {
     private static func handBack(_ claim: JobQueue.Claim, runner: TickRunner) async {
         let releases = claim.jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
         do {
-            _ = try await runner.queue.acknowledge(releases, tally: JobQueue.RunTally(), nowMilliseconds: runner.clock.unixMilliseconds, deadline: nil)
+            _ = try await runner.queue.acknowledge(
+                releases, tally: JobQueue.RunTally(), nowMilliseconds: runner.clock.unixMilliseconds, deadline: ContinuousClock.now.advanced(by: .seconds(10)))
             runner.logger.debug("handed back the batch claimed for a run that did not happen", metadata: ["jobs": "\(releases.count)"])
         } catch {
             runner.logger.warning(

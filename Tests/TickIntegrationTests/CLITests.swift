@@ -83,6 +83,28 @@ struct CLITests {
         #expect(capped.status == 64 && capped.stderr.contains("--max-batch"), "\(capped.stderr)")
     }
 
+    @Test("a drain stopped by --max-seconds hands back the batch it claimed for its next run: ready again, its attempt not counted")
+    func drainHandsBackItsNextBatch() async throws {
+        let p = harness.prefix
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("tick-slow-\(p).json")
+        try #"{"handlers": {"slow": {"kind": "exec", "command": ["sh", "-c", "sleep 0.6"]}}}"#.write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        for job in ["a", "b", "c"] {
+            await #expect(try tick(["enqueue", "--handler", "slow", "--items", "1", "--id", "\(p)-\(job)"]).status == 0)
+        }
+        // The first run's item takes 0.6 s, so the drain is past --max-seconds when the run ends: the job its
+        // acknowledgement claimed for the next run goes back.
+        let drained = try await tick(["drain", "--config", config.path, "--batch", "1", "--max-seconds", "0.2"])
+        #expect(drained.status == 0, "\(drained.stderr)")
+        #expect(drained.summary["runs"] as? Int == 1 && drained.summary["stop_reason"] as? String == "max_seconds", "\(drained.stdout)")
+        let jobs = try await tick(["jobs", "--state", "ready", "--json"])
+        let listed = (try? JSONSerialization.jsonObject(with: Data(jobs.stdout.utf8))) as? [String: Any]
+        let rows = listed?["jobs"] as? [[String: Any]] ?? []
+        #expect(Set(rows.compactMap { $0["id"] as? String }) == ["\(p)-b", "\(p)-c"], "both ready again: \(jobs.stdout)")
+        let attempt = rows.first { $0["id"] as? String == "\(p)-b" }?["attempt"] as? Int
+        #expect(attempt == 0, "the handed-back claim is not an attempt: \(jobs.stdout)")
+    }
+
     @Test("dead list shows the reason; retry puts a job back; purge --all needs --yes")
     func deadLetters() async throws {
         let p = harness.prefix

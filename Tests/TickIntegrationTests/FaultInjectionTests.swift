@@ -160,7 +160,10 @@ struct FaultInjectionTests {
         #expect(try await clean.enqueue([.items(id, count: 5)], nowMilliseconds: UnixTime.nowMilliseconds()) == [true])
         let gateway = try FaultyGateway(["--fault-rate", "1", "--fault-kinds", "drop-after"])
         let log = ExecutionLog()
-        let options = Self.shortRun
+        var options = Self.shortRun
+        // The claim is retried (each retry answered from its token) until the work deadline: a 3.5 s lease keeps the
+        // job leased well after that, also on a loaded machine.
+        options.leaseMargin = .milliseconds(2500)
 
         let faultyRunner = try harness.runner(Self.registry(log), queue: JobQueue(client: try gateway.client(), prefix: harness.prefix))
         let faulty = await faultyRunner.run(options)
@@ -222,6 +225,45 @@ struct FaultInjectionTests {
         #expect(log.snapshot.count == 5 && log.snapshot.values.allSatisfy { $0 == 1 }, "each item ran once: \(log.snapshot)")
         let stats = try await Self.stats(clean)
         #expect(stats.ready + stats.leased + stats.delayed + stats.dead == 0)
+    }
+
+    @Test(
+        "a drain's acknowledgement-and-next-claim whose reply is lost: retried, yet nothing is claimed twice; the run stops, the batch it claimed waits for its lease, no item runs twice",
+        arguments: ["drop-before", "drop-after", "503"])
+    func lostChainedRequest(kind: String) async throws {
+        let harness = try RunnerHarness()
+        let clean = try harness.queue()
+        let ids = (0..<8).map { "\(harness.prefix)-chain-\($0)" }
+        #expect(try await clean.enqueue(ids.map { .items($0, count: 3) }, nowMilliseconds: UnixTime.nowMilliseconds()).allSatisfy { $0 })
+        // The first request (the run's own claim) is served; the pipelined acknowledgement + next claim never is.
+        let gateway = try FaultyGateway(["--fault-rate", "1", "--fault-skip", "1", "--fault-kinds", kind])
+        let log = ExecutionLog()
+        var options = Self.shortRun
+        options.batch = 2
+        let faultyRunner = try harness.runner(Self.registry(log), queue: JobQueue(client: try gateway.client(), prefix: harness.prefix))
+        let (faulty, next) = await faultyRunner.run(options, chain: .init(nextBatch: 2))
+        #expect(faulty.claimed == 2 && faulty.itemsDone == 6, "\(faulty)")
+        #expect(faulty.exitReason == .redisUnavailable || faulty.exitReason == .redisError, "\(faulty)")
+        #expect(next == nil, "no next claim is handed on when its request failed")
+        let counts = try gateway.counts()
+        #expect(counts.requests > 2 && counts.faults == counts.requests - 1, "the pipelined request was retried: \(counts)")
+        // drop-after: Redis ran it at every attempt, yet only the first leased a batch (the claim token); else it never ran.
+        var states: [String] = []
+        var attempts: [String] = []
+        for id in ids {
+            let record = try await clean.record(of: id)
+            states.append(record["state"] ?? "?")
+            attempts.append(record["attempt"] ?? "?")
+        }
+        let ready = Array(repeating: "ready", count: 4)
+        #expect(states == (kind == "drop-after" ? ["done", "done", "leased", "leased"] + ready : ["leased", "leased", "ready", "ready"] + ready), "\(states)")
+        #expect(attempts[2] == (kind == "drop-after" ? "1" : "0") && attempts[3] == attempts[2], "claimed once: \(attempts)")
+
+        try await Task.sleep(for: options.lease + .milliseconds(200))
+        let reports = await harness.drain(try harness.runner(Self.registry(log)), options: options)
+        #expect(reports.reduce(0) { $0 + $1.itemsDone } == 18, "only the items not yet done run now")
+        for id in ids { #expect(try await clean.record(of: id)["state"] == "done") }
+        #expect(log.snapshot.count == 24 && log.snapshot.values.allSatisfy { $0 == 1 }, "each item ran once: \(log.snapshot)")
     }
 }
 

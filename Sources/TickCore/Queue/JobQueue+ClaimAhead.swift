@@ -36,9 +36,11 @@ extension JobQueue {
     /// commands as two requests. The acknowledgement runs first, so the claim sees the jobs it ended (a retry is due
     /// again, a released job is ready again).
     ///
-    /// The request is not retried when its reply is lost (a retry would claim a second batch); the leases then
-    /// expire and a later claim takes the jobs back, as after a lost claim. The acknowledgement's answer comes
-    /// back even when the claim fails (a refused claim is the `Result`'s failure).
+    /// The request is retried like any idempotent one (a lost reply, a timeout, a 5xx): a repeated acknowledgement
+    /// changes nothing and reports what the first applied, and the claim's token makes a repeated claim answer the
+    /// jobs the first leased instead of leasing more (libcurl itself resends a request whose reused connection died
+    /// before any reply). The acknowledgement's answer comes back even when the claim fails (a refused claim is the
+    /// `Result`'s failure).
     /// - Throws: ``UpstashError`` when the request fails or Redis refuses the acknowledgement.
     public func acknowledgeAndClaim(
         _ acknowledgements: [Acknowledgement], tally: RunTally, nowMilliseconds: Int64, next: ClaimRequest, deadline: ContinuousClock.Instant?
@@ -50,7 +52,7 @@ extension JobQueue {
             queues: next.queues, handlers: next.handlers, batch: next.batch, lease: next.lease, nowMilliseconds: next.nowMilliseconds,
             schedules: next.schedules, signals: next.signals)
         let replies = try await client.pipeline(
-            [acknowledgeCommand(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds), claimCommand], idempotent: false, deadline: deadline)
+            [acknowledgeCommand(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds), claimCommand], idempotent: true, deadline: deadline)
         let host = client.configuration.host
         guard replies.count == 2 else { throw .protocolError(host: host, detail: "\(replies.count) replies for 2 commands", status: 200) }
         if let message = replies[0].errorMessage { throw .redis(host: host, command: "the acknowledgement", message: message, status: 200) }

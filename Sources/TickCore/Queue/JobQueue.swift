@@ -155,7 +155,13 @@ public struct JobQueue: Sendable {
     ) async throws(UpstashError) -> Claim {
         let command = claimCommand(
             queues: queues, handlers: handlers, batch: batch, lease: lease, nowMilliseconds: nowMilliseconds, schedules: schedules, signals: signals)
-        return try decodeClaim(try await client.send(command, idempotent: false, deadline: deadline))
+        // Safe to retry: its claim token makes a second delivery answer what the first leased (``QueueScripts/claim``).
+        return try decodeClaim(try await client.send(command, idempotent: true, deadline: deadline))
+    }
+
+    /// A token for one claim request, unique across runs and machines: 64 random bits and the time.
+    static func claimToken(_ nowMilliseconds: Int64) -> String {
+        String(UInt64.random(in: .min ... .max), radix: 36) + "-" + String(nowMilliseconds, radix: 36)
     }
 
     /// The claim's `EVAL` (see ``claim(queues:handlers:batch:lease:nowMilliseconds:schedules:signals:deadline:)``), to send alone or
@@ -168,7 +174,7 @@ public struct JobQueue: Sendable {
             RedisArgument(Int(ScheduleSlots.firstSightingWindow.milliseconds)),
             RedisArgument(String(nowMilliseconds - Int64(retention.deadLetters.milliseconds))),
             RedisArgument(String(nowMilliseconds - Int64(retention.finishedJobs.milliseconds))), RedisArgument(signals.trigger.rawValue),
-            RedisArgument(signals.alerts ? 1 : 0), RedisArgument(signals.limits.wire), RedisArgument(queues.count),
+            RedisArgument(signals.alerts ? 1 : 0), RedisArgument(signals.limits.wire), RedisArgument(Self.claimToken(nowMilliseconds)), RedisArgument(queues.count),
         ] + queues.map { RedisArgument($0) }
         arguments += [RedisArgument(handlers.count)] + handlers.map { RedisArgument($0) }
         for schedule in schedules {

@@ -1,12 +1,17 @@
 extension QueueScripts {
     /// ARGV: prefix, now, batch, lease_ms, first_sighting_ms, dead-letter cutoff (ms: those that died before it
     /// are removed), cancelled cutoff (ms), the run's trigger, alerts (`1`: the run delivers alerts, so dead
-    /// letters become `job.dead` events in `P:alerts` and the pending ones come back), number of queues, queue...,
+    /// letters become `job.dead` events in `P:alerts` and the pending ones come back), flow limits (JSON or ``),
+    /// the request's claim token (`` for none), number of queues, queue...,
     /// number of handlers,
     /// handler... (those the claiming run can execute), then per schedule: name, catch_up (`skip` or `all`), job
     /// template (JSON whose id is `@TICK_SCHEDULE_ID@`), queue, handler, priority, max_attempts, overlap
     /// (`` for `allow`, `reject` for `skip`, `queue_one`), concurrency_key, rate_key, number of slots, slot... (Unix
     /// ms, ascending).
+    ///
+    /// A request whose token was seen (`P:claimed:TOKEN`, kept for the lease) is a retry of one whose reply was lost,
+    /// resent by the client or by libcurl: it answers the jobs the first leased, where they are still leased under
+    /// the same fence, and does nothing else (`{jobs, {}, {}, {}, {}, {}, false, {}}`), so a request is safe to retry.
     ///
     /// First the heartbeat: `P:heartbeat` gets the run's time (as `last`, and under its trigger; `drain` counts as
     /// `manual`) and `P:metrics` counts the run and this request. Then the schedules: each slot after the schedule's last enqueued slot (`P:schedules`, a hash of name
@@ -45,12 +50,25 @@ extension QueueScripts {
         if bad then return bad end
         local now, batch, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
         local first, deadCutoff, cancelledCutoff = tonumber(ARGV[5]), ARGV[6], ARGV[7]
-        local trigger, alerts, nq = ARGV[8], ARGV[9] == '1', tonumber(ARGV[11])
+        local trigger, alerts, token, nq = ARGV[8], ARGV[9] == '1', ARGV[11], tonumber(ARGV[12])
+        if token ~= '' then
+          local seen = redis.call('GET', claimed_key(token))
+          if seen then
+            local again = {}
+            for id, fence, q in string.gmatch(seen, '(%S+) (%S+) (%S+)') do
+              local f = redis.call('HMGET', job_key(id), 'spec', 'attempt', 'fence', 'state')
+              if f[1] and f[3] == fence and f[4] == ST.leased then
+                for _, v in ipairs({id, f[1], tonumber(f[2]), tonumber(fence), q}) do again[#again + 1] = v end
+              end
+            end
+            return {again, {}, {}, {}, {}, {}, false, {}}
+          end
+        end
         local lim = {h = {}, q = {}}
         if ARGV[10] ~= '' then lim = cjson.decode(ARGV[10]) end
-        local nh = tonumber(ARGV[12 + nq])
+        local nh = tonumber(ARGV[13 + nq])
         local known = {}
-        for k = 1, nh do known[ARGV[12 + nq + k]] = true end
+        for k = 1, nh do known[ARGV[13 + nq + k]] = true end
         local out, dead, taken, scheduled, skipped, mine, overlapped = {}, {}, 0, {}, {}, {}, {}
         local beat = trigger
         if beat == 'drain' then beat = 'manual' end
@@ -58,7 +76,7 @@ extension QueueScripts {
         redis.call('HINCRBY', metrics_key, 'runs_total:' .. trigger, 1)
         redis.call('HINCRBY', metrics_key, 'requests_total', 1)
         redis.call('HINCRBY', metrics_key, 'commands_total', 1)
-        local i = 13 + nq + nh
+        local i = 14 + nq + nh
         while i <= #ARGV do
           local name, mode, template, sq, sh = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
           local prio, maxa, overlap, ck, rk = tonumber(ARGV[i+5]), ARGV[i+6], ARGV[i+7], ARGV[i+8], ARGV[i+9]
@@ -108,7 +126,7 @@ extension QueueScripts {
         local paused, pausedOut = {}, {}
         for _, name in ipairs(redis.call('SMEMBERS', paused_key)) do paused[name] = true end
         -- Set members added and removed in one command per set once the batch is chosen (not one per job).
-        local adds, removes = {}, {}
+        local adds, removes, record = {}, {}, {}
         local function later(list, key, ...)
           local l = list[key]
           if not l then
@@ -135,6 +153,7 @@ extension QueueScripts {
           redis.call('HSET', jk, 'attempt', attempt, 'fence', fence, 'state', ST.leased, 'lease_until', now + lease, 'updated_at', now,
             'spec_bytes', #spec)
           later(adds, leased_key(q), now + lease, id)
+          record[#record + 1] = id .. ' ' .. fence .. ' ' .. q
           out[#out + 1] = id
           out[#out + 1] = spec
           out[#out + 1] = attempt
@@ -211,7 +230,7 @@ extension QueueScripts {
             swept = swept + 1
           end
         end
-        for qi = 12, 11 + nq do
+        for qi = 13, 12 + nq do
           local q = ARGV[qi]
           sweep(dead_key(q), deadCutoff)
           sweep(cancelled_key(q), cancelledCutoff)
@@ -336,6 +355,7 @@ extension QueueScripts {
           end
         end
         flush()
+        if token ~= '' and #record > 0 then redis.call('SET', claimed_key(token), table.concat(record, ' '), 'PX', lease) end
         local left = 0
         for _, m in ipairs(mine) do
           left = left + redis.call('ZCARD', ready_key(m[1], m[2])) + (tonumber(redis.call('HGET', keyed_key(m[1]), m[2])) or 0)

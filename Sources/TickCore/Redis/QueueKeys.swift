@@ -25,6 +25,7 @@
 /// | `P:running:SCOPE\|KEY` | sorted set | running jobs of a key under a concurrency limit, by lease expiry (`SCOPE`: `h:HANDLER` or `q:QUEUE`) |
 /// | `P:blocked:SCOPE\|KEY` | set | `QUEUE HANDLER` pairs whose key is parked until one of its running jobs ends |
 /// | `P:krate:SCOPE\|KEY` | sorted set | a rate key's starts in the current window, by time |
+/// | `P:claimed:TOKEN` | string | what one claim request leased (`id fence queue ...`), for the lease's time: a retry of the request answers it again |
 public struct QueueKeys: Sendable, Hashable {
     /// The layout this binary reads and writes. A prefix without a `P:layout` key is in layout 1 (written
     /// before layouts had versions) when it holds tick's data (`P:queues`), else it is new: the first script
@@ -125,6 +126,7 @@ public struct QueueKeys: Sendable, Hashable {
     private static let runningSegment = "running"
     private static let blockedSegment = "blocked"
     private static let keyRateSegment = "krate"
+    private static let claimedSegment = "claimed"
 
     /// The first word of the error a script answers when the prefix holds another layout:
     /// `TICKLAYOUT <found> <expected>`.
@@ -132,7 +134,7 @@ public struct QueueKeys: Sendable, Hashable {
 
     /// Lua defining the same keys from `ARGV[1]`: `p`, `job_key(id)`, `ready_key(q, handler)`,
     /// `handlers_key(q)`, `delayed_key(q)`, `leased_key(q)`, `dead_key(q)`, `cancelled_key(q)`, `queues_key`, `schedules_key`,
-    /// `rate_key(name)`, the flow keys (`kready_key(q, h, k)`, `keys_key(q, h)`, `parked_key(q, h)`, `keyed_key(q)`, `uniques_key(q)`, `running_key(s)`, `blocked_key(s)`, `krate_key(s)`), `layout_key`, `paused_key`, `heartbeat_key`, `metrics_key`, `alerts_key`, `alert_outbox_limit`, `legacy_ready_key(q)` (layout 1's ready set, for the upgrade and for
+    /// `rate_key(name)`, the flow keys (`kready_key(q, h, k)`, `keys_key(q, h)`, `parked_key(q, h)`, `keyed_key(q)`, `uniques_key(q)`, `running_key(s)`, `blocked_key(s)`, `krate_key(s)`), `claimed_key(token)`, `layout_key`, `paused_key`, `heartbeat_key`, `metrics_key`, `alerts_key`, `alert_outbox_limit`, `legacy_ready_key(q)` (layout 1's ready set, for the upgrade and for
     /// producers still running a copy of the enqueue script from before layouts had versions), and
     /// `layout_error()` (an error reply when the prefix holds another layout version, else `nil`: one `GET`
     /// inside the script, no extra request; on a new prefix it records this layout).
@@ -156,6 +158,7 @@ public struct QueueKeys: Sendable, Hashable {
         local function running_key(s) return p .. ':\(runningSegment):' .. s end
         local function blocked_key(s) return p .. ':\(blockedSegment):' .. s end
         local function krate_key(s) return p .. ':\(keyRateSegment):' .. s end
+        local function claimed_key(t) return p .. ':\(claimedSegment):' .. t end
         local function layout_error()
           local found = redis.call('GET', layout_key)
           if not found then
