@@ -25,12 +25,12 @@ struct CostProjectionTests {
               traffic     1,000 jobs/day (given), --batch 10: 8,640 runs claim, +1 command each to acknowledge
               producers   30,000 enqueue commands (one request per job)
               total       47,280 commands/month = \(CostProjection.format(share))% of the free tier (500K); pay-as-you-go $\(CostProjection.format(dollars))
-              bandwidth   421 MB/month = 4.21% of the free tier (10 GB), jobs of 1.02 KB (--job-bytes)
+              bandwidth   435 MB/month = 4.35% of the free tier (10 GB), jobs of 1.02 KB (--job-bytes)
               storage     715 KB = 0.28% of the free tier (256 MB): jobs waiting between runs and 24 h of finished jobs' tombstones
             """)
-        // Bandwidth: runs (288 * 14,980 + 288 * 7,230) + jobs 1,000 * (1,024 * 1.4 + 80 + 1,024) + enqueues 1,000 * 5,100,
+        // Bandwidth: runs (288 * 16,330 + 288 * 7,480) + jobs 1,000 * (1,024 * 1.4 + 80 + 1,024) + enqueues 1,000 * 5,100,
         // times 30 days. Storage: 1,000 * 5 / 1,440 waiting jobs of 2 * 1,024 + 1,400 bytes, and 1,000 tombstones of 703.
-        #expect(projection.model.bandwidthBytesPerMonth == 421_022_400)
+        #expect(projection.model.bandwidthBytesPerMonth == 434_846_400)
         #expect(abs(projection.model.storageBytes - (1000.0 * 5 / 1440 * 3_448 + 703_000)) < 0.001)
         #expect(CostProjection.format(share) == "9.46" && CostProjection.format(dollars) == "0.09")
 

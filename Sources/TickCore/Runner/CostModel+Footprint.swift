@@ -2,12 +2,12 @@
 /// storage (the database's size). Each term is a figure measured on the local gateway (the `redis_bytes_sent` and
 /// `redis_bytes_received` of runs, `MEMORY USAGE` of tick's keys; docs/cost.md), scaled by the job size you give.
 extension CostModel {
-    /// An idle run: the claim's request (its script, 12.8 KB since flow control, and arguments) and its empty reply.
-    /// Measured: 14,979 (`tick run` on an empty prefix, `redis_bytes_sent + redis_bytes_received`).
-    public static let idleRunBytes = 14_980.0
-    /// What a run that claimed work adds: the acknowledgement's request (its script is 6.2 KB) and reply. Measured:
-    /// a run of one small job sends and receives 7,524 bytes more than an idle run, about 290 of them the job's.
-    public static let acknowledgementBytes = 7_230.0
+    /// An idle run: the claim's request (its script, 14.0 KB since the claim token, and arguments) and its empty reply.
+    /// Measured: 16,332 (`tick run` on an empty prefix, `redis_bytes_sent + redis_bytes_received`).
+    public static let idleRunBytes = 16_330.0
+    /// What a run that claimed work adds: the acknowledgement's request (its script is 6.5 KB) and reply. Measured:
+    /// a run of one small job sends and receives 7,798 bytes more than an idle run, about 310 of them the job's.
+    public static let acknowledgementBytes = 7_480.0
     /// Per job claimed and acknowledged, besides its JSON: its arguments in the acknowledgement and its framing.
     public static let perJobBytes = 80.0
     /// A claim's reply carries each job's JSON base64-encoded, with its id, attempt and fence: measured 1.4 times the JSON.

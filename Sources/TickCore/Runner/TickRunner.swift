@@ -6,7 +6,8 @@ import Logging
 /// The run is a sequence of named steps, each in its own file under `Lifecycle/` (docs/architecture.md):
 /// claim → start → execute → complete → commit → acknowledge → report.
 ///
-/// Round trips of a run that claims jobs: Redis 2 (claim, acknowledge); PostgreSQL: connect, start the run,
+/// Round trips of a run that claims jobs: Redis 2 (claim, acknowledge; 1 for a run of a drain, whose acknowledgement
+/// carries the next run's claim, see ``Chain``); PostgreSQL: connect, start the run,
 /// load checkpoints, one commit per group-commit window, the final commit, record the run. An idle run
 /// (nothing ready) is one Redis request and opens no PostgreSQL connection, so it writes no runs row.
 public struct TickRunner: Sendable {
