@@ -58,6 +58,24 @@ public protocol CheckpointConnecting: Sendable {
     func close(_ store: any CheckpointRecording)
 }
 
+extension JobQueueing {
+    /// The acknowledgement, then the claim, as two requests: what a queue without a pipelined form does.
+    public func acknowledgeAndClaim(
+        _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, next: JobQueue.ClaimRequest,
+        deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> (JobQueue.Acknowledged, Result<JobQueue.Claim, UpstashError>) {
+        let acknowledged = try await acknowledge(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds, deadline: deadline)
+        do {
+            let claim = try await claim(
+                queues: next.queues, handlers: next.handlers, batch: next.batch, lease: next.lease, nowMilliseconds: next.nowMilliseconds,
+                schedules: next.schedules, signals: next.signals, deadline: deadline)
+            return (acknowledged, .success(claim))
+        } catch {
+            return (acknowledged, .failure(error))
+        }
+    }
+}
+
 extension JobQueue: JobQueueing {
     public func usage() async -> RedisUsage { await client.usage }
 }
