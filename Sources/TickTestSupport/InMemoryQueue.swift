@@ -153,16 +153,9 @@ public actor InMemoryQueue: JobQueueing {
         _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, next: JobQueue.ClaimRequest,
         deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> (JobQueue.Acknowledged, Result<JobQueue.Claim, UpstashError>) {
-        let acknowledged = try await acknowledge(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds, deadline: deadline)
+        let answer = try await acknowledgeThenClaim(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds, next: next, deadline: deadline)
         if !acknowledgements.isEmpty { requests -= 1 }
-        do {
-            let claim = try await claim(
-                queues: next.queues, handlers: next.handlers, batch: next.batch, lease: next.lease, nowMilliseconds: next.nowMilliseconds,
-                schedules: next.schedules, signals: next.signals, deadline: deadline)
-            return (acknowledged, .success(claim))
-        } catch {
-            return (acknowledged, .failure(error))
-        }
+        return answer
     }
 
     public func removeAlerts(_ events: [String]) async throws(UpstashError) {

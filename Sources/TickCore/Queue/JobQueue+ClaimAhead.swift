@@ -25,13 +25,6 @@ extension JobQueue {
         }
     }
 
-    /// Sends a claim request alone (one request, one billable command).
-    public func claim(_ request: ClaimRequest, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> Claim {
-        try await claim(
-            queues: request.queues, handlers: request.handlers, batch: request.batch, lease: request.lease, nowMilliseconds: request.nowMilliseconds,
-            schedules: request.schedules, signals: request.signals, deadline: deadline)
-    }
-
     /// Acknowledges a batch and claims the next in one `/pipeline` request: one round trip, the same two billable
     /// commands as two requests. The acknowledgement runs first, so the claim sees the jobs it ended (a retry is due
     /// again, a released job is ready again).

@@ -59,17 +59,29 @@ public protocol CheckpointConnecting: Sendable {
 }
 
 extension JobQueueing {
+    /// Sends a claim request alone (one request, one billable command).
+    public func claim(_ request: JobQueue.ClaimRequest, deadline: ContinuousClock.Instant?) async throws(UpstashError) -> JobQueue.Claim {
+        try await claim(
+            queues: request.queues, handlers: request.handlers, batch: request.batch, lease: request.lease, nowMilliseconds: request.nowMilliseconds,
+            schedules: request.schedules, signals: request.signals, deadline: deadline)
+    }
+
     /// The acknowledgement, then the claim, as two requests: what a queue without a pipelined form does.
     public func acknowledgeAndClaim(
         _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, next: JobQueue.ClaimRequest,
         deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> (JobQueue.Acknowledged, Result<JobQueue.Claim, UpstashError>) {
+        try await acknowledgeThenClaim(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds, next: next, deadline: deadline)
+    }
+
+    /// ``acknowledge(_:tally:nowMilliseconds:deadline:)`` then ``claim(_:deadline:)``; the claim's failure is the `Result`'s.
+    public func acknowledgeThenClaim(
+        _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, next: JobQueue.ClaimRequest,
+        deadline: ContinuousClock.Instant?
+    ) async throws(UpstashError) -> (JobQueue.Acknowledged, Result<JobQueue.Claim, UpstashError>) {
         let acknowledged = try await acknowledge(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds, deadline: deadline)
         do {
-            let claim = try await claim(
-                queues: next.queues, handlers: next.handlers, batch: next.batch, lease: next.lease, nowMilliseconds: next.nowMilliseconds,
-                schedules: next.schedules, signals: next.signals, deadline: deadline)
-            return (acknowledged, .success(claim))
+            return (acknowledged, .success(try await claim(next, deadline: deadline)))
         } catch {
             return (acknowledged, .failure(error))
         }

@@ -25,11 +25,8 @@ struct ClaimStep {
         ledger.logger.debug(
             "claim sent", metadata: ["queues": "\(ledger.options.queues.joined(separator: ","))", "batch": "\(ledger.options.batch)", "handlers": "\(handlers.count)"])
         let sent = ledger.clock.now
-        let request = request(ledger, batch: ledger.options.batch)
         do {
-            claim = try await queue.claim(
-                queues: request.queues, handlers: request.handlers, batch: request.batch, lease: request.lease, nowMilliseconds: request.nowMilliseconds,
-                schedules: request.schedules, signals: request.signals, deadline: ledger.workDeadline)
+            claim = try await queue.claim(request(ledger, batch: ledger.options.batch), deadline: ledger.workDeadline)
         } catch {
             _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return nil
