@@ -50,7 +50,7 @@ import TickTestSupport
         let entry = HandlerRegistry.Entry(handler: handler(gauge, sleep: .milliseconds(20)), concurrencyLimit: 2)
         var execution = execution(try jobs(3, items: 4, entry: entry, store: store), store: store, concurrency: 8, deadline: .seconds(120))
         await execution.run()
-        _ = try execution.flush(finals: [])
+        _ = try await execution.flush(finals: [])
         #expect(gauge.total == 12 && execution.itemsDone == 12)
         #expect(gauge.peak == 2, "8 allowed by the run, 2 by the handler")
     }
@@ -84,7 +84,7 @@ import TickTestSupport
         let jobs = try jobs(1, items: 6, entry: .init(handler: handler(gauge, sleep: .zero)), store: store)
         var execution = execution(jobs, store: store, concurrency: 1, deadline: .seconds(120), commitBatch: 2)
         await execution.run()
-        _ = try execution.flush(finals: [])
+        _ = try await execution.flush(finals: [])
         #expect(store.jobs["j0"]?.items.count == 6)
         #expect(store.records >= 3 && store.records < 6, "6 items in commits of 2 (or fewer, by the timer): \(store.records) commits")
     }

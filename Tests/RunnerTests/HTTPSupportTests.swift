@@ -7,8 +7,11 @@ import TickTestSupport
 @Suite struct HTTPSupportTests {
     @Test func permitsComeInChunksAndTheWindowIsSharedAcrossRuns() async {
         let store = InMemoryRateWindows()
+        // Wall time starts on a minute's first millisecond, so the 60 s window cannot end under the test however
+        // slowly a loaded machine runs it (with the machine's clock it ended mid-test once a minute's end was near).
+        let clock = TestClock(start: 1_767_225_600_000)
         let rate = HTTPHandler.Configuration.Rate(requests: 3, period: .seconds(60))
-        let first = HTTPRateLimiter(store: store, name: "hook", rate: rate, chunk: 3)
+        let first = HTTPRateLimiter(store: store, name: "hook", rate: rate, chunk: 3, clock: clock)
         // A deadline well before most windows end (so .later, not a wait), yet past a scheduling stall of a loaded machine.
         let soon = ContinuousClock.now.advanced(by: .seconds(1))
         for _ in 0..<3 { #expect(await first.acquire(deadline: soon) == .granted) }
@@ -18,7 +21,7 @@ import TickTestSupport
             return
         }
         #expect(wait > .zero && wait <= .seconds(60))
-        let second = HTTPRateLimiter(store: store, name: "hook", rate: rate, chunk: 3)
+        let second = HTTPRateLimiter(store: store, name: "hook", rate: rate, chunk: 3, clock: clock)
         guard case .later = await second.acquire(deadline: soon) else {
             Issue.record("another run shares the used-up window")
             return

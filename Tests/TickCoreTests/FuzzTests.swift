@@ -17,6 +17,12 @@ struct FuzzTests {
         UInt64(ProcessInfo.processInfo.environment["TICK_FUZZ_SEED"] ?? "") ?? 0x7469_636B
     }
 
+    /// Lets other tests run every few hundred inputs: a fuzz loop holding a thread of Swift's cooperative pool
+    /// (one per core) for seconds starves the tests that time a run against its budget.
+    static func shareThePool(_ iteration: Int) async {
+        if iteration % 256 == 0 { await Task.yield() }
+    }
+
     /// SplitMix64: small, fast, reproducible.
     struct Generator: RandomNumberGenerator {
         var state: UInt64
@@ -54,7 +60,7 @@ struct FuzzTests {
     }
 
     @Test("job JSON: no crash, each rejection says why, what is accepted round-trips")
-    func jobs() throws {
+    func jobs() async throws {
         var random = Generator(state: Self.seed)
         let corpus = [
             #"{"id":"a","handler":"h","items":[1,{"k":"v"},null,[true,false]]}"#,
@@ -62,7 +68,8 @@ struct FuzzTests {
             #"{"handler":"h","items":[],"item_timeout_ms":1000,"item_concurrency":4,"run_at":1795434570315}"#,
         ].map { Array($0.utf8) }
         var accepted = 0
-        for _ in 0..<Self.iterations {
+        for iteration in 0..<Self.iterations {
+            await Self.shareThePool(iteration)
             let input = Self.mutate(corpus, using: &random)
             do {
                 let spec = try JobSpec(json: input, generatedID: { "generated" })
@@ -96,14 +103,15 @@ struct FuzzTests {
     }
 
     @Test("config files: no crash, each rejection is a config error (exit 78) with a message")
-    func configs() {
+    func configs() async {
         var random = Generator(state: Self.seed &+ 1)
         let corpus = [
             #"{"handlers":{"a":{"kind":"exec","command":["x","y"],"env":{"A":"1"},"timeout_ms":5,"kill_grace_ms":1}}}"#,
             #"{"handlers":{"h":{"kind":"http","url":"https://e.example/x?${V}","unsigned":true,"headers":{"X-A":"b"},"rate":{"requests":1,"period_ms":10},"concurrency":2}}}"#,
             #"{"schedules":{"s":{"cron":"*/5 1-3 * JAN MON-FRI","timezone":"UTC","catch_up":"all","max_catch_up":3,"job":{"handler":"h","items":[1]}}}}"#,
         ].map { Array($0.utf8) }
-        for _ in 0..<Self.iterations {
+        for iteration in 0..<Self.iterations {
+            await Self.shareThePool(iteration)
             let input = Self.mutate(corpus, using: &random)
             do {
                 _ = try TickConfigFile.parse(bytes: input, path: "fuzz.json", environment: ["V": "v"])
@@ -117,12 +125,13 @@ struct FuzzTests {
     }
 
     @Test("cron expressions: no crash; a rejection names its problem and field; what parses fires on the first whole minute after, and its text parses back to the same schedule")
-    func cron() throws {
+    func cron() async throws {
         var random = Generator(state: Self.seed &+ 2)
         let corpus = ["*/5 * * * *", "0 9 * * 1-5", "30 2 1,15 JAN-MAR SUN", "@daily", "0 0 29 2 *"].map { Array($0.utf8) }
         let after: Int64 = 1_795_434_570
         var accepted = 0
-        for _ in 0..<Self.iterations {
+        for iteration in 0..<Self.iterations {
+            await Self.shareThePool(iteration)
             let text = String(decoding: Self.mutate(corpus, using: &random), as: UTF8.self)
             let expression: CronExpression
             do {
@@ -147,14 +156,15 @@ struct FuzzTests {
     }
 
     @Test("Upstash replies: no crash; what decodes is JSON; a malformed body is a wire error with a preview")
-    func upstashReplies() throws {
+    func upstashReplies() async throws {
         var random = Generator(state: Self.seed &+ 3)
         let corpus = [
             #"{"result":"T0s="}"#, #"{"result":[1,"YQ==",null,["Yg=="]]}"#, #"{"error":"ERR wrong"}"#,
             #"[{"result":1},{"error":"x"}]"#, #"{"result":"OK"}"#,
         ].map { Array($0.utf8) }
         var decoded = 0
-        for _ in 0..<Self.iterations {
+        for iteration in 0..<Self.iterations {
+            await Self.shareThePool(iteration)
             let body = Self.mutate(corpus, using: &random)
             let preview = UpstashWire.preview(body)
             do {
@@ -178,10 +188,11 @@ struct FuzzTests {
     }
 
     @Test("Retry-After: any header value gives no delay or one within the cap")
-    func retryAfter() {
+    func retryAfter() async {
         var random = Generator(state: Self.seed &+ 4)
         let corpus = ["120", "Sun, 06 Nov 1994 08:49:37 GMT", "Wed, 21 Oct 2026 07:28:00 GMT", "0"].map { Array($0.utf8) }
-        for _ in 0..<Self.iterations {
+        for iteration in 0..<Self.iterations {
+            await Self.shareThePool(iteration)
             let value = String(decoding: Self.mutate(corpus, using: &random), as: UTF8.self)
             if let delay = RetryAfter.delay(value, now: 1_795_434_570, cap: .seconds(900)) {
                 #expect(delay >= .zero && delay <= .seconds(900))

@@ -6,9 +6,14 @@
 /// commands it sends (``usage``), and retries transient failures as its ``RetryPolicy`` allows, never past
 /// the caller's deadline.
 ///
-/// Requests are serialised by the actor. A request blocks the actor's thread while libcurl waits for the
-/// reply (about a millisecond on loopback, at most the request timeout): a short CLI run accepts that.
+/// Requests are serialised by the actor, which runs on a thread of its own (``IOThread``): a request blocks
+/// that thread while libcurl waits for the reply, never a thread of Swift's cooperative pool, so a slow
+/// Redis does not stop the run's items, timers and deadlines.
 public actor UpstashClient {
+    private nonisolated let thread = IOThread()
+    /// The client's own thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
     /// Where and how this client connects.
     nonisolated public let configuration: UpstashConfiguration
     /// Requests and billable commands sent so far.
@@ -27,6 +32,8 @@ public actor UpstashClient {
             throw .protocolError(host: configuration.host, detail: error.message, status: nil)
         }
     }
+
+    deinit { thread.close() }
 
     // MARK: - Request forms
 

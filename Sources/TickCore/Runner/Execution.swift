@@ -100,7 +100,7 @@ struct Execution {
                     stop(&group)
                 case .commitTimer:
                     timerPending = false
-                    if !stopping { commit(&group, stopping: &stopping) }
+                    if !stopping { await commit(&group, stopping: &stopping) }
                 case .progress(let open):
                     scheduleCommit(&group)
                     if open, !stopping { group.addTask { await Self.nextReport(board) } }
@@ -109,7 +109,7 @@ struct Execution {
                     board.finish(job: index, item: Self.index(of: input))
                     apply(outcome, input: input, to: jobs[index], elapsed: elapsed, stopping: stopping)
                     if buffer.count >= options.commitBatch {
-                        commit(&group, stopping: &stopping)
+                        await commit(&group, stopping: &stopping)
                     } else if !buffer.isEmpty {
                         scheduleCommit(&group)
                     }
@@ -234,9 +234,9 @@ struct Execution {
     }
 
     /// Commits buffered records; on failure stops the run (its work is handed back).
-    private mutating func commit(_ group: inout TaskGroup<Event>, stopping: inout Bool) {
+    private mutating func commit(_ group: inout TaskGroup<Event>, stopping: inout Bool) async {
         do {
-            _ = try flush(finals: [])
+            _ = try await flush(finals: [])
         } catch {
             postgresError = error
             logger.error("checkpoint commit failed; handing the batch back", metadata: ["error": "\(error.description)"])
@@ -249,10 +249,10 @@ struct Execution {
 
     /// Commits buffered records and final job states in one statement; returns the jobs whose lease was lost and
     /// those `tick cancel` asked to stop: such a job starts nothing more (what is in flight finishes and is recorded).
-    mutating func flush(finals: [CheckpointStore.FinalState]) throws(PostgresError) -> CheckpointStore.Recording {
+    mutating func flush(finals: [CheckpointStore.FinalState]) async throws(PostgresError) -> CheckpointStore.Recording {
         guard !buffer.isEmpty || !finals.isEmpty || board.hasPending else { return CheckpointStore.Recording() }
         let started = clock.now
-        let recording = try store.record(items: buffer, finals: finals, progress: progressRecords(), runID: runID)
+        let recording = try await store.record(items: buffer, finals: finals, progress: progressRecords(), runID: runID)
         let refused = recording.refused
         logger.debug(
             "committed",

@@ -28,32 +28,32 @@ public protocol JobQueueing: Sendable {
     func missing(_ ids: [String]) async throws(UpstashError) -> Set<String>
 }
 
-/// Where the lifecycle meets PostgreSQL during one run: ``CheckpointStore`` in production. Used by the run's
-/// own task only.
+/// Where the lifecycle meets PostgreSQL during one run: ``CheckpointStore`` on its connection's own thread
+/// (``PostgresCheckpoints``) in production. Used by the run's own task only.
 public protocol CheckpointRecording {
     /// Records the run's start (and checks the schema); returns its id.
-    func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) throws(PostgresError) -> Int64
+    func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) async throws(PostgresError) -> Int64
     /// Takes the jobs over (raising their fence) and loads their checkpoints; a job missing from the result is owned by a newer lease.
-    func begin(_ jobs: [CheckpointStore.JobStart]) throws(PostgresError) -> [String: CheckpointStore.Checkpoint]
+    func begin(_ jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> [String: CheckpointStore.Checkpoint]
     /// Records finished items, final job states and progress; returns the jobs whose writes were refused (lease
     /// lost) and those `tick cancel` asked to stop.
     func record(
         items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], progress: [CheckpointStore.JobProgress], runID: Int64?
-    ) throws(PostgresError) -> CheckpointStore.Recording
+    ) async throws(PostgresError) -> CheckpointStore.Recording
     /// Records the run's end.
-    func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError)
+    func finishRun(_ runID: Int64, report: RunReport) async throws(PostgresError)
     /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`, and returns up to
     /// `limit` orphan candidates, in one statement: the automatic part of retention, done by a run after its
     /// acknowledgement (``CheckpointStore/pruneBatch(_:limit:)``).
-    func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> CheckpointStore.Pruned
+    func prune(_ retention: Retention, limit: Int) async throws(PostgresError) -> CheckpointStore.Pruned
     /// Removes the checkpoints of candidates Redis no longer has (see ``CheckpointStore/pruneOrphans(_:)``).
-    func pruneOrphans(_ ids: [String]) throws(PostgresError) -> CheckpointStore.Pruned
+    func pruneOrphans(_ ids: [String]) async throws(PostgresError) -> CheckpointStore.Pruned
 }
 
 /// Opens the checkpoint store of one run (a PostgreSQL connection) and takes it back after the run.
 public protocol CheckpointConnecting: Sendable {
     /// Opens the store, within `timeout`. Called only when a run has claimed jobs.
-    func open(timeout: Duration) throws(PostgresError) -> any CheckpointRecording
+    func open(timeout: Duration) async throws(PostgresError) -> any CheckpointRecording
     /// Takes back a store ``open(timeout:)`` returned, once the run is done with it.
     func close(_ store: any CheckpointRecording)
 }
@@ -90,35 +90,4 @@ extension JobQueueing {
 
 extension JobQueue: JobQueueing {
     public func usage() async -> RedisUsage { await client.usage }
-}
-
-extension CheckpointStore: CheckpointRecording {
-    public func prune(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned { try pruneBatch(retention, limit: limit) }
-}
-
-/// Checkpoints in PostgreSQL: connects per run (or hands out a kept connection, `tick drain`) and closes or keeps it after.
-public struct PostgresCheckpoints: CheckpointConnecting {
-    private let connect: @Sendable (Duration) throws(PostgresError) -> PostgresConnection
-    private let release: @Sendable (PostgresConnection) -> Void
-    /// The channel commits notify of the jobs they change (tick.json `"notify"`), or `nil`.
-    public var notifyChannel: String?
-
-    /// - Parameters:
-    ///   - connect: opens a connection within the given timeout.
-    ///   - release: takes the connection back after the run; closes it by default.
-    public init(
-        connect: @escaping @Sendable (Duration) throws(PostgresError) -> PostgresConnection,
-        release: @escaping @Sendable (PostgresConnection) -> Void = { $0.close() }
-    ) {
-        self.connect = connect
-        self.release = release
-    }
-
-    public func open(timeout: Duration) throws(PostgresError) -> any CheckpointRecording {
-        CheckpointStore(connection: try connect(timeout), notifyChannel: notifyChannel)
-    }
-
-    public func close(_ store: any CheckpointRecording) {
-        if let store = store as? CheckpointStore { release(store.connection) }
-    }
 }

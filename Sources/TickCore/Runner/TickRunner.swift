@@ -133,7 +133,7 @@ public struct TickRunner: Sendable {
         ledger.report.firstItemMilliseconds = execution.firstItemStarted.map { ledger.start.duration(to: $0).milliseconds }
         // 4. Complete: verdicts to outcomes. 5. Commit: the final states.
         let completions = JobCompleter().run(started.active, &ledger)
-        let (acknowledgements, postgresFailure) = CommitStep().run(completions, execution: &execution, &ledger)
+        let (acknowledgements, postgresFailure) = await CommitStep().run(completions, execution: &execution, &ledger)
         // 6. Acknowledge: one request for the whole batch (with the next run's claim in a drain).
         let next = postgresFailure == nil && !Task.isCancelled ? chain.nextBatch.map { claimStep.request(ledger, batch: $0) } : nil
         guard await AcknowledgeStep(queue: queue, alerts: deliversAlerts).run(started.rejected + acknowledgements, next: next, &ledger) else {

@@ -28,6 +28,8 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private let handle: Mutex<OpaquePointer?>
     private let redactor: PQRedactor
+    /// Where ``onThread(_:)`` runs its calls.
+    private let thread = IOThread()
 
     /// Connects, waiting at most the configuration's connect timeout.
     /// - Parameter configuration: where and how to connect.
@@ -46,6 +48,7 @@ public final class PostgresConnection: @unchecked Sendable {
             if let open = connection { PQfinish(open) }
             connection = nil
         }
+        thread.close()
     }
 
     /// Closes the connection. Later calls throw ``PostgresError`` with code `connectionClosed`; closing
@@ -55,6 +58,13 @@ public final class PostgresConnection: @unchecked Sendable {
             if let open = connection { PQfinish(open) }
             connection = nil
         }
+        thread.close()
+    }
+
+    /// Runs `body` (this connection's blocking calls) on the connection's own thread, so the caller's task
+    /// waits for PostgreSQL without holding a thread of Swift's cooperative pool.
+    public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws(PostgresError) -> T) async throws(PostgresError) -> T {
+        try await thread.run(body)
     }
 
     /// Whether the connection is open and libpq still considers it healthy.

@@ -6,14 +6,14 @@ import Logging
 /// not commit must run again.
 struct CommitStep {
     /// The acknowledgements to send, and the PostgreSQL error that ends the run, if any.
-    func run(_ completions: [JobCompleter.Completion], execution: inout Execution, _ ledger: inout RunLedger) -> (
+    func run(_ completions: [JobCompleter.Completion], execution: inout Execution, _ ledger: inout RunLedger) async -> (
         acknowledgements: [JobQueue.Acknowledgement], failure: PostgresError?
     ) {
         var pending = completions
         var failure = execution.postgresError
         if failure == nil {
             do {
-                let recording = try execution.flush(finals: completions.map(\.final))
+                let recording = try await execution.flush(finals: completions.map(\.final))
                 pending.removeAll { completion in
                     guard recording.refused.contains(completion.job.claimed.id) else { return false }
                     ledger.report.jobsLost += 1

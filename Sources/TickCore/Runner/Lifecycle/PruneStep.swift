@@ -12,11 +12,11 @@ struct PruneStep {
     func run(store: any CheckpointRecording, queue: any JobQueueing, _ logger: Logger, clock: any TickClock) async {
         let started = clock.now
         do {
-            var pruned = try store.prune(retention, limit: limit)
+            var pruned = try await store.prune(retention, limit: limit)
             let candidates = pruned.orphanCandidates
             if !candidates.isEmpty {
                 let gone = try await queue.missing(candidates)
-                let orphans = try store.pruneOrphans(candidates.filter { gone.contains($0) })
+                let orphans = try await store.pruneOrphans(candidates.filter { gone.contains($0) })
                 pruned.jobs += orphans.jobs
                 pruned.items += orphans.items
             }

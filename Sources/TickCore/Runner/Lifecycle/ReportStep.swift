@@ -13,7 +13,7 @@ struct ReportStep {
         let report = await ledger.finish()
         let recording = ledger.clock.now
         defer { ledger.logger.trace("postgres statement", metadata: ["op": "finish_run", "ms": "\(Int(recording.duration(to: ledger.clock.now).milliseconds))"]) }
-        do { try store.finishRun(runID, report: report) } catch {
+        do { try await store.finishRun(runID, report: report) } catch {
             ledger.logger.warning("could not record the run's end", metadata: ["error": "\(error.description)"])
         }
         return report

@@ -25,18 +25,18 @@ struct StartStep {
         let store: any CheckpointRecording
         let runID: Int64
         do {
-            store = try checkpoints.open(timeout: timeout)
+            store = try await checkpoints.open(timeout: timeout)
         } catch {
             return await handBack(claim, error, &ledger)
         }
         do {
-            runID = try store.startRun(
+            runID = try await store.startRun(
                 trigger: ledger.options.trigger, schedule: ledger.options.schedule, budgetMilliseconds: ledger.report.budgetMilliseconds,
                 claimed: claim.jobs.count, startedAtUnixMilliseconds: ledger.report.startedAtUnixMilliseconds)
             ledger.report.runID = runID
             let (active, rejected) = decode(claim.jobs)
             let beginning = ledger.clock.now
-            let loaded = try store.begin(active.map(\.start))
+            let loaded = try await store.begin(active.map(\.start))
             ledger.logger.trace("postgres statement", metadata: ["op": "begin", "jobs": "\(active.count)", "ms": "\(Int(beginning.duration(to: ledger.clock.now).milliseconds))"])
             for job in active {
                 if let checkpoint = loaded[job.claimed.id] {
