@@ -97,7 +97,7 @@ struct EnqueueCommand: AsyncParsableCommand {
                 start += slice.count
             }
             if !global.quiet { Self.reportDuplicates(duplicates) }  // -q: errors only (the summary still lists them)
-            let usage = await jobQueue.client.usage
+            let usage = jobQueue.client.usage
             let summary: JSONValue = .object([
                 "enqueued": .integer(Int64(enqueued.count)), "duplicates": .integer(Int64(duplicates.count)), "invalid": .integer(Int64(invalid)),
                 "ids": .array(enqueued.map { .string($0) }),

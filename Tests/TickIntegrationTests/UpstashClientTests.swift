@@ -19,7 +19,7 @@ struct UpstashClientTests {
         #expect(try await client.send(RedisCommand("GET", key)).string == "héllo ✓")
         #expect(try await client.send(RedisCommand("GET", RedisArgument(prefix + "absent"))) == .null)
         #expect(try await client.send(RedisCommand("INCR", RedisArgument(prefix + "n"))) == .integer(1))
-        let usage = await client.usage
+        let usage = client.usage
         #expect(usage.requests == 4 && usage.commands == 4)
         #expect(usage.bytesSent > 0 && usage.bytesReceived > 0, "bodies counted both ways: \(usage)")
         _ = try await client.send(RedisCommand("DEL", key, RedisArgument(prefix + "n")))
@@ -42,7 +42,7 @@ struct UpstashClientTests {
     @Test("a pipeline returns each reply in order, a failing command in place, and counts k commands in one request")
     func pipeline() async throws {
         let list = RedisArgument(prefix + "list")
-        let before = await client.usage
+        let before = client.usage
         let replies = try await client.pipeline([
             RedisCommand("RPUSH", list, "a", "b", "c"),
             RedisCommand("LRANGE", list, 0, -1),
@@ -54,7 +54,7 @@ struct UpstashClientTests {
         #expect(replies[1].array?.compactMap(\.string) == ["a", "b", "c"])
         #expect(replies[2].errorMessage?.hasPrefix("WRONGTYPE") == true)
         #expect(replies[3] == .integer(3))
-        let used = await client.usage.since(before)
+        let used = client.usage.since(before)
         #expect(used.requests == 1 && used.commands == 4)
         _ = try await client.send(RedisCommand("DEL", list))
     }
@@ -84,13 +84,13 @@ struct UpstashClientTests {
         #expect(viaEval.array?.first?.string == "v1")
         #expect(viaEval.array?[1] == .integer(42))
         _ = try await client.send(RedisCommand("SCRIPT", "FLUSH"))
-        let before = await client.usage
+        let before = client.usage
         let viaSHA = try await client.evalSHA(script, keys: [key], arguments: ["v2", 1])
         #expect(viaSHA.array?.first?.string == "v2")
-        #expect(await client.usage.since(before).requests == 2, "NOSCRIPT, then EVAL")
-        let again = await client.usage
+        #expect(client.usage.since(before).requests == 2, "NOSCRIPT, then EVAL")
+        let again = client.usage
         _ = try await client.evalSHA(script, keys: [key], arguments: ["v3", 1])
-        #expect(await client.usage.since(again).requests == 1, "the script is cached now")
+        #expect(client.usage.since(again).requests == 1, "the script is cached now")
         // Our SHA-1 names the script as Redis does.
         #expect(try await client.send(RedisCommand("SCRIPT", "LOAD", RedisArgument(script.source))).string == script.sha1)
         _ = try await client.send(RedisCommand("DEL", key))
@@ -100,7 +100,7 @@ struct UpstashClientTests {
     func redisError() async throws {
         let key = RedisArgument(prefix + "str")
         _ = try await client.send(RedisCommand("SET", key, "x"))
-        let before = await client.usage
+        let before = client.usage
         do {
             _ = try await client.send(RedisCommand("LPUSH", key, "y"))
             Issue.record("WRONGTYPE was not reported")
@@ -109,7 +109,7 @@ struct UpstashClientTests {
             #expect(error.redisMessage?.hasPrefix("WRONGTYPE") == true)
             #expect(error.exitCode == .redisError)
         }
-        #expect(await client.usage.since(before).requests == 1)
+        #expect(client.usage.since(before).requests == 1)
         _ = try await client.send(RedisCommand("DEL", key))
     }
 
@@ -126,7 +126,7 @@ struct UpstashClientTests {
             #expect(error.description.contains("401"))
             #expect(!error.description.contains("wrong-token-value"))
         }
-        #expect(await bad.usage.requests == 1)
+        #expect(bad.usage.requests == 1)
     }
 }
 
@@ -149,7 +149,7 @@ struct UpstashRetryTests {
         let client = try client(server)
         #expect(try await client.send(RedisCommand("PING")).string == "PONG")
         #expect(server.requests == 3)
-        let usage = await client.usage
+        let usage = client.usage
         #expect(usage.requests == 3 && usage.commands == 3)
     }
 
@@ -209,7 +209,7 @@ struct UpstashRetryTests {
                 #expect(error.description.contains("could not reach Upstash at 127.0.0.1:"))
                 #expect(error.description.contains("after 3 attempts"))
             }
-            #expect(await client.usage.requests == 3)
+            #expect(client.usage.requests == 3)
         }
     }
 

@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// It is a ``SerialExecutor`` (an actor that sets it as its `unownedExecutor` runs all its code here) and runs
 /// closures with ``run(_:)``. Work runs in the order it arrives, one piece at a time. The thread starts on
-/// first use and ends after ``close()`` once the queued work is done.
+/// first use and ends after ``close()`` once the queued work is done, or after 5 s without work.
 public final class IOThread: SerialExecutor, Sendable {
     private enum Work {
         case job(UnownedJob)
@@ -30,6 +30,10 @@ public final class IOThread: SerialExecutor, Sendable {
         /// The thread could not start: work runs on the caller's thread instead.
         var failed = false
     }
+
+    /// A thread with no work for this long ends (the next work starts a new one), so an owner that never calls
+    /// ``close()`` leaves no thread behind for long.
+    static let idleSeconds = 5
 
     private let state = Mutex(State())
     private let signal: Semaphore
@@ -103,10 +107,10 @@ public final class IOThread: SerialExecutor, Sendable {
 
     private func loop() {
         while true {
-            signal.wait()
+            let woken = signal.wait(seconds: Self.idleSeconds)
             let next = state.withLock { state -> Work?? in
                 guard state.head < state.queue.count else {
-                    guard state.closing else { return .some(nil) }
+                    guard state.closing || !woken else { return .some(nil) }
                     state.started = false
                     state.closing = false
                     return nil
@@ -146,8 +150,15 @@ private struct Semaphore: @unchecked Sendable {
 
     func post() { sem_post(pointer) }
 
-    func wait() {
-        while sem_wait(pointer) != 0 && errno == EINTR {}
+    /// Waits for a post, at most `seconds`; `false` when the time ran out.
+    func wait(seconds: Int) -> Bool {
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        deadline.tv_sec += seconds
+        while sem_timedwait(pointer, &deadline) != 0 {
+            if errno != EINTR { return false }
+        }
+        return true
     }
 
     func destroy() {

@@ -59,7 +59,7 @@ public struct Doctor: Sendable {
 
     /// Records the Redis requests and commands `client` sent.
     mutating func countUsage(_ client: UpstashClient) async {
-        let usage = await client.usage
+        let usage = client.usage
         redisRequests = usage.requests
         redisCommands = usage.commands
     }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A client of the Upstash Redis REST API over libcurl: one command, pipelines, transactions and scripts.
 ///
 /// One client keeps one curl handle, so all its requests share one keep-alive (and TLS) connection. It
@@ -17,7 +19,9 @@ public actor UpstashClient {
     /// Where and how this client connects.
     nonisolated public let configuration: UpstashConfiguration
     /// Requests and billable commands sent so far.
-    public private(set) var usage = RedisUsage()
+    public nonisolated var usage: RedisUsage { counters.withLock { $0 } }
+    /// Read without a hop to the client's thread (a run reads it several times).
+    private nonisolated let counters = Mutex(RedisUsage())
 
     private let handle: CurlEasyHandle
     private var syncToken: String?
@@ -153,16 +157,18 @@ public actor UpstashClient {
             ]
             if let syncToken { headers.append("upstash-sync-token: \(syncToken)") }
             let request = HTTPRequest(method: .post, url: configuration.url + path, headers: headers, body: body, connectTimeout: min(configuration.connectTimeout, timeout), totalTimeout: timeout)
-            usage.requests += 1
-            usage.commands += commands
-            usage.bytesSent += body.count
+            counters.withLock { usage in
+                usage.requests += 1
+                usage.commands += commands
+                usage.bytesSent += body.count
+            }
 
             let failure: UpstashError
             var retryable: Bool
             var retryAfter: Duration?
             do {
                 let response = try handle.perform(request)
-                usage.bytesReceived += response.body.count
+                counters.withLock { $0.bytesReceived += response.body.count }
                 if let token = response.headers["upstash-sync-token"], !token.isEmpty { syncToken = token }
                 switch response.status {
                 case 200:

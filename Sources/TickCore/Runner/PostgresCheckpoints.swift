@@ -5,6 +5,8 @@
 public struct PostgresCheckpoints: CheckpointConnecting {
     private let connect: @Sendable (Duration) throws(PostgresError) -> PostgresConnection
     private let release: @Sendable (PostgresConnection) -> Void
+    /// Where connecting blocks: one thread for every run of a drain, not one per run.
+    private let connecting = IOThread()
     /// The channel commits notify of the jobs they change (tick.json `"notify"`), or `nil`.
     public var notifyChannel: String?
 
@@ -21,7 +23,7 @@ public struct PostgresCheckpoints: CheckpointConnecting {
 
     public func open(timeout: Duration) async throws(PostgresError) -> any CheckpointRecording {
         let connect = self.connect
-        let connection = try await IOThread.detached { () throws(PostgresError) -> PostgresConnection in try connect(timeout) }
+        let connection = try await connecting.run { () throws(PostgresError) -> PostgresConnection in try connect(timeout) }
         return Recorder(store: CheckpointStore(connection: connection, notifyChannel: notifyChannel))
     }
 

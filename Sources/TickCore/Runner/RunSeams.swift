@@ -89,5 +89,5 @@ extension JobQueueing {
 }
 
 extension JobQueue: JobQueueing {
-    public func usage() async -> RedisUsage { await client.usage }
+    public func usage() async -> RedisUsage { client.usage }
 }

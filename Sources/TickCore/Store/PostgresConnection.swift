@@ -3,7 +3,8 @@ import Synchronization
 
 /// One libpq connection (`PGconn*`) to PostgreSQL, with synchronous, throwing calls.
 ///
-/// tick is a short command-line run, so blocking calls are the simple and right tool. Everything it sends
+/// Calls block their thread; async code runs them through ``onThread(_:)``, on the connection's own thread, so
+/// a slow server never holds a thread of Swift's cooperative pool. Everything it sends
 /// works through a transaction-mode pooler (Supabase's PgBouncer/Supavisor on port 6543):
 /// - every statement is an unnamed `PQexecParams` with its values as separate parameters, never a named
 ///   prepared statement and never a value spliced into SQL;

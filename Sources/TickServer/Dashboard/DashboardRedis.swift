@@ -30,7 +30,7 @@ final class DashboardRedis: Sendable {
         } else {
             do { client = try UpstashClient(configuration: configuration) } catch { throw .redis(error) }
         }
-        let before = await client.usage
+        let before = client.usage
         let result: T
         do {
             result = try await body(JobQueue(client: client, prefix: prefix))
@@ -38,7 +38,7 @@ final class DashboardRedis: Sendable {
             giveBack(client)
             throw error
         }
-        let usage = await client.usage.since(before)
+        let usage = client.usage.since(before)
         giveBack(client)
         return (result, usage)
     }

@@ -16,10 +16,10 @@ extension DashboardResponder {
             let notice: String
             switch results.first {
             case .cancelled(let job)?:
-                record(cancelled: [job], requested: [])
+                await record(cancelled: [job], requested: [])
                 notice = "cancelled"
             case .requested(let job)?:
-                record(cancelled: [], requested: [job])
+                await record(cancelled: [], requested: [job])
                 notice = "requested"
             case .finished?, .unknown?, nil:
                 notice = "finished"
@@ -34,9 +34,9 @@ extension DashboardResponder {
 
     /// Records the cancel in PostgreSQL; a failure is logged, not shown: Redis decided, the cancel holds (a
     /// running job then stops at the end of its run instead of its next item).
-    private func record(cancelled: [JobQueue.CancelledJob], requested: [JobQueue.CancelledJob]) {
+    private func record(cancelled: [JobQueue.CancelledJob], requested: [JobQueue.CancelledJob]) async {
         do throws(DashboardError) {
-            try store.with { connection throws(PostgresError) in
+            try await store.with { connection throws(PostgresError) in
                 try CheckpointStore(connection: connection).recordCancels(cancelled: cancelled, requested: requested)
             }
         } catch {

@@ -21,7 +21,7 @@ extension DashboardResponder {
         let isCursorJob = spec?["cursor"] != nil && spec?["items"] == nil
         let specItems: Int? = if case .array(let items)? = spec?["items"] { items.count } else { nil }
 
-        let (summary, items, total) = try store.with { connection throws(PostgresError) in
+        let (summary, items, total) = try await store.with { connection throws(PostgresError) in
             let summary = try CheckpointStore(connection: connection).summary(of: id)
             let total = summary?.itemsTotal ?? specItems ?? summary.map { $0.itemsDone + $0.itemsFailed }
             let items: [DashboardStore.Item]

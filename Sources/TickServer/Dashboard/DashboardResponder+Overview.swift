@@ -11,7 +11,7 @@ extension DashboardResponder {
             try await Self.queuesAndHeartbeat(queue, now: page.now)
         }
         let before = DashboardQueryForms.integer(query.before).flatMap { $0 > 0 ? $0 : nil }
-        let (minutes, runs, traffic) = try store.with { connection throws(PostgresError) in
+        let (minutes, runs, traffic) = try await store.with { connection throws(PostgresError) in
             (try DashboardStore.activity(connection), try DashboardStore.runs(connection, before: before, limit: Self.runsPerPage),
              try RunHistory.traffic(on: connection))
         }

@@ -6,8 +6,14 @@ struct DashboardStore: Sendable {
     /// Opens (and keeps, between pages) one connection.
     let connections: PostgresConnectionCache
 
-    /// Runs `body` on a connection, then keeps it for the next page.
-    func with<T>(_ body: (PostgresConnection) throws(PostgresError) -> T) throws(DashboardError) -> T {
+    /// Runs `body` on a connection, then keeps it for the next page. Connecting and the queries run on a thread of
+    /// their own (``IOThread``), never on one of the server's cooperative threads.
+    func with<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws(PostgresError) -> T) async throws(DashboardError) -> T {
+        let connections = self.connections
+        return try await IOThread.detached { () throws(DashboardError) -> T in try Self.run(body, connections) }
+    }
+
+    private static func run<T>(_ body: (PostgresConnection) throws(PostgresError) -> T, _ connections: PostgresConnectionCache) throws(DashboardError) -> T {
         do throws(PostgresError) {
             let connection = try connections.connect(timeout: .seconds(5))
             let result: T

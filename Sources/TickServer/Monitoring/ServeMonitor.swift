@@ -24,7 +24,7 @@ public struct ServeMonitor: Sendable {
     }
 
     /// The Redis requests and commands the monitor has sent so far.
-    public var usage: RedisUsage { get async { await queue.client.usage } }
+    public var usage: RedisUsage { get async { queue.client.usage } }
 }
 
 extension TickEnvironment {
