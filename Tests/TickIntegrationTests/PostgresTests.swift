@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TickCore
+@testable import TickCore
 
 /// The PostgreSQL layer against a real server (`TICK_TEST_DATABASE_URL`), in a schema of its own.
 @Suite("PostgreSQL", .serialized)
@@ -47,6 +47,39 @@ struct PostgresTests {
         #expect(error.exitCode == .schemaMismatch)
         #expect(error.description.contains("version 99"))
         #expect(throws: PostgresError.self) { try Migrations.tick.apply(on: connection) }
+    }
+
+    @Test("start records the run and takes the jobs over in one statement, as startRun then begin; with another schema version it takes nothing")
+    func startInOneStatement() throws {
+        let connection = try PostgresTestSupport.connect()
+        try Migrations.tick.apply(on: connection)
+        let store = CheckpointStore(connection: connection)
+        let run = CheckpointStore.RunStart(trigger: .manual, schedule: nil, budgetMilliseconds: 1000, claimed: 2, startedAtUnixMilliseconds: 1_767_225_600_000)
+        let jobs = [
+            CheckpointStore.JobStart(id: "a", queue: "q", handler: "h", fence: 3, itemsTotal: 2, attempt: 1, startCursor: nil),
+            CheckpointStore.JobStart(id: "b", queue: "q", handler: "h", fence: 3, itemsTotal: 1, attempt: 1, startCursor: nil),
+        ]
+        _ = try store.begin([CheckpointStore.JobStart(id: "b", queue: "q", handler: "h", fence: 5, itemsTotal: 1, attempt: 2, startCursor: nil)])
+        let (runID, checkpoints) = try store.start(run, jobs: jobs)
+        #expect(try connection.query("SELECT claimed FROM tick_runs WHERE run_id = $1", [.int(runID)]).first?.int("claimed") == 2)
+        #expect(Set(checkpoints.keys) == ["a"], "b has a higher fence stored: another run owns it")
+        #expect(try connection.query("SELECT fence FROM tick_jobs WHERE job_id = 'a'").first?.int("fence") == 3)
+        #expect(try store.start(run, jobs: []).checkpoints.isEmpty, "no jobs: the run is still recorded")
+
+        try connection.query("INSERT INTO tick_schema_migrations (version, name) VALUES ($1, $2)", [99, "future"])
+        let newer = [CheckpointStore.JobStart(id: "c", queue: "q", handler: "h", fence: 1, itemsTotal: 1, attempt: 1, startCursor: nil)]
+        let error = try #require(throws: PostgresError.self) { try store.start(run, jobs: newer) }
+        #expect(error.code == .schemaTooNew)
+        #expect(try connection.query("SELECT count(*) AS n FROM tick_jobs WHERE job_id = 'c'").first?.int("n") == 0, "nothing taken over")
+    }
+
+    @Test("start against a database without tick's tables says run tick migrate")
+    func startUnmigrated() throws {
+        let connection = try PostgresTestSupport.connect()
+        let run = CheckpointStore.RunStart(trigger: .manual, schedule: nil, budgetMilliseconds: 1000, claimed: 0, startedAtUnixMilliseconds: 1_767_225_600_000)
+        let error = try #require(throws: PostgresError.self) { try CheckpointStore(connection: connection).start(run, jobs: []) }
+        #expect(error.code == .schemaTooOld)
+        #expect(error.description.contains("tick migrate"))
     }
 
     @Test("concurrent migrators serialise on the advisory lock: the migration is applied exactly once")

@@ -51,6 +51,13 @@ public struct PostgresCheckpoints: CheckpointConnecting {
             try await run { store throws(PostgresError) in try store.begin(jobs) }
         }
 
+        func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> (
+            runID: Int64, checkpoints: [String: CheckpointStore.Checkpoint]
+        ) {
+            let (runID, checkpoints) = try await self.run { store throws(PostgresError) in try store.start(run, jobs: jobs) }
+            return (runID, checkpoints)
+        }
+
         func record(
             items: [CheckpointStore.ItemRecord], finals: [CheckpointStore.FinalState], progress: [CheckpointStore.JobProgress], runID: Int64?
         ) async throws(PostgresError) -> CheckpointStore.Recording {

@@ -35,6 +35,11 @@ public protocol CheckpointRecording {
     func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) async throws(PostgresError) -> Int64
     /// Takes the jobs over (raising their fence) and loads their checkpoints; a job missing from the result is owned by a newer lease.
     func begin(_ jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> [String: CheckpointStore.Checkpoint]
+    /// ``startRun(trigger:schedule:budgetMilliseconds:claimed:startedAtUnixMilliseconds:)`` then ``begin(_:)``, in one
+    /// round trip where the store can (``CheckpointStore/start(_:jobs:)``).
+    func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> (
+        runID: Int64, checkpoints: [String: CheckpointStore.Checkpoint]
+    )
     /// Records finished items, final job states and progress; returns the jobs whose writes were refused (lease
     /// lost) and those `tick cancel` asked to stop.
     func record(
@@ -48,6 +53,18 @@ public protocol CheckpointRecording {
     func prune(_ retention: Retention, limit: Int) async throws(PostgresError) -> CheckpointStore.Pruned
     /// Removes the checkpoints of candidates Redis no longer has (see ``CheckpointStore/pruneOrphans(_:)``).
     func pruneOrphans(_ ids: [String]) async throws(PostgresError) -> CheckpointStore.Pruned
+}
+
+extension CheckpointRecording {
+    /// Two calls: ``startRun(trigger:schedule:budgetMilliseconds:claimed:startedAtUnixMilliseconds:)``, then ``begin(_:)``.
+    public func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> (
+        runID: Int64, checkpoints: [String: CheckpointStore.Checkpoint]
+    ) {
+        let runID = try await startRun(
+            trigger: run.trigger, schedule: run.schedule, budgetMilliseconds: run.budgetMilliseconds, claimed: run.claimed,
+            startedAtUnixMilliseconds: run.startedAtUnixMilliseconds)
+        return (runID, try await begin(jobs))
+    }
 }
 
 /// Opens the checkpoint store of one run (a PostgreSQL connection) and takes it back after the run.

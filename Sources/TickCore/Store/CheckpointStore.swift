@@ -109,28 +109,51 @@ public struct CheckpointStore: Sendable {
         guard !jobs.isEmpty else { return [:] }
         let result = try connection.query(
             """
-            WITH input AS (
-              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[], $7::text[])
-                AS t(job_id, queue, handler, fence, items_total, attempt, cursor)
-            ), taken AS (
-              INSERT INTO tick_jobs AS j (job_id, queue, handler, fence, items_total, attempt, cursor, state)
-              SELECT job_id, queue, handler, fence, items_total, attempt, cursor, '\(CheckpointState.running.rawValue)' FROM input
-              ON CONFLICT (job_id) DO UPDATE
-                SET fence = EXCLUDED.fence, attempt = EXCLUDED.attempt, updated_at = now(),
-                    state = CASE WHEN j.state = '\(CheckpointState.done.rawValue)' THEN j.state ELSE '\(CheckpointState.running.rawValue)' END
-                WHERE j.fence <= EXCLUDED.fence
-              RETURNING j.job_id, j.cursor, j.state, j.cancel_requested_at IS NOT NULL AS cancel
-            )
-            SELECT taken.job_id, taken.cursor, taken.state, taken.cancel,
-              (SELECT string_agg(i.item_index::text, ',') FROM tick_items i
-                WHERE i.job_id = taken.job_id AND i.state = '\(ItemState.done.rawValue)') AS done
+            WITH \(Self.takeOver(guard: "true"))
+            SELECT taken.job_id, taken.cursor, taken.state, taken.cancel, \(Self.doneItems) AS done
             FROM taken
             """,
-            [
-                PostgresArray.text(jobs.map(\.id)), PostgresArray.text(jobs.map(\.queue)), PostgresArray.text(jobs.map(\.handler)),
-                PostgresArray.integers(jobs.map { $0.fence }), PostgresArray.integers(jobs.map { $0.itemsTotal.map(Int64.init) }),
-                PostgresArray.integers(jobs.map { Int64($0.attempt) }), PostgresArray.text(jobs.map(\.startCursor)),
-            ])
+            Self.takeOverParameters(jobs))
+        return try Self.checkpoints(result)
+    }
+
+    /// The `input` and `taken` common table expressions of ``begin(_:)``, over parameters `$1`…`$7`
+    /// (``takeOverParameters(_:)``); a job is taken over only where `guard` holds.
+    static func takeOver(guard condition: String) -> String {
+        """
+        input AS (
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[], $7::text[])
+            AS t(job_id, queue, handler, fence, items_total, attempt, cursor)
+        ), taken AS (
+          INSERT INTO tick_jobs AS j (job_id, queue, handler, fence, items_total, attempt, cursor, state)
+          SELECT job_id, queue, handler, fence, items_total, attempt, cursor, '\(CheckpointState.running.rawValue)' FROM input
+          WHERE \(condition)
+          ON CONFLICT (job_id) DO UPDATE
+            SET fence = EXCLUDED.fence, attempt = EXCLUDED.attempt, updated_at = now(),
+                state = CASE WHEN j.state = '\(CheckpointState.done.rawValue)' THEN j.state ELSE '\(CheckpointState.running.rawValue)' END
+            WHERE j.fence <= EXCLUDED.fence
+          RETURNING j.job_id, j.cursor, j.state, j.cancel_requested_at IS NOT NULL AS cancel
+        )
+        """
+    }
+
+    /// A taken job's done items, as `1,4,5`.
+    static let doneItems = """
+        (SELECT string_agg(i.item_index::text, ',') FROM tick_items i
+          WHERE i.job_id = taken.job_id AND i.state = '\(ItemState.done.rawValue)')
+        """
+
+    /// `$1`…`$7` of ``takeOver(guard:)``.
+    static func takeOverParameters(_ jobs: [JobStart]) -> [PostgresParameter] {
+        [
+            PostgresArray.text(jobs.map(\.id)), PostgresArray.text(jobs.map(\.queue)), PostgresArray.text(jobs.map(\.handler)),
+            PostgresArray.integers(jobs.map { $0.fence }), PostgresArray.integers(jobs.map { $0.itemsTotal.map(Int64.init) }),
+            PostgresArray.integers(jobs.map { Int64($0.attempt) }), PostgresArray.text(jobs.map(\.startCursor)),
+        ]
+    }
+
+    /// The checkpoints of the rows ``begin(_:)`` returns (rows without a `job_id` are skipped).
+    static func checkpoints(_ result: PostgresResult) throws(PostgresError) -> [String: Checkpoint] {
         var checkpoints: [String: Checkpoint] = [:]
         for row in result {
             guard let id = try row.string("job_id") else { continue }

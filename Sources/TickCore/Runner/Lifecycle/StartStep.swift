@@ -1,9 +1,9 @@
 import Logging
 
-/// Step 2, start: opens the checkpoint store (bounded by the time left), records the run's start, decodes
-/// each claimed job (a malformed job or an unknown handler is dead-lettered with the reason), takes the jobs
-/// over in PostgreSQL and loads their checkpoints. If PostgreSQL cannot be had, every claimed job is handed
-/// back in one request.
+/// Step 2, start: opens the checkpoint store (bounded by the time left), decodes each claimed job (a malformed
+/// job or an unknown handler is dead-lettered with the reason), then records the run's start, checks the schema,
+/// takes the jobs over in PostgreSQL and loads their checkpoints, in one statement. If PostgreSQL cannot be had,
+/// every claimed job is handed back in one request.
 struct StartStep {
     let checkpoints: any CheckpointConnecting
     let registry: HandlerRegistry
@@ -30,14 +30,15 @@ struct StartStep {
             return await handBack(claim, error, &ledger)
         }
         do {
-            runID = try await store.startRun(
-                trigger: ledger.options.trigger, schedule: ledger.options.schedule, budgetMilliseconds: ledger.report.budgetMilliseconds,
-                claimed: claim.jobs.count, startedAtUnixMilliseconds: ledger.report.startedAtUnixMilliseconds)
-            ledger.report.runID = runID
             let (active, rejected) = decode(claim.jobs)
             let beginning = ledger.clock.now
-            let loaded = try await store.begin(active.map(\.start))
-            ledger.logger.trace("postgres statement", metadata: ["op": "begin", "jobs": "\(active.count)", "ms": "\(Int(beginning.duration(to: ledger.clock.now).milliseconds))"])
+            let run = CheckpointStore.RunStart(
+                trigger: ledger.options.trigger, schedule: ledger.options.schedule, budgetMilliseconds: ledger.report.budgetMilliseconds,
+                claimed: claim.jobs.count, startedAtUnixMilliseconds: ledger.report.startedAtUnixMilliseconds)
+            let loaded: [String: CheckpointStore.Checkpoint]
+            (runID, loaded) = try await store.start(run, jobs: active.map(\.start))
+            ledger.report.runID = runID
+            ledger.logger.trace("postgres statement", metadata: ["op": "start", "jobs": "\(active.count)", "ms": "\(Int(beginning.duration(to: ledger.clock.now).milliseconds))"])
             for job in active {
                 if let checkpoint = loaded[job.claimed.id] {
                     job.resume(from: checkpoint)
