@@ -73,6 +73,26 @@ struct PostgresTests {
         #expect(try connection.query("SELECT count(*) AS n FROM tick_jobs WHERE job_id = 'c'").first?.int("n") == 0, "nothing taken over")
     }
 
+    @Test("a run's end and the retention batch in one statement: the row is finished, old rows go, the run's own row stays")
+    func finishThenPrune() throws {
+        let connection = try PostgresTestSupport.connect()
+        try Migrations.tick.apply(on: connection)
+        let store = CheckpointStore(connection: connection)
+        let run = CheckpointStore.RunStart(trigger: .drain, schedule: nil, budgetMilliseconds: 1000, claimed: 1, startedAtUnixMilliseconds: 1_767_225_600_000)
+        let old = try store.startRun(trigger: .cron, schedule: nil, budgetMilliseconds: 1000, claimed: 0, startedAtUnixMilliseconds: 1_700_000_000_000)
+        _ = try store.begin([CheckpointStore.JobStart(id: "done-long-ago", queue: "q", handler: "h", fence: 1, itemsTotal: 1, attempt: 1, startCursor: nil)])
+        try connection.query("UPDATE tick_jobs SET state = 'done', updated_at = now() - interval '30 days' WHERE job_id = 'done-long-ago'")
+        let current = try store.start(run, jobs: []).runID
+        var report = RunReport(trigger: .drain, startedAtUnixMilliseconds: 1_767_225_600_000, budgetMilliseconds: 1000)
+        report.itemsDone = 7
+        // Runs kept for 0 s: every run is old enough, yet the run being finished is kept.
+        let pruned = try store.finishRun(current, report: report, thenPrune: Retention(finishedJobs: .seconds(86_400), runs: .zero), limit: 100)
+        #expect(pruned.jobs == 1 && pruned.runs >= 1)
+        #expect(try connection.query("SELECT count(*) AS n FROM tick_runs WHERE run_id = $1", [.int(old)]).first?.int("n") == 0)
+        let row = try #require(try connection.query("SELECT items_done, finished_at IS NOT NULL AS finished FROM tick_runs WHERE run_id = $1", [.int(current)]).first)
+        #expect(try row.int("items_done") == 7 && row.bool("finished") == true)
+    }
+
     @Test("start against a database without tick's tables says run tick migrate")
     func startUnmigrated() throws {
         let connection = try PostgresTestSupport.connect()

@@ -68,6 +68,18 @@ public struct PostgresCheckpoints: CheckpointConnecting {
             try await run { store throws(PostgresError) in try store.finishRun(runID, report: report) }
         }
 
+        func finishRun(_ runID: Int64, report: RunReport, thenPrune retention: Retention, limit: Int) async -> (
+            finished: PostgresError?, pruned: Result<CheckpointStore.Pruned, PostgresError>
+        ) {
+            do {
+                let pruned = try await run { store throws(PostgresError) in try store.finishRun(runID, report: report, thenPrune: retention, limit: limit) }
+                return (nil, .success(pruned))
+            } catch {
+                // Whatever failed, the run's row is worth a statement of its own; the prune can wait for a later run.
+                return await finishThenPrune(runID, report: report, retention: retention, limit: limit)
+            }
+        }
+
         func prune(_ retention: Retention, limit: Int) async throws(PostgresError) -> CheckpointStore.Pruned {
             try await run { store throws(PostgresError) in try store.pruneBatch(retention, limit: limit) }
         }

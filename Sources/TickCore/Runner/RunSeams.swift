@@ -47,6 +47,11 @@ public protocol CheckpointRecording {
     ) async throws(PostgresError) -> CheckpointStore.Recording
     /// Records the run's end.
     func finishRun(_ runID: Int64, report: RunReport) async throws(PostgresError)
+    /// ``finishRun(_:report:)`` then ``prune(_:limit:)``, in one round trip where the store can: the finish's error, if
+    /// any, and what the prune did or why it failed (a failed prune never costs the run's row).
+    func finishRun(_ runID: Int64, report: RunReport, thenPrune retention: Retention, limit: Int) async -> (
+        finished: PostgresError?, pruned: Result<CheckpointStore.Pruned, PostgresError>
+    )
     /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`, and returns up to
     /// `limit` orphan candidates, in one statement: the automatic part of retention, done by a run after its
     /// acknowledgement (``CheckpointStore/pruneBatch(_:limit:)``).
@@ -56,6 +61,22 @@ public protocol CheckpointRecording {
 }
 
 extension CheckpointRecording {
+    /// Two calls: ``finishRun(_:report:)``, then ``prune(_:limit:)``.
+    public func finishRun(_ runID: Int64, report: RunReport, thenPrune retention: Retention, limit: Int) async -> (
+        finished: PostgresError?, pruned: Result<CheckpointStore.Pruned, PostgresError>
+    ) {
+        await finishThenPrune(runID, report: report, retention: retention, limit: limit)
+    }
+
+    /// ``finishRun(_:report:)``, then ``prune(_:limit:)``, as two statements.
+    public func finishThenPrune(_ runID: Int64, report: RunReport, retention: Retention, limit: Int) async -> (
+        finished: PostgresError?, pruned: Result<CheckpointStore.Pruned, PostgresError>
+    ) {
+        var finished: PostgresError?
+        do { try await finishRun(runID, report: report) } catch { finished = error }
+        do { return (finished, .success(try await prune(retention, limit: limit))) } catch { return (finished, .failure(error)) }
+    }
+
     /// Two calls: ``startRun(trigger:schedule:budgetMilliseconds:claimed:startedAtUnixMilliseconds:)``, then ``begin(_:)``.
     public func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> (
         runID: Int64, checkpoints: [String: CheckpointStore.Checkpoint]

@@ -140,12 +140,13 @@ public struct TickRunner: Sendable {
             return await ledger.finish()
         }
         if let postgresFailure { return await ledger.fail(postgresFailure, reason: .postgresUnavailable) }
-        // 7. Report.
-        let report = await ReportStep().run(store: started.store, runID: started.runID, stoppedEarly: execution.stoppedEarly, &ledger)
-        // 8. Retention, after the work is acknowledged and recorded: never an idle run, never before the work.
-        if let retention, pruneEveryRuns > 0, started.runID % Int64(pruneEveryRuns) == 0 {
-            await PruneStep(retention: retention, limit: pruneLimit).run(store: started.store, queue: queue, ledger.logger, clock: clock)
-        }
+        // 7. Report, and 8. retention, after the work is acknowledged and recorded: never an idle run, never before
+        // the work; its first statement is the run's row's.
+        let prunes = pruneEveryRuns > 0 && started.runID % Int64(pruneEveryRuns) == 0
+        let (report, pruned) = await ReportStep().run(
+            store: started.store, runID: started.runID, stoppedEarly: execution.stoppedEarly, prune: retention.flatMap { prunes ? ($0, pruneLimit) : nil },
+            &ledger)
+        if let pruned { await PruneStep().run(after: pruned, store: started.store, queue: queue, ledger.logger, clock: clock) }
         return report
     }
 }

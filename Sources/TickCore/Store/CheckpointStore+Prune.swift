@@ -22,27 +22,50 @@ extension CheckpointStore {
     /// and up to `limit` runs past their age are removed (by `tick_jobs_finished_idx` and `tick_runs_started_at_idx`),
     /// and up to `limit` orphan candidates are returned for the caller to check in Redis.
     public func pruneBatch(_ retention: Retention, limit: Int) throws(PostgresError) -> Pruned {
-        let rows = try connection.query(
-            """
-            WITH doomed AS (
-              SELECT job_id FROM tick_jobs
-              WHERE state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.cancelled.rawValue)') AND updated_at < now() - make_interval(secs => $1)
-              LIMIT $4
-            ), items AS (DELETE FROM tick_items WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
-            jobs AS (DELETE FROM tick_jobs WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
-            old_runs AS (SELECT run_id FROM tick_runs WHERE started_at < now() - make_interval(secs => $2) ORDER BY started_at LIMIT $4),
-            runs AS (DELETE FROM tick_runs WHERE run_id IN (SELECT run_id FROM old_runs) RETURNING 1),
-            orphans AS (
-              SELECT job_id FROM tick_jobs
-              WHERE (state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL) AND updated_at < now() - make_interval(secs => $3)
-              LIMIT $4
-            ), counts AS (SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM runs) AS runs)
-            SELECT counts.jobs, counts.items, counts.runs, orphans.job_id FROM counts LEFT JOIN orphans ON true
-            """,
-            [
-                .double(retention.finishedJobs.milliseconds / 1000), .double(retention.runs.milliseconds / 1000),
-                .double(min(retention.deadLetters, retention.finishedJobs).milliseconds / 1000), .int(limit),
-            ])
+        try Self.pruned(connection.query("WITH \(Self.pruneBatchCTEs(keeping: nil)) \(Self.pruneBatchSelect)", Self.pruneBatchParameters(retention, limit: limit)))
+    }
+
+    /// The run's end (``finishRun(_:report:)``) and ``pruneBatch(_:limit:)`` in one statement (one round trip);
+    /// the run's own row is never pruned.
+    public func finishRun(_ runID: Int64, report: RunReport, thenPrune retention: Retention, limit: Int) throws(PostgresError) -> Pruned {
+        try Self.pruned(
+            connection.query(
+                "WITH finish AS (\(Self.finishUpdate(first: 5)) RETURNING 1), \(Self.pruneBatchCTEs(keeping: 5)) \(Self.pruneBatchSelect)",
+                Self.pruneBatchParameters(retention, limit: limit) + Self.finishParameters(runID, report: report)))
+    }
+
+    /// ``pruneBatch(_:limit:)``'s common table expressions over `$1`…`$4`; `keeping` numbers a run id never pruned.
+    static func pruneBatchCTEs(keeping: Int?) -> String {
+        """
+        doomed AS (
+          SELECT job_id FROM tick_jobs
+          WHERE state IN ('\(CheckpointState.done.rawValue)', '\(CheckpointState.cancelled.rawValue)') AND updated_at < now() - make_interval(secs => $1)
+          LIMIT $4
+        ), items AS (DELETE FROM tick_items WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
+        jobs AS (DELETE FROM tick_jobs WHERE job_id IN (SELECT job_id FROM doomed) RETURNING 1),
+        old_runs AS (
+          SELECT run_id FROM tick_runs WHERE started_at < now() - make_interval(secs => $2)\(keeping.map { " AND run_id <> $\($0)" } ?? "")
+          ORDER BY started_at LIMIT $4
+        ),
+        runs AS (DELETE FROM tick_runs WHERE run_id IN (SELECT run_id FROM old_runs) RETURNING 1),
+        orphans AS (
+          SELECT job_id FROM tick_jobs
+          WHERE (state = '\(CheckpointState.dead.rawValue)' OR cancel_requested_at IS NOT NULL) AND updated_at < now() - make_interval(secs => $3)
+          LIMIT $4
+        ), counts AS (SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM runs) AS runs)
+        """
+    }
+
+    static let pruneBatchSelect = "SELECT counts.jobs, counts.items, counts.runs, orphans.job_id FROM counts LEFT JOIN orphans ON true"
+
+    static func pruneBatchParameters(_ retention: Retention, limit: Int) -> [PostgresParameter] {
+        [
+            .double(retention.finishedJobs.milliseconds / 1000), .double(retention.runs.milliseconds / 1000),
+            .double(min(retention.deadLetters, retention.finishedJobs).milliseconds / 1000), .int(limit),
+        ]
+    }
+
+    static func pruned(_ rows: PostgresResult) throws(PostgresError) -> Pruned {
         var pruned = Pruned()
         for row in rows {
             pruned.jobs = try row.int("jobs") ?? 0

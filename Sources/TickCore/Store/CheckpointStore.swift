@@ -270,18 +270,26 @@ public struct CheckpointStore: Sendable {
 
     /// Records a run's end.
     public func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError) {
-        try connection.query(
-            """
-            UPDATE tick_runs SET finished_at = now(), items_done = $2, items_failed = $3, jobs_completed = $4,
-              jobs_retried = $5, jobs_dead = $6, jobs_released = $7, redis_requests = $8, redis_commands = $9,
-              exit_reason = $10, exit_code = $11, jobs_cancelled = $12
-            WHERE run_id = $1
-            """,
-            [
-                .int(runID), .int(report.itemsDone), .int(report.itemsFailed), .int(report.jobsCompleted), .int(report.jobsRetried),
-                .int(report.jobsDead), .int(report.jobsReleased), .int(report.redisRequests), .int(report.redisCommands),
-                .text(report.exitReason.rawValue), .int(report.exitCode), .int(report.jobsCancelled),
-            ])
+        try connection.query(Self.finishUpdate(first: 1), Self.finishParameters(runID, report: report))
+    }
+
+    /// The `UPDATE` that records a run's end, its parameters numbered from `$first` (``finishParameters(_:report:)``).
+    static func finishUpdate(first: Int) -> String {
+        let columns = [
+            "items_done", "items_failed", "jobs_completed", "jobs_retried", "jobs_dead", "jobs_released", "redis_requests", "redis_commands",
+            "exit_reason", "exit_code", "jobs_cancelled",
+        ]
+        let sets = columns.enumerated().map { "\($0.element) = $\(first + 1 + $0.offset)" }.joined(separator: ", ")
+        return "UPDATE tick_runs SET finished_at = now(), \(sets) WHERE run_id = $\(first)"
+    }
+
+    /// The run id, then the report's figures, for ``finishUpdate(first:)``.
+    static func finishParameters(_ runID: Int64, report: RunReport) -> [PostgresParameter] {
+        [
+            .int(runID), .int(report.itemsDone), .int(report.itemsFailed), .int(report.jobsCompleted), .int(report.jobsRetried),
+            .int(report.jobsDead), .int(report.jobsReleased), .int(report.redisRequests), .int(report.redisCommands),
+            .text(report.exitReason.rawValue), .int(report.exitCode), .int(report.jobsCancelled),
+        ]
     }
 }
 
