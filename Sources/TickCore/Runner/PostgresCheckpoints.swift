@@ -75,8 +75,14 @@ public struct PostgresCheckpoints: CheckpointConnecting {
                 let pruned = try await run { store throws(PostgresError) in try store.finishRun(runID, report: report, thenPrune: retention, limit: limit) }
                 return (nil, .success(pruned))
             } catch {
-                // Whatever failed, the run's row is worth a statement of its own; the prune can wait for a later run.
-                return await finishThenPrune(runID, report: report, retention: retention, limit: limit)
+                // Whatever failed, the run's row is worth a statement of its own; the prune waits for a later run
+                // (not tried again now: a statement that timed out would only time out again).
+                do {
+                    try await finishRun(runID, report: report)
+                    return (nil, .failure(error))
+                } catch let finishing {
+                    return (finishing, .failure(error))
+                }
             }
         }
 
