@@ -116,6 +116,16 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
         }
     }
 
+    /// ``startRun(trigger:schedule:budgetMilliseconds:claimed:startedAtUnixMilliseconds:)``, then ``begin(_:)``.
+    public func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) throws(PostgresError) -> (
+        runID: Int64, checkpoints: [String: CheckpointStore.Checkpoint]
+    ) {
+        let runID = try startRun(
+            trigger: run.trigger, schedule: run.schedule, budgetMilliseconds: run.budgetMilliseconds, claimed: run.claimed,
+            startedAtUnixMilliseconds: run.startedAtUnixMilliseconds)
+        return (runID, try begin(jobs))
+    }
+
     /// Marks a job's cancel as requested, as `tick cancel` does for a running job (a row is made if none exists).
     public func requestCancel(_ id: String, fence: Int64 = 0) {
         state.withLock { state in
@@ -188,5 +198,13 @@ public final class InMemoryCheckpoints: CheckpointConnecting, CheckpointRecordin
 
     public func finishRun(_ runID: Int64, report: RunReport) throws(PostgresError) {
         state.withLock { $0.runs[runID] = .some(report) }
+    }
+
+    /// ``finishRun(_:report:)``, then ``prune(_:limit:)``.
+    public func finishRun(_ runID: Int64, report: RunReport, thenPrune retention: Retention, limit: Int) -> (
+        finished: PostgresError?, pruned: Result<CheckpointStore.Pruned, PostgresError>
+    ) {
+        state.withLock { $0.runs[runID] = .some(report) }
+        return (nil, Result { () throws(PostgresError) in try prune(retention, limit: limit) })
     }
 }

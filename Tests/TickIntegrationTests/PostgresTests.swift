@@ -49,17 +49,27 @@ struct PostgresTests {
         #expect(throws: PostgresError.self) { try Migrations.tick.apply(on: connection) }
     }
 
+    /// A claimed job of queue `q` and handler `h`.
+    static func job(_ id: String, fence: Int64, items: Int = 1, attempt: Int = 1) -> CheckpointStore.JobStart {
+        CheckpointStore.JobStart(id: id, queue: "q", handler: "h", fence: fence, itemsTotal: items, attempt: attempt, startCursor: nil)
+    }
+
+    /// A run starting on 2026-01-01 with a 1 s budget.
+    static func run(_ trigger: RunTrigger, claimed: Int) -> CheckpointStore.RunStart {
+        CheckpointStore.RunStart(trigger: trigger, schedule: nil, budgetMilliseconds: 1000, claimed: claimed, startedAtUnixMilliseconds: 1_767_225_600_000)
+    }
+
     @Test("start records the run and takes the jobs over in one statement, as startRun then begin; with another schema version it takes nothing")
     func startInOneStatement() throws {
         let connection = try PostgresTestSupport.connect()
         try Migrations.tick.apply(on: connection)
         let store = CheckpointStore(connection: connection)
-        let run = CheckpointStore.RunStart(trigger: .manual, schedule: nil, budgetMilliseconds: 1000, claimed: 2, startedAtUnixMilliseconds: 1_767_225_600_000)
+        let run = Self.run(.manual, claimed: 2)
         let jobs = [
-            CheckpointStore.JobStart(id: "a", queue: "q", handler: "h", fence: 3, itemsTotal: 2, attempt: 1, startCursor: nil),
-            CheckpointStore.JobStart(id: "b", queue: "q", handler: "h", fence: 3, itemsTotal: 1, attempt: 1, startCursor: nil),
+            Self.job("a", fence: 3, items: 2),
+            Self.job("b", fence: 3),
         ]
-        _ = try store.begin([CheckpointStore.JobStart(id: "b", queue: "q", handler: "h", fence: 5, itemsTotal: 1, attempt: 2, startCursor: nil)])
+        _ = try store.begin([Self.job("b", fence: 5, attempt: 2)])
         let (runID, checkpoints) = try store.start(run, jobs: jobs)
         #expect(try connection.query("SELECT claimed FROM tick_runs WHERE run_id = $1", [.int(runID)]).first?.int("claimed") == 2)
         #expect(Set(checkpoints.keys) == ["a"], "b has a higher fence stored: another run owns it")
@@ -67,7 +77,7 @@ struct PostgresTests {
         #expect(try store.start(run, jobs: []).checkpoints.isEmpty, "no jobs: the run is still recorded")
 
         try connection.query("INSERT INTO tick_schema_migrations (version, name) VALUES ($1, $2)", [99, "future"])
-        let newer = [CheckpointStore.JobStart(id: "c", queue: "q", handler: "h", fence: 1, itemsTotal: 1, attempt: 1, startCursor: nil)]
+        let newer = [Self.job("c", fence: 1)]
         let error = try #require(throws: PostgresError.self) { try store.start(run, jobs: newer) }
         #expect(error.code == .schemaTooNew)
         #expect(try connection.query("SELECT count(*) AS n FROM tick_jobs WHERE job_id = 'c'").first?.int("n") == 0, "nothing taken over")
@@ -78,9 +88,9 @@ struct PostgresTests {
         let connection = try PostgresTestSupport.connect()
         try Migrations.tick.apply(on: connection)
         let store = CheckpointStore(connection: connection)
-        let run = CheckpointStore.RunStart(trigger: .drain, schedule: nil, budgetMilliseconds: 1000, claimed: 1, startedAtUnixMilliseconds: 1_767_225_600_000)
+        let run = Self.run(.drain, claimed: 1)
         let old = try store.startRun(trigger: .cron, schedule: nil, budgetMilliseconds: 1000, claimed: 0, startedAtUnixMilliseconds: 1_700_000_000_000)
-        _ = try store.begin([CheckpointStore.JobStart(id: "done-long-ago", queue: "q", handler: "h", fence: 1, itemsTotal: 1, attempt: 1, startCursor: nil)])
+        _ = try store.begin([Self.job("done-long-ago", fence: 1)])
         try connection.query("UPDATE tick_jobs SET state = 'done', updated_at = now() - interval '30 days' WHERE job_id = 'done-long-ago'")
         let current = try store.start(run, jobs: []).runID
         var report = RunReport(trigger: .drain, startedAtUnixMilliseconds: 1_767_225_600_000, budgetMilliseconds: 1000)
@@ -96,7 +106,7 @@ struct PostgresTests {
     @Test("start against a database without tick's tables says run tick migrate")
     func startUnmigrated() throws {
         let connection = try PostgresTestSupport.connect()
-        let run = CheckpointStore.RunStart(trigger: .manual, schedule: nil, budgetMilliseconds: 1000, claimed: 0, startedAtUnixMilliseconds: 1_767_225_600_000)
+        let run = Self.run(.manual, claimed: 0)
         let error = try #require(throws: PostgresError.self) { try CheckpointStore(connection: connection).start(run, jobs: []) }
         #expect(error.code == .schemaTooOld)
         #expect(error.description.contains("tick migrate"))

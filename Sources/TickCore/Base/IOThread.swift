@@ -27,8 +27,13 @@ public final class IOThread: SerialExecutor, Sendable {
         var head = 0
         var started = false
         var closing = false
-        /// The thread could not start: work runs on the caller's thread instead.
-        var failed = false
+    }
+
+    /// What the thread does next.
+    private enum Step {
+        case perform(Work)
+        case wait
+        case end
     }
 
     /// A thread with no work for this long ends (the next work starts a new one), so an owner that never calls
@@ -76,31 +81,17 @@ public final class IOThread: SerialExecutor, Sendable {
     }
 
     private func submit(_ work: Work) {
-        let (start, failed) = state.withLock { state -> (Bool, Bool) in
-            if state.failed { return (false, true) }
+        let start = state.withLock { state -> Bool in
             state.queue.append(work)
             // A closing thread that has not ended yet takes the work; one that ended is replaced.
             state.closing = false
-            let start = !state.started
-            state.started = true
-            return (start, false)
-        }
-        if failed {
-            perform(work)
-            return
+            defer { state.started = true }
+            return !state.started
         }
         if start, DetachedThread.start({ self.loop() }) != nil {
-            // No thread (the process is out of threads): run the queued work here rather than never.
-            let queued = state.withLock { state -> [Work] in
-                state.failed = true
-                defer {
-                    state.queue.removeAll()
-                    state.head = 0
-                }
-                return Array(state.queue[state.head...])
-            }
-            queued.forEach(perform)
-            return
+            // No thread to be had (the process is out of threads): the loop runs on the cooperative pool instead,
+            // blocking one of its threads as every call did before IOThread, rather than never running the work.
+            Task.detached { self.loop() }
         }
         signal.post()
     }
@@ -108,12 +99,13 @@ public final class IOThread: SerialExecutor, Sendable {
     private func loop() {
         while true {
             let woken = signal.wait(seconds: Self.idleSeconds)
-            let next = state.withLock { state -> Work?? in
+            let step = state.withLock { state -> Step in
                 guard state.head < state.queue.count else {
-                    guard state.closing || !woken else { return .some(nil) }
+                    guard state.closing || !woken else { return .wait }
+                    // Closed, or idle: the decision is taken under the lock, so a submit after it starts a new loop.
                     state.started = false
                     state.closing = false
-                    return nil
+                    return .end
                 }
                 let work = state.queue[state.head]
                 state.head += 1
@@ -121,12 +113,12 @@ public final class IOThread: SerialExecutor, Sendable {
                     state.queue.removeAll(keepingCapacity: true)
                     state.head = 0
                 }
-                return work
+                return .perform(work)
             }
-            switch next {
-            case .none: return  // closed, and the decision was taken under the lock
-            case .some(.none): continue
-            case .some(.some(let work)): perform(work)
+            switch step {
+            case .perform(let work): perform(work)
+            case .wait: continue
+            case .end: return
             }
         }
     }

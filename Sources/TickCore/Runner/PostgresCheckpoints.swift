@@ -40,22 +40,10 @@ public struct PostgresCheckpoints: CheckpointConnecting {
             return try await store.connection.onThread { () throws(PostgresError) -> T in try body(store) }
         }
 
-        func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) async throws(PostgresError) -> Int64 {
-            try await run { store throws(PostgresError) in
-                try store.startRun(
-                    trigger: trigger, schedule: schedule, budgetMilliseconds: budgetMilliseconds, claimed: claimed, startedAtUnixMilliseconds: startedAtUnixMilliseconds)
-            }
-        }
-
-        func begin(_ jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> [String: CheckpointStore.Checkpoint] {
-            try await run { store throws(PostgresError) in try store.begin(jobs) }
-        }
-
         func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> (
             runID: Int64, checkpoints: [String: CheckpointStore.Checkpoint]
         ) {
-            let (runID, checkpoints) = try await self.run { store throws(PostgresError) in try store.start(run, jobs: jobs) }
-            return (runID, checkpoints)
+            try await self.run { store throws(PostgresError) in try store.start(run, jobs: jobs) }
         }
 
         func record(
@@ -84,10 +72,6 @@ public struct PostgresCheckpoints: CheckpointConnecting {
                     return (finishing, .failure(error))
                 }
             }
-        }
-
-        func prune(_ retention: Retention, limit: Int) async throws(PostgresError) -> CheckpointStore.Pruned {
-            try await run { store throws(PostgresError) in try store.pruneBatch(retention, limit: limit) }
         }
 
         func pruneOrphans(_ ids: [String]) async throws(PostgresError) -> CheckpointStore.Pruned {

@@ -31,12 +31,8 @@ public protocol JobQueueing: Sendable {
 /// Where the lifecycle meets PostgreSQL during one run: ``CheckpointStore`` on its connection's own thread
 /// (``PostgresCheckpoints``) in production. Used by the run's own task only.
 public protocol CheckpointRecording {
-    /// Records the run's start (and checks the schema); returns its id.
-    func startRun(trigger: RunTrigger, schedule: String?, budgetMilliseconds: Int, claimed: Int, startedAtUnixMilliseconds: Int64) async throws(PostgresError) -> Int64
-    /// Takes the jobs over (raising their fence) and loads their checkpoints; a job missing from the result is owned by a newer lease.
-    func begin(_ jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> [String: CheckpointStore.Checkpoint]
-    /// ``startRun(trigger:schedule:budgetMilliseconds:claimed:startedAtUnixMilliseconds:)`` then ``begin(_:)``, in one
-    /// round trip where the store can (``CheckpointStore/start(_:jobs:)``).
+    /// Records the run's start, checks the schema, takes the jobs over (raising their fence) and loads their
+    /// checkpoints (``CheckpointStore/start(_:jobs:)``); a job missing from the result is owned by a newer lease.
     func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> (
         runID: Int64, checkpoints: [String: CheckpointStore.Checkpoint]
     )
@@ -47,45 +43,15 @@ public protocol CheckpointRecording {
     ) async throws(PostgresError) -> CheckpointStore.Recording
     /// Records the run's end.
     func finishRun(_ runID: Int64, report: RunReport) async throws(PostgresError)
-    /// ``finishRun(_:report:)`` then ``prune(_:limit:)``, in one round trip where the store can: the finish's error, if
-    /// any, and what the prune did or why it failed (a failed prune never costs the run's row).
+    /// Records the run's end and removes up to `limit` finished jobs (with their items) and `limit` runs past
+    /// `retention`, returning up to `limit` orphan candidates: the automatic part of retention, done by a run after
+    /// its acknowledgement (``CheckpointStore/finishRun(_:report:thenPrune:limit:)``). The finish's error, if any, and
+    /// what the prune did or why it failed: a failed prune never costs the run's row.
     func finishRun(_ runID: Int64, report: RunReport, thenPrune retention: Retention, limit: Int) async -> (
         finished: PostgresError?, pruned: Result<CheckpointStore.Pruned, PostgresError>
     )
-    /// Removes up to `limit` finished jobs (with their items) and `limit` runs past `retention`, and returns up to
-    /// `limit` orphan candidates, in one statement: the automatic part of retention, done by a run after its
-    /// acknowledgement (``CheckpointStore/pruneBatch(_:limit:)``).
-    func prune(_ retention: Retention, limit: Int) async throws(PostgresError) -> CheckpointStore.Pruned
     /// Removes the checkpoints of candidates Redis no longer has (see ``CheckpointStore/pruneOrphans(_:)``).
     func pruneOrphans(_ ids: [String]) async throws(PostgresError) -> CheckpointStore.Pruned
-}
-
-extension CheckpointRecording {
-    /// Two calls: ``finishRun(_:report:)``, then ``prune(_:limit:)``.
-    public func finishRun(_ runID: Int64, report: RunReport, thenPrune retention: Retention, limit: Int) async -> (
-        finished: PostgresError?, pruned: Result<CheckpointStore.Pruned, PostgresError>
-    ) {
-        await finishThenPrune(runID, report: report, retention: retention, limit: limit)
-    }
-
-    /// ``finishRun(_:report:)``, then ``prune(_:limit:)``, as two statements.
-    public func finishThenPrune(_ runID: Int64, report: RunReport, retention: Retention, limit: Int) async -> (
-        finished: PostgresError?, pruned: Result<CheckpointStore.Pruned, PostgresError>
-    ) {
-        var finished: PostgresError?
-        do { try await finishRun(runID, report: report) } catch { finished = error }
-        do { return (finished, .success(try await prune(retention, limit: limit))) } catch { return (finished, .failure(error)) }
-    }
-
-    /// Two calls: ``startRun(trigger:schedule:budgetMilliseconds:claimed:startedAtUnixMilliseconds:)``, then ``begin(_:)``.
-    public func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> (
-        runID: Int64, checkpoints: [String: CheckpointStore.Checkpoint]
-    ) {
-        let runID = try await startRun(
-            trigger: run.trigger, schedule: run.schedule, budgetMilliseconds: run.budgetMilliseconds, claimed: run.claimed,
-            startedAtUnixMilliseconds: run.startedAtUnixMilliseconds)
-        return (runID, try await begin(jobs))
-    }
 }
 
 /// Opens the checkpoint store of one run (a PostgreSQL connection) and takes it back after the run.
