@@ -100,9 +100,19 @@ struct DrainCommand: AsyncParsableCommand {
     }
 
     /// Runs one run after another. Each run's acknowledgement also claims the next run's batch (one round trip per
-    /// run), and the batch grows while the backlog is deep (``BatchGrowth``); a batch claimed for a run that does
-    /// not happen (a limit reached, a signal) is handed back at once, its attempts not counted.
+    /// run), each run's end is recorded while the next run starts (``TickRunner/link(_:chain:)``), and the batch grows
+    /// while the backlog is deep (``BatchGrowth``); a batch claimed for a run that does not happen (a limit reached, a
+    /// signal) is handed back at once, its attempts not counted.
     static func drain(runner: TickRunner, options: RunOptions, maxRuns: Int?, maxSeconds: Double?, maxBatch: Int) async -> Totals {
+        await withTaskGroup(of: Void.self) { endings in
+            await drain(runner: runner, options: options, maxRuns: maxRuns, maxSeconds: maxSeconds, maxBatch: maxBatch, endings: &endings)
+        }
+    }
+
+    /// The drain's loop; `endings` runs each run's ``RunEnding``, one at a time, beside the next run.
+    private static func drain(
+        runner: TickRunner, options: RunOptions, maxRuns: Int?, maxSeconds: Double?, maxBatch: Int, endings: inout TaskGroup<Void>
+    ) async -> Totals {
         let clock = ContinuousClock()
         let start = clock.now
         var totals = Totals()
@@ -124,7 +134,11 @@ struct DrainCommand: AsyncParsableCommand {
             runOptions.batch = growth.batch
             if held == nil { asked = growth.batch }
             let nextAsk = growth.batch
-            let (report, next) = await runner.run(runOptions, chain: .init(claimed: held, nextBatch: last ? nil : nextAsk))
+            let link = await runner.link(runOptions, chain: .init(claimed: held, nextBatch: last ? nil : nextAsk))
+            let (report, next) = (link.report, link.next)
+            // The previous run's end was recorded while this run started; this run's is recorded while the next starts.
+            await endings.next()
+            if let ending = link.ending { endings.addTask { await ending.run() } }
             // Whatever stops the drain below, a batch claimed for the next run is held, and handed back after the loop.
             held = try? next?.get()
             totals.seconds = start.duration(to: clock.now).milliseconds / 1000

@@ -29,8 +29,8 @@ public protocol JobQueueing: Sendable {
 }
 
 /// Where the lifecycle meets PostgreSQL during one run: ``CheckpointStore`` on its connection's own thread
-/// (``PostgresCheckpoints``) in production. Used by the run's own task only.
-public protocol CheckpointRecording {
+/// (``PostgresCheckpoints``) in production. Used by one task at a time: the run's, then its ending's (``RunEnding``).
+public protocol CheckpointRecording: Sendable {
     /// Records the run's start, checks the schema, takes the jobs over (raising their fence) and loads their
     /// checkpoints (``CheckpointStore/start(_:jobs:)``); a job missing from the result is owned by a newer lease.
     func start(_ run: CheckpointStore.RunStart, jobs: [CheckpointStore.JobStart]) async throws(PostgresError) -> (

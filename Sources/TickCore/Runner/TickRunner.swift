@@ -97,16 +97,42 @@ public struct TickRunner: Sendable {
     /// Runs once as a link of a drain's chain; returns the report and the next run's claim when `chain` asked
     /// for one and the acknowledgement was sent (its failure is the `Result`'s).
     public func run(_ options: RunOptions, chain: Chain) async -> (report: RunReport, next: Result<JobQueue.Claim, UpstashError>?) {
-        var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
-        ledger.observer = observer
-        let report = await lifecycle(&ledger, chain: chain)
-        // 9. Alerts: what the claim and acknowledgement handed back, and this run's failure; never the run's own.
-        if let alerts { await AlertStep(dispatcher: alerts, queue: queue).run(report, pending: ledger.alertEvents, ledger) }
-        return (report, ledger.nextClaim)
+        let link = await link(options, chain: chain, endsNow: true)
+        return (link.report, link.next)
     }
 
-    /// Steps 1 to 8; the report they make.
-    private func lifecycle(_ ledger: inout RunLedger, chain: Chain) async -> RunReport {
+    /// A run of a drain: what ``run(_:chain:)`` returns, and the run's ``RunEnding``.
+    public struct Link: Sendable {
+        /// The run's report, final: its row in `tick_runs` is what ``ending`` writes.
+        public var report: RunReport
+        /// The next run's claim, as in ``run(_:chain:)``.
+        public var next: Result<JobQueue.Claim, UpstashError>?
+        /// The run's end still to record, and its store to hand back; `nil` when the run opened no store. The caller
+        /// must run it, once; `tick drain` does it while the next run starts.
+        public var ending: RunEnding?
+    }
+
+    /// Runs once as a link of a drain's chain, like ``run(_:chain:)``, but leaves recording the run's end to the
+    /// caller (``Link/ending``): every job of the run is acknowledged by the time it returns.
+    public func link(_ options: RunOptions, chain: Chain) async -> Link {
+        await link(options, chain: chain, endsNow: false)
+    }
+
+    private func link(_ options: RunOptions, chain: Chain, endsNow: Bool) async -> Link {
+        var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
+        ledger.observer = observer
+        var (report, ending) = await lifecycle(&ledger, chain: chain)
+        if endsNow {
+            await ending?.run()
+            ending = nil
+        }
+        // 9. Alerts: what the claim and acknowledgement handed back, and this run's failure; never the run's own.
+        if let alerts { await AlertStep(dispatcher: alerts, queue: queue).run(report, pending: ledger.alertEvents, ledger) }
+        return Link(report: report, next: ledger.nextClaim, ending: ending)
+    }
+
+    /// Steps 1 to 7; the report they make and, when the run opened a store, steps 7 and 8 still to do.
+    private func lifecycle(_ ledger: inout RunLedger, chain: Chain) async -> (RunReport, RunEnding?) {
         let options = ledger.options
         let deliversAlerts = alerts?.wants(.jobDead) == true || alerts?.wants(.runFailed) == true
         // 1. Claim: one request, unless the previous run of a drain made it.
@@ -117,14 +143,15 @@ public struct TickRunner: Sendable {
         } else {
             claimed = await claimStep.run(&ledger)
         }
-        guard let claim = claimed else { return await ledger.finish() }
+        guard let claim = claimed else { return (await ledger.finish(), nil) }
         guard !claim.jobs.isEmpty else {
             ledger.report.exitReason = .idle
-            return await ledger.finish()
+            return (await ledger.finish(), nil)
         }
         // 2. Start: PostgreSQL, decode, dead-letter what cannot run, load checkpoints.
-        guard let started = await StartStep(checkpoints: checkpoints, registry: registry).run(claim, &ledger) else { return await ledger.finish() }
-        defer { checkpoints.close(started.store) }
+        guard let started = await StartStep(checkpoints: checkpoints, registry: registry).run(claim, &ledger) else { return (await ledger.finish(), nil) }
+        var keepsStore = false  // handed to the ending once the run gets that far
+        defer { if !keepsStore { checkpoints.close(started.store) } }
         // 3. Execute: the items, within the budget, group-committed.
         var execution = Execution(
             jobs: started.active, store: started.store, runID: started.runID, options: options, deadline: ledger.workDeadline, clock: clock, logger: logger)
@@ -137,16 +164,17 @@ public struct TickRunner: Sendable {
         // 6. Acknowledge: one request for the whole batch (with the next run's claim in a drain).
         let next = postgresFailure == nil && !Task.isCancelled ? chain.nextBatch.map { claimStep.request(ledger, batch: $0) } : nil
         guard await AcknowledgeStep(queue: queue, alerts: deliversAlerts).run(started.rejected + acknowledgements, next: next, &ledger) else {
-            return await ledger.finish()
+            return (await ledger.finish(), nil)
         }
-        if let postgresFailure { return await ledger.fail(postgresFailure, reason: .postgresUnavailable) }
+        if let postgresFailure { return (await ledger.fail(postgresFailure, reason: .postgresUnavailable), nil) }
         // 7. Report, and 8. retention, after the work is acknowledged and recorded: never an idle run, never before
         // the work; its first statement is the run's row's.
         let prunes = pruneEveryRuns > 0 && started.runID % Int64(pruneEveryRuns) == 0
-        let (report, pruned) = await ReportStep().run(
-            store: started.store, runID: started.runID, stoppedEarly: execution.stoppedEarly, prune: retention.flatMap { prunes ? ($0, pruneLimit) : nil },
-            &ledger)
-        if let pruned { await PruneStep().run(after: pruned, store: started.store, queue: queue, ledger.logger, clock: clock) }
-        return report
+        let report = await ReportStep().conclude(stoppedEarly: execution.stoppedEarly, &ledger)
+        keepsStore = true
+        let ending = RunEnding(
+            report: report, store: started.store, runID: started.runID, prune: retention.flatMap { prunes ? ($0, pruneLimit) : nil },
+            checkpoints: checkpoints, queue: queue, logger: ledger.logger, clock: clock)
+        return (report, ending)
     }
 }
