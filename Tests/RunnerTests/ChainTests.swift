@@ -34,6 +34,39 @@ struct ChainTests {
         for index in 0..<25 { #expect(await fixture.state("job-\(index)") == .done) }
     }
 
+    @Test("a link leaves only the run's row to its ending: the jobs are acknowledged and the report final when it returns; the ending records the row and hands the store back")
+    func linkDefersTheRunsEnd() async throws {
+        let fixture = RunnerFixture()
+        for index in 0..<6 { await fixture.enqueue("job-\(index)") }
+        let link = await fixture.runner.link(RunnerFixture.options(batch: 3), chain: .init(nextBatch: 3))
+        #expect(link.report.jobsCompleted == 3 && link.report.exitReason == .completed)
+        for index in 0..<3 { #expect(await fixture.state("job-\(index)") == .done) }
+        let runID = try #require(link.report.runID)
+        let before = fixture.checkpoints.runs[runID]
+        #expect(before != nil && before! == nil, "the run's row is started, not yet finished")
+        #expect(fixture.checkpoints.closes == 0)
+        let ending = try #require(link.ending)
+        // The next run starts (and here finishes) while the first run's end is still to be recorded.
+        let next = try #require(try link.next?.get())
+        let second = await fixture.runner.run(RunnerFixture.options(batch: 3), chain: .init(claimed: next))
+        #expect(second.report.jobsCompleted == 3)
+        await ending.run()
+        #expect(fixture.checkpoints.runs[runID]??.jobsCompleted == 3)
+        #expect(fixture.checkpoints.closes == 2 && fixture.checkpoints.opens == 2)
+    }
+
+    @Test("an idle link has no ending; a single run records its own end before it returns")
+    func endingOnlyWhenAStoreWasOpened() async throws {
+        let fixture = RunnerFixture()
+        let idle = await fixture.runner.link(RunnerFixture.options(batch: 3), chain: .init(nextBatch: 3))
+        #expect(idle.report.exitReason == .idle && idle.ending == nil)
+        await fixture.enqueue("job-0")
+        let report = await fixture.runner.run(RunnerFixture.options(batch: 3))
+        let runID = try #require(report.runID)
+        #expect(fixture.checkpoints.runs[runID]??.jobsCompleted == 1)
+        #expect(fixture.checkpoints.closes == 1)
+    }
+
     @Test("a run whose PostgreSQL commit failed claims nothing for a next run (a stopping drain holds no leases)")
     func noNextClaimAfterAFailure() async throws {
         let fixture = RunnerFixture()
