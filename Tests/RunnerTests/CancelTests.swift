@@ -14,6 +14,12 @@ import TickTestSupport
                 guard case .item(let index, _) = input else { return .done(result: nil) }
                 started.withLock { $0.append(index) }
                 if index == 0 { checkpoints.value?.requestCancel("c") }
+                if index == 1 {
+                    // Finishes only once the commit carrying item 0 was made (a loaded machine may delay it).
+                    let clock = ContinuousClock()
+                    let limit = clock.now.advanced(by: .seconds(20))
+                    while checkpoints.value?.records ?? 0 < 1, clock.now < limit { try? await Task.sleep(for: .milliseconds(10)) }
+                }
                 try? await Task.sleep(for: .milliseconds(300))
                 return .done(result: nil)
             }
@@ -22,7 +28,7 @@ import TickTestSupport
         await fixture.enqueue("c", handler: "slow", items: 6)
         let report = await fixture.runner.run(RunnerFixture.options(concurrency: 1))
         // Item 0 asks for the cancel and finishes; item 1 starts at once (its commit is still in its 50 ms
-        // window), the commit learns of the cancel, and item 2 never starts.
+        // window), the commit learns of the cancel while item 1 runs, and item 2 never starts.
         #expect(started.withLock { $0 } == [0, 1])
         #expect(report.jobsCancelled == 1 && report.jobsCompleted == 0 && report.jobsRetried == 0 && report.jobsDead == 0, "\(report)")
         #expect(report.itemsDone == 2)

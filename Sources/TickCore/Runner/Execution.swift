@@ -3,6 +3,10 @@ import Logging
 /// The working part of a run: starts items across the claimed jobs up to the concurrency limit, stops
 /// starting them when the remaining time cannot fit another, cancels what is in flight at the deadline,
 /// and group-commits finished items to PostgreSQL.
+///
+/// A group commit is in flight while items go on (one at a time): the items finished meanwhile wait for the next
+/// commit, and once they fill a commit batch of their own no new item starts until the commit in flight is done. So a
+/// kill re-runs at most the items in flight, those of the commit in flight and those finished since it was sent.
 struct Execution {
     let jobs: [ActiveJob]
     let store: any CheckpointRecording
@@ -24,6 +28,10 @@ struct Execution {
     private(set) var postgresError: PostgresError?
 
     private var buffer: [CheckpointStore.ItemRecord] = []
+    /// The records of the commit in flight, if one is.
+    private var committing: [CheckpointStore.ItemRecord]?
+    /// The commit window ended while a commit was in flight: the next commit goes as soon as it is done.
+    private var commitDue = false
     /// Progress reported within items, until the next commit.
     private let board = ProgressBoard()
     private var estimator = DurationEstimator()
@@ -52,6 +60,8 @@ struct Execution {
     private enum Event: Sendable {
         case item(job: Int, input: HandlerInput, outcome: HandlerOutcome, elapsed: Duration)
         case commitTimer
+        /// The commit in flight is done.
+        case committed(Result<CheckpointStore.Recording, PostgresError>)
         case deadline
         /// A handler reported progress (``ProgressBoard``); `false` when the board closed.
         case progress(Bool)
@@ -93,14 +103,23 @@ struct Execution {
             let board = self.board
             group.addTask { await Self.nextReport(board) }
             inFlight += fill(&group, stopping: stopping, inFlight: inFlight)
-            while inFlight > 0, let event = await group.next() {
+            while inFlight > 0 || committing != nil, let event = await group.next() {
                 switch event {
                 case .deadline:
                     if inFlight > 0 { stoppedEarly = true }
                     stop(&group)
                 case .commitTimer:
                     timerPending = false
-                    if !stopping { await commit(&group, stopping: &stopping) }
+                    if !stopping { commitNow(&group) }
+                case .committed(let result):
+                    settle(result)
+                    if postgresError != nil {
+                        stop(&group)
+                    } else if !stopping, commitDue || buffer.count >= options.commitBatch {
+                        commitNow(&group)
+                    } else if !buffer.isEmpty || board.hasPending {
+                        scheduleCommit(&group)
+                    }
                 case .progress(let open):
                     scheduleCommit(&group)
                     if open, !stopping { group.addTask { await Self.nextReport(board) } }
@@ -109,7 +128,7 @@ struct Execution {
                     board.finish(job: index, item: Self.index(of: input))
                     apply(outcome, input: input, to: jobs[index], elapsed: elapsed, stopping: stopping)
                     if buffer.count >= options.commitBatch {
-                        await commit(&group, stopping: &stopping)
+                        if !stopping { commitNow(&group) }
                     } else if !buffer.isEmpty {
                         scheduleCommit(&group)
                     }
@@ -134,6 +153,8 @@ struct Execution {
     /// Starts items until the concurrency limit, the time left, or the work runs out.
     private mutating func fill(_ group: inout TaskGroup<Event>, stopping: Bool, inFlight: Int) -> Int {
         guard !stopping, postgresError == nil else { return 0 }
+        // A full batch waits for the commit in flight: no more finished and unrecorded items than that.
+        if committing != nil, buffer.count >= options.commitBatch { return 0 }
         var started = 0
         var blocked = 0  // runnable jobs visited in a row that could not start anything now
         while inFlight + started < options.concurrency, !runnable.isEmpty, blocked < runnable.count {
@@ -233,17 +254,43 @@ struct Execution {
         }
     }
 
-    /// Commits buffered records; on failure stops the run (its work is handed back).
-    private mutating func commit(_ group: inout TaskGroup<Event>, stopping: inout Bool) async {
-        do {
-            _ = try await flush(finals: [])
-        } catch {
+    /// Sends the buffered records (and progress) as the commit in flight, or, when one is in flight already, marks
+    /// the next as due the moment it is done.
+    private mutating func commitNow(_ group: inout TaskGroup<Event>) {
+        guard committing == nil else {
+            commitDue = true
+            return
+        }
+        commitDue = false
+        guard postgresError == nil, !buffer.isEmpty || board.hasPending else { return }
+        let progress = progressRecords()
+        let records = buffer
+        buffer.removeAll(keepingCapacity: true)
+        committing = records
+        let (store, runID, clock, logger) = (self.store, self.runID, self.clock, self.logger)
+        group.addTask {
+            let started = clock.now
+            do throws(PostgresError) {
+                let recording = try await store.record(items: records, finals: [], progress: progress, runID: runID)
+                logger.debug("committed", metadata: ["items": "\(records.count)", "ms": "\(Int(started.duration(to: clock.now).milliseconds))"])
+                return .committed(.success(recording))
+            } catch {
+                return .committed(.failure(error))
+            }
+        }
+    }
+
+    /// Takes the outcome of the commit in flight: its records count, its refusals and cancel requests apply; a
+    /// failure stops the run (its work is handed back).
+    private mutating func settle(_ result: Result<CheckpointStore.Recording, PostgresError>) {
+        let records = committing ?? []
+        committing = nil
+        switch result {
+        case .success(let recording):
+            take(recording, for: records)
+        case .failure(let error):
             postgresError = error
             logger.error("checkpoint commit failed; handing the batch back", metadata: ["error": "\(error.description)"])
-            if !stopping {
-                stopping = true
-                group.cancelAll()
-            }
         }
     }
 
@@ -253,14 +300,22 @@ struct Execution {
         guard !buffer.isEmpty || !finals.isEmpty || board.hasPending else { return CheckpointStore.Recording() }
         let started = clock.now
         let recording = try await store.record(items: buffer, finals: finals, progress: progressRecords(), runID: runID)
-        let refused = recording.refused
         logger.debug(
             "committed",
             metadata: [
-                "items": "\(buffer.count)", "final_states": "\(finals.count)", "refused": "\(refused.count)",
+                "items": "\(buffer.count)", "final_states": "\(finals.count)", "refused": "\(recording.refused.count)",
                 "ms": "\(Int(started.duration(to: clock.now).milliseconds))",
             ])
-        for record in buffer where !refused.contains(record.jobID) {
+        take(recording, for: buffer)
+        buffer.removeAll(keepingCapacity: true)
+        return recording
+    }
+
+    /// Counts the committed records (not those of jobs whose writes were refused); a refused job is lost, a job
+    /// `tick cancel` asked to stop starts nothing more.
+    private mutating func take(_ recording: CheckpointStore.Recording, for records: [CheckpointStore.ItemRecord]) {
+        let refused = recording.refused
+        for record in records where !refused.contains(record.jobID) {
             if record.failed { itemsFailed += 1 } else { itemsDone += 1 }
         }
         for job in jobs where refused.contains(job.claimed.id) { job.verdict = .lost }
@@ -268,8 +323,6 @@ struct Execution {
             logger.debug("cancel requested: starting nothing more of the job", metadata: ["job.id": "\(job.claimed.id)"])
             job.stop(.cancelled)
         }
-        buffer.removeAll(keepingCapacity: true)
-        return recording
     }
 }
 
