@@ -28,18 +28,24 @@ struct DrainCommand: AsyncParsableCommand {
     var maxSeconds: Double?
     @Option(name: .long, help: "Largest batch a run may claim while the backlog is deep (default: 10 x --batch, at most 1000; --batch to never grow).")
     var maxBatch: Int?
+    @Option(
+        name: .long,
+        help: "Runs in flight while the backlog is deep: one works its items while the next claims and starts and the one before commits (default 2; 1 for one run at a time).")
+    var runsInFlight: Int = 2
 
     func validate() throws {
         try FlagRange.check(maxRuns, 1...100_000_000, flag: "--max-runs")
         try FlagRange.check(maxSeconds, 0...31_536_000, flag: "--max-seconds", unit: "seconds")
         try FlagRange.check(maxBatch, 1...1000, flag: "--max-batch")
+        try FlagRange.check(runsInFlight, 1...4, flag: "--runs-in-flight")
     }
 
     func run() async throws {
         try await reportingErrors(global.color) {
             let options = try runOptions.options(trigger: .drain)
             let services = TickEnvironment()
-            let cache = PostgresConnectionCache(open: try services.postgresConnector())
+            // Each run in flight keeps a connection, and so does the end of the run before it.
+            let cache = PostgresConnectionCache(keep: 2 * runsInFlight, open: try services.postgresConnector())
             defer { cache.close() }
             var (runner, logger) = try RunCommand.makeRunner(
                 global: global, queueOptions: queueOptions, config: runOptions.config, label: "tick.drain", cache: cache)
@@ -48,10 +54,8 @@ struct DrainCommand: AsyncParsableCommand {
             let maxRuns = self.maxRuns
             let maxSeconds = self.maxSeconds
             let maxBatch = self.maxBatch ?? min(1000, options.batch * 10)
-            let drainer = runner
-            let totals = await RunCommand.withSignalsCancelling(logger: logger) {
-                await Self.drain(runner: drainer, options: options, maxRuns: maxRuns, maxSeconds: maxSeconds, maxBatch: maxBatch)
-            }
+            let drain = Drain(runner: runner, options: options, maxRuns: maxRuns, maxSeconds: maxSeconds, maxBatch: maxBatch, runsInFlight: runsInFlight)
+            let totals = await RunCommand.withSignalsCancelling(logger: logger) { await drain.run() }
             progress?.finish(totals.summaryLine)
             print(totals.json)
             if totals.exitCode != 0 { throw ExitCode(Int32(totals.exitCode)) }
@@ -96,93 +100,6 @@ struct DrainCommand: AsyncParsableCommand {
             return "drain: \(count(runs, "run")), \(count(jobsCompleted, "job")) done (\(jobsRetried) retried, \(jobsDead) dead, "
                 + "\(jobsReleased) released), \(count(itemsDone, "item")) done, \(itemsFailed) failed, \(itemsPerSecond) items/s in \(seconds) s; "
                 + "stopped: \(stopReason)\(exitCode == 0 ? "" : " (exit \(exitCode))")"
-        }
-    }
-
-    /// Runs one run after another. Each run's acknowledgement also claims the next run's batch (one round trip per
-    /// run), each run's end is recorded while the next run starts (``TickRunner/link(_:chain:)``), and the batch grows
-    /// while the backlog is deep (``BatchGrowth``); a batch claimed for a run that does not happen (a limit reached, a
-    /// signal) is handed back at once, its attempts not counted.
-    static func drain(runner: TickRunner, options: RunOptions, maxRuns: Int?, maxSeconds: Double?, maxBatch: Int) async -> Totals {
-        await withTaskGroup(of: Void.self) { endings in
-            await drain(runner: runner, options: options, maxRuns: maxRuns, maxSeconds: maxSeconds, maxBatch: maxBatch, endings: &endings)
-        }
-    }
-
-    /// The drain's loop; `endings` runs each run's ``RunEnding``, one at a time, beside the next run.
-    private static func drain(
-        runner: TickRunner, options: RunOptions, maxRuns: Int?, maxSeconds: Double?, maxBatch: Int, endings: inout TaskGroup<Void>
-    ) async -> Totals {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var totals = Totals()
-        var growth = BatchGrowth(floor: options.batch, ceiling: maxBatch)
-        var held: JobQueue.Claim?
-        var asked = options.batch  // what the claim of the run about to start asked for
-        func outOfTime() -> Bool { maxSeconds.map { start.duration(to: clock.now) >= .milliseconds(Int64($0 * 1000)) } ?? false }
-        while true {
-            if let maxRuns, totals.runs >= maxRuns {
-                totals.stopReason = "max_runs"
-                break
-            }
-            if outOfTime() {
-                totals.stopReason = "max_seconds"
-                break
-            }
-            let last = maxRuns.map { totals.runs + 1 >= $0 } ?? false
-            var runOptions = options
-            runOptions.batch = growth.batch
-            if held == nil { asked = growth.batch }
-            let nextAsk = growth.batch
-            let link = await runner.link(runOptions, chain: .init(claimed: held, nextBatch: last ? nil : nextAsk))
-            let (report, next) = (link.report, link.next)
-            // The previous run's end was recorded while this run started; this run's is recorded while the next starts.
-            await endings.next()
-            if let ending = link.ending { endings.addTask { await ending.run() } }
-            // Whatever stops the drain below, a batch claimed for the next run is held, and handed back after the loop.
-            held = try? next?.get()
-            totals.seconds = start.duration(to: clock.now).milliseconds / 1000
-            if report.claimed > 0 || report.exitCode != 0 {
-                totals.add(report)
-            } else {  // the final, idle run: no run of work, but its request (if it made one) counts
-                totals.redisRequests += report.redisRequests
-                totals.redisCommands += report.redisCommands
-            }
-            if report.exitCode != 0 {
-                totals.exitCode = report.exitCode
-                totals.stopReason = report.exitReason.rawValue
-                break
-            }
-            if case .failure(let error)? = next {
-                let reason = RunExitReason(redisFailure: error)
-                runner.logger.error("run stopped", metadata: ["reason": "\(reason.rawValue)", "error": "\(error.description)"])
-                totals.exitCode = Int(error.exitCode.rawValue)
-                totals.stopReason = reason.rawValue
-                break
-            }
-            if report.claimed == 0 || Task.isCancelled { break }
-            if let held {
-                let bytes = held.jobs.reduce(0) { $0 + $1.json.count } / max(1, held.jobs.count)
-                growth.learn(
-                    asked: asked, claimed: report.claimed, reason: report.exitReason, duration: .milliseconds(report.durationMilliseconds),
-                    budget: options.budget, bytesPerJob: bytes, readyLeft: held.readyLeft)
-                asked = nextAsk
-            }
-        }
-        if let held, !held.jobs.isEmpty { await handBack(held, runner: runner) }
-        return totals
-    }
-
-    /// Hands back a batch claimed for a run that did not happen (attempts not counted), in one request.
-    private static func handBack(_ claim: JobQueue.Claim, runner: TickRunner) async {
-        let releases = claim.jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
-        do {
-            _ = try await runner.queue.acknowledge(
-                releases, tally: JobQueue.RunTally(), nowMilliseconds: runner.clock.unixMilliseconds, deadline: ContinuousClock.now.advanced(by: .seconds(10)))
-            runner.logger.debug("handed back the batch claimed for a run that did not happen", metadata: ["jobs": "\(releases.count)"])
-        } catch {
-            runner.logger.warning(
-                "could not hand back the batch claimed for the next run: its leases expire and a later run takes the jobs", metadata: ["jobs": "\(releases.count)", "error": "\(error.description)"])
         }
     }
 }

@@ -83,6 +83,7 @@ public actor InMemoryQueue: JobQueueing {
         signals: JobQueue.RunSignals, deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Claim {
         requests += 1
+        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
         heartbeats.append(signals.trigger)
         claimedSchedules.append(schedules)
         if let claimError { throw claimError }
@@ -135,6 +136,7 @@ public actor InMemoryQueue: JobQueueing {
     ) async throws(UpstashError) -> JobQueue.Acknowledged {
         guard !acknowledgements.isEmpty else { return JobQueue.Acknowledged(applied: []) }
         requests += 1
+        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
         if let acknowledgeError { throw acknowledgeError }
         var applied: [Bool] = []
         for acknowledgement in acknowledgements {
@@ -153,18 +155,29 @@ public actor InMemoryQueue: JobQueueing {
         _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, next: JobQueue.ClaimRequest,
         deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> (JobQueue.Acknowledged, Result<JobQueue.Claim, UpstashError>) {
-        let answer = try await acknowledgeThenClaim(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds, next: next, deadline: deadline)
+        // One request, as the pipeline is: the calls below count into a meter of their own.
+        let outer = RedisUsageMeter.current
+        let answer = await RedisUsageMeter.$current.withValue(RedisUsageMeter()) { () async -> Result<(JobQueue.Acknowledged, Result<JobQueue.Claim, UpstashError>), UpstashError> in
+            do throws(UpstashError) {
+                return .success(try await acknowledgeThenClaim(acknowledgements, tally: tally, nowMilliseconds: nowMilliseconds, next: next, deadline: deadline))
+            } catch {
+                return .failure(error)
+            }
+        }
         if !acknowledgements.isEmpty { requests -= 1 }
-        return answer
+        outer?.request(commands: 1, bytesSent: 0)
+        return try answer.get()
     }
 
     public func removeAlerts(_ events: [String]) async throws(UpstashError) {
         requests += 1
+        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
         alerts.removeAll { events.contains($0) }
     }
 
     public func pushAlerts(_ events: [String]) async throws(UpstashError) {
         requests += 1
+        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
         alerts += events
     }
 
@@ -196,6 +209,7 @@ public actor InMemoryQueue: JobQueueing {
 
     public func missing(_ ids: [String]) async throws(UpstashError) -> Set<String> {
         requests += 1
+        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
         return Set(ids.filter { records[$0] == nil })
     }
 

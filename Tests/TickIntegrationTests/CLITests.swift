@@ -46,7 +46,7 @@ struct CLITests {
         #expect(invalid.stderr.contains("line 1:") && invalid.stderr.contains("\"items\" must be an array"))
         #expect(invalid.stderr.contains("line 2: invalid job: the job is not valid JSON"))
 
-        let drained = try await tick(["drain", "--batch", "7", "--max-batch", "7"])
+        let drained = try await tick(["drain", "--batch", "7", "--max-batch", "7", "--runs-in-flight", "1"])
         #expect(drained.status == 0, "\(drained.stderr)")
         #expect(drained.summary["jobs_completed"] as? Int == 30)
         #expect(drained.summary["items_done"] as? Int == 90)
@@ -74,13 +74,41 @@ struct CLITests {
         let lines = (0..<30).map { #"{"id":"\#(p)-g\#($0)","handler":"noop","items":[1]}"# }
         let enqueued = try await tick(["enqueue", "--file", "-"], stdin: lines.joined(separator: "\n"))
         #expect(enqueued.status == 0, "\(enqueued.stderr)")
-        let drained = try await tick(["drain", "--batch", "2"])
+        let drained = try await tick(["drain", "--batch", "2", "--runs-in-flight", "1"])
         #expect(drained.status == 0, "\(drained.stderr)")
         #expect(drained.summary["jobs_completed"] as? Int == 30)
         #expect(drained.summary["runs"] as? Int == 6, "\(drained.stdout)")
         #expect(drained.summary["redis_requests"] as? Int == 7, "the first claim, then one request per run: \(drained.stdout)")
         let capped = try await tick(["drain", "--batch", "2", "--max-batch", "1001"])
         #expect(capped.status == 64 && capped.stderr.contains("--max-batch"), "\(capped.stderr)")
+        for bad in ["0", "5", "two"] {
+            let refused = try await tick(["drain", "--runs-in-flight", bad])
+            #expect(refused.status == 64 && refused.stderr.contains("--runs-in-flight"), "\(bad): \(refused.stderr)")
+        }
+    }
+
+    @Test("two runs in flight (the default): every job done once, one run working at a time, one request per run plus each chain's first claim")
+    func drainTwoRunsInFlight() async throws {
+        let p = harness.prefix
+        // Each item appends its start and end to a log, so overlapping items would show.
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tick-overlap-\(p).log")
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("tick-overlap-\(p).json")
+        try #"{"handlers": {"step": {"kind": "exec", "command": ["sh", "-c", "echo start >> \#(log.path); sleep 0.02; echo end >> \#(log.path)"]}}}"#
+            .write(to: config, atomically: true, encoding: .utf8)
+        defer {
+            try? FileManager.default.removeItem(at: config)
+            try? FileManager.default.removeItem(at: log)
+        }
+        let lines = (0..<24).map { #"{"id":"\#(p)-o\#($0)","handler":"step","items":[1]}"# }
+        #expect(try await tick(["enqueue", "--file", "-"], stdin: lines.joined(separator: "\n")).status == 0)
+        let drained = try await tick(["drain", "--config", config.path, "--batch", "3", "--max-batch", "3", "--concurrency", "1"])
+        #expect(drained.status == 0, "\(drained.stderr)")
+        #expect(drained.summary["jobs_completed"] as? Int == 24 && drained.summary["items_done"] as? Int == 24, "\(drained.stdout)")
+        #expect(drained.summary["runs"] as? Int == 8, "\(drained.stdout)")
+        let requests = drained.summary["redis_requests"] as? Int ?? 0
+        #expect(requests >= 9 && requests <= 10, "one per run, and the first claim of each chain: \(drained.stdout)")
+        let steps = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(steps.count == 48 && steps.enumerated().allSatisfy { $0.element == ($0.offset % 2 == 0 ? "start" : "end") }, "items overlapped: \(steps)")
     }
 
     @Test("a drain stopped by --max-seconds hands back the batch it claimed for its next run: ready again, its attempt not counted")

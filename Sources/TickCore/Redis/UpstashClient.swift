@@ -162,6 +162,7 @@ public actor UpstashClient {
                 usage.commands += commands
                 usage.bytesSent += body.count
             }
+            RedisUsageMeter.current?.request(commands: commands, bytesSent: body.count)
 
             let failure: UpstashError
             var retryable: Bool
@@ -169,6 +170,7 @@ public actor UpstashClient {
             do {
                 let response = try handle.perform(request)
                 counters.withLock { $0.bytesReceived += response.body.count }
+                RedisUsageMeter.current?.received(response.body.count)
                 if let token = response.headers["upstash-sync-token"], !token.isEmpty { syncToken = token }
                 switch response.status {
                 case 200:

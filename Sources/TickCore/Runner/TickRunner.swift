@@ -7,9 +7,10 @@ import Logging
 /// claim → start → execute → complete → commit → acknowledge → report.
 ///
 /// Round trips of a run that claims jobs: Redis 2 (claim, acknowledge; 1 for a run of a drain, whose acknowledgement
-/// carries the next run's claim, see ``Chain``); PostgreSQL: connect, start the run,
-/// load checkpoints, one commit per group-commit window, the final commit, record the run. An idle run
-/// (nothing ready) is one Redis request and opens no PostgreSQL connection, so it writes no runs row.
+/// carries the next run's claim, see ``Chain``); PostgreSQL: connect (a drain keeps its connections), start the run
+/// and load its checkpoints (one statement), one commit per group-commit window (in flight while items go on), the
+/// final commit, record the run (beside the next run in a drain, ``link(_:chain:)``). An idle run (nothing ready) is
+/// one Redis request and opens no PostgreSQL connection, so it writes no runs row.
 public struct TickRunner: Sendable {
     /// The queue the run claims from and acknowledges to.
     public let queue: any JobQueueing
@@ -80,11 +81,15 @@ public struct TickRunner: Sendable {
         /// Claim the next run's batch, of this many jobs, with this run's acknowledgement; `nil`: do not. Not done
         /// when the run is cancelled or PostgreSQL failed (nothing must stay claimed by a drain that stops).
         public var nextBatch: Int?
+        /// Taken before the run's items start and passed on once they are done, when several runs are in flight
+        /// (`tick drain --runs-in-flight`); `nil`: the run works at once.
+        public var baton: ExecutionBaton?
 
         /// A link of the chain.
-        public init(claimed: JobQueue.Claim? = nil, nextBatch: Int? = nil) {
+        public init(claimed: JobQueue.Claim? = nil, nextBatch: Int? = nil, baton: ExecutionBaton? = nil) {
             self.claimed = claimed
             self.nextBatch = nextBatch
+            self.baton = baton
         }
     }
 
@@ -119,9 +124,10 @@ public struct TickRunner: Sendable {
     }
 
     private func link(_ options: RunOptions, chain: Chain, endsNow: Bool) async -> Link {
-        var ledger = await RunLedger(options: options, clock: clock, queue: queue, logger: logger)
+        var ledger = RunLedger(options: options, clock: clock, queue: queue, logger: logger)
         ledger.observer = observer
-        var (report, ending) = await lifecycle(&ledger, chain: chain)
+        // The run's report counts its own Redis requests, not those of other runs in flight on the same client.
+        var (report, ending) = await RedisUsageMeter.$current.withValue(ledger.meter) { await lifecycle(&ledger, chain: chain) }
         if endsNow {
             await ending?.run()
             ending = nil
@@ -156,7 +162,10 @@ public struct TickRunner: Sendable {
         var execution = Execution(
             jobs: started.active, store: started.store, runID: started.runID, options: options, deadline: ledger.workDeadline, clock: clock, logger: logger)
         execution.observer = observer
+        // With other runs in flight, one works at a time: the wait is part of this run's budget.
+        let holdsBaton = await chain.baton?.take() ?? false
         await execution.run()
+        if holdsBaton { chain.baton?.pass() }
         ledger.report.firstItemMilliseconds = execution.firstItemStarted.map { ledger.start.duration(to: $0).milliseconds }
         // 4. Complete: verdicts to outcomes. 5. Commit: the final states.
         let completions = JobCompleter().run(started.active, &ledger)

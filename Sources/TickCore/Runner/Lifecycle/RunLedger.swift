@@ -12,7 +12,8 @@ struct RunLedger {
     let workDeadline: ContinuousClock.Instant
     /// The end of the budget: the acknowledgement gives up by then.
     let budgetEnd: ContinuousClock.Instant
-    private let usageBefore: RedisUsage
+    /// Counts the run's own Redis requests (``RedisUsageMeter/current`` while its steps run).
+    let meter = RedisUsageMeter()
     var report: RunReport
     /// Told of the run's progress (``TickRunner/observer``).
     var observer: RunObserver?
@@ -21,7 +22,7 @@ struct RunLedger {
     /// The next run's claim, made in the same request as this run's acknowledgement (`tick drain`), or `nil`.
     var nextClaim: Result<JobQueue.Claim, UpstashError>?
 
-    init(options: RunOptions, clock: any TickClock, queue: any JobQueueing, logger: Logger) async {
+    init(options: RunOptions, clock: any TickClock, queue: any JobQueueing, logger: Logger) {
         self.options = options
         self.clock = clock
         self.queue = queue
@@ -29,18 +30,17 @@ struct RunLedger {
         start = clock.now
         workDeadline = start.advanced(by: options.budget - options.reserve)
         budgetEnd = start.advanced(by: options.budget)
-        usageBefore = await queue.usage()
         report = RunReport(
             trigger: options.trigger, startedAtUnixMilliseconds: clock.unixMilliseconds, budgetMilliseconds: Int(options.budget.milliseconds))
     }
 
-    /// Redis usage since the run started.
-    func usage() async -> RedisUsage { await queue.usage().since(usageBefore) }
+    /// The run's own Redis usage so far.
+    func usage() async -> RedisUsage { meter.usage }
 
     /// The report with the run's Redis usage and duration.
     func finish() async -> RunReport {
         var report = self.report
-        let usage = await queue.usage().since(usageBefore)
+        let usage = meter.usage
         report.redisRequests = usage.requests
         report.redisCommands = usage.commands
         report.redisBytesSent = usage.bytesSent
