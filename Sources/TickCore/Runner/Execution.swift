@@ -32,6 +32,8 @@ struct Execution {
     private var committing: [CheckpointStore.ItemRecord]?
     /// The commit window ended while a commit was in flight: the next commit goes as soon as it is done.
     private var commitDue = false
+    /// A commit timer is in the task group.
+    private var timerPending = false
     /// Progress reported within items, until the next commit.
     private let board = ProgressBoard()
     private var estimator = DurationEstimator()
@@ -81,23 +83,12 @@ struct Execution {
                 return .deadline
             }
             var inFlight = 0
-            var timerPending = false
             var stopping = false
 
             func stop(_ group: inout TaskGroup<Event>) {
                 guard !stopping else { return }
                 stopping = true
                 group.cancelAll()
-            }
-
-            func scheduleCommit(_ group: inout TaskGroup<Event>) {
-                guard !timerPending, !stopping else { return }
-                timerPending = true
-                let interval = options.commitInterval
-                group.addTask {
-                    try? await Task.sleep(for: interval)
-                    return .commitTimer
-                }
             }
 
             let board = self.board
@@ -118,10 +109,10 @@ struct Execution {
                     } else if !stopping, commitDue || buffer.count >= options.commitBatch {
                         commitNow(&group)
                     } else if !buffer.isEmpty || board.hasPending {
-                        scheduleCommit(&group)
+                        scheduleCommit(&group, stopping: stopping)
                     }
                 case .progress(let open):
-                    scheduleCommit(&group)
+                    scheduleCommit(&group, stopping: stopping)
                     if open, !stopping { group.addTask { await Self.nextReport(board) } }
                 case .item(let index, let input, let outcome, let elapsed):
                     inFlight -= 1
@@ -130,7 +121,7 @@ struct Execution {
                     if buffer.count >= options.commitBatch {
                         if !stopping { commitNow(&group) }
                     } else if !buffer.isEmpty {
-                        scheduleCommit(&group)
+                        scheduleCommit(&group, stopping: stopping)
                     }
                 }
                 if Task.isCancelled {
@@ -147,6 +138,17 @@ struct Execution {
         // Failed items decide the job's outcome; anything else unfinished is handed back.
         for job in jobs where job.verdict == nil {
             if let closing = job.closingVerdict { job.stop(closing) } else if !job.isComplete { job.stop(.release) }
+        }
+    }
+
+    /// Ends the group-commit window in `commitInterval`, unless a timer is pending already.
+    private mutating func scheduleCommit(_ group: inout TaskGroup<Event>, stopping: Bool) {
+        guard !timerPending, !stopping else { return }
+        timerPending = true
+        let interval = options.commitInterval
+        group.addTask {
+            try? await Task.sleep(for: interval)
+            return .commitTimer
         }
     }
 
