@@ -82,8 +82,7 @@ public actor InMemoryQueue: JobQueueing {
         queues: [String], handlers: [String], batch: Int, lease: Duration, nowMilliseconds: Int64, schedules: [ScheduleSlots],
         signals: JobQueue.RunSignals, deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Claim {
-        requests += 1
-        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
+        countRequest()
         heartbeats.append(signals.trigger)
         claimedSchedules.append(schedules)
         if let claimError { throw claimError }
@@ -135,8 +134,7 @@ public actor InMemoryQueue: JobQueueing {
         _ acknowledgements: [JobQueue.Acknowledgement], tally: JobQueue.RunTally, nowMilliseconds: Int64, deadline: ContinuousClock.Instant?
     ) async throws(UpstashError) -> JobQueue.Acknowledged {
         guard !acknowledgements.isEmpty else { return JobQueue.Acknowledged(applied: []) }
-        requests += 1
-        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
+        countRequest()
         if let acknowledgeError { throw acknowledgeError }
         var applied: [Bool] = []
         for acknowledgement in acknowledgements {
@@ -169,15 +167,19 @@ public actor InMemoryQueue: JobQueueing {
         return try answer.get()
     }
 
-    public func removeAlerts(_ events: [String]) async throws(UpstashError) {
+    /// Counts a request: the queue's own total and the calling run's meter.
+    private func countRequest() {
         requests += 1
         RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
+    }
+
+    public func removeAlerts(_ events: [String]) async throws(UpstashError) {
+        countRequest()
         alerts.removeAll { events.contains($0) }
     }
 
     public func pushAlerts(_ events: [String]) async throws(UpstashError) {
-        requests += 1
-        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
+        countRequest()
         alerts += events
     }
 
@@ -208,8 +210,7 @@ public actor InMemoryQueue: JobQueueing {
     public func usage() async -> RedisUsage { RedisUsage(requests: requests, commands: requests) }
 
     public func missing(_ ids: [String]) async throws(UpstashError) -> Set<String> {
-        requests += 1
-        RedisUsageMeter.current?.request(commands: 1, bytesSent: 0)
+        countRequest()
         return Set(ids.filter { records[$0] == nil })
     }
 

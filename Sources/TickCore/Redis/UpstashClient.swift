@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A client of the Upstash Redis REST API over libcurl: one command, pipelines, transactions and scripts.
 ///
 /// One client keeps one curl handle, so all its requests share one keep-alive (and TLS) connection. It
@@ -19,9 +17,9 @@ public actor UpstashClient {
     /// Where and how this client connects.
     nonisolated public let configuration: UpstashConfiguration
     /// Requests and billable commands sent so far.
-    public nonisolated var usage: RedisUsage { counters.withLock { $0 } }
+    public nonisolated var usage: RedisUsage { counters.usage }
     /// Read without a hop to the client's thread (a run reads it several times).
-    private nonisolated let counters = Mutex(RedisUsage())
+    private nonisolated let counters = RedisUsageMeter()
 
     private let handle: CurlEasyHandle
     private var syncToken: String?
@@ -157,20 +155,15 @@ public actor UpstashClient {
             ]
             if let syncToken { headers.append("upstash-sync-token: \(syncToken)") }
             let request = HTTPRequest(method: .post, url: configuration.url + path, headers: headers, body: body, connectTimeout: min(configuration.connectTimeout, timeout), totalTimeout: timeout)
-            counters.withLock { usage in
-                usage.requests += 1
-                usage.commands += commands
-                usage.bytesSent += body.count
-            }
-            RedisUsageMeter.current?.request(commands: commands, bytesSent: body.count)
+            // The client's total, and the run's own count (``RedisUsageMeter/current``) when the caller has one.
+            for meter in [counters, RedisUsageMeter.current].compactMap({ $0 }) { meter.request(commands: commands, bytesSent: body.count) }
 
             let failure: UpstashError
             var retryable: Bool
             var retryAfter: Duration?
             do {
                 let response = try handle.perform(request)
-                counters.withLock { $0.bytesReceived += response.body.count }
-                RedisUsageMeter.current?.received(response.body.count)
+                for meter in [counters, RedisUsageMeter.current].compactMap({ $0 }) { meter.received(response.body.count) }
                 if let token = response.headers["upstash-sync-token"], !token.isEmpty { syncToken = token }
                 switch response.status {
                 case 200:

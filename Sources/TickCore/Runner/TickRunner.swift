@@ -149,13 +149,13 @@ public struct TickRunner: Sendable {
         } else {
             claimed = await claimStep.run(&ledger)
         }
-        guard let claim = claimed else { return (await ledger.finish(), nil) }
+        guard let claim = claimed else { return (ledger.finish(), nil) }
         guard !claim.jobs.isEmpty else {
             ledger.report.exitReason = .idle
-            return (await ledger.finish(), nil)
+            return (ledger.finish(), nil)
         }
         // 2. Start: PostgreSQL, decode, dead-letter what cannot run, load checkpoints.
-        guard let started = await StartStep(checkpoints: checkpoints, registry: registry).run(claim, &ledger) else { return (await ledger.finish(), nil) }
+        guard let started = await StartStep(checkpoints: checkpoints, registry: registry).run(claim, &ledger) else { return (ledger.finish(), nil) }
         var keepsStore = false  // handed to the ending once the run gets that far
         defer { if !keepsStore { checkpoints.close(started.store) } }
         // 3. Execute: the items, within the budget, group-committed.
@@ -173,13 +173,13 @@ public struct TickRunner: Sendable {
         // 6. Acknowledge: one request for the whole batch (with the next run's claim in a drain).
         let next = postgresFailure == nil && !Task.isCancelled ? chain.nextBatch.map { claimStep.request(ledger, batch: $0) } : nil
         guard await AcknowledgeStep(queue: queue, alerts: deliversAlerts).run(started.rejected + acknowledgements, next: next, &ledger) else {
-            return (await ledger.finish(), nil)
+            return (ledger.finish(), nil)
         }
-        if let postgresFailure { return (await ledger.fail(postgresFailure, reason: .postgresUnavailable), nil) }
+        if let postgresFailure { return (ledger.fail(postgresFailure, reason: .postgresUnavailable), nil) }
         // 7. Report, and 8. retention, after the work is acknowledged and recorded: never an idle run, never before
         // the work; its first statement is the run's row's.
         let prunes = pruneEveryRuns > 0 && started.runID % Int64(pruneEveryRuns) == 0
-        let report = await ReportStep().conclude(stoppedEarly: execution.stoppedEarly, &ledger)
+        let report = ReportStep().conclude(stoppedEarly: execution.stoppedEarly, &ledger)
         keepsStore = true
         let ending = RunEnding(
             report: report, store: started.store, runID: started.runID, prune: retention.flatMap { prunes ? ($0, pruneLimit) : nil },

@@ -4,8 +4,8 @@ import Synchronization
 /// Keeps PostgreSQL connections between the runs of one process (`tick drain`), so each run does not
 /// pay a new connection (TCP, TLS negotiation, SCRAM: about 10 ms here, more over a network).
 ///
-/// It keeps at most ``keep`` of them: a drain uses two, one for the run under way and one to record the end of
-/// the run before it (``RunEnding``). A connection that is no longer open, or was left inside a transaction, is
+/// It keeps at most ``keep`` of them: a drain uses two per run in flight, one for the run under way and one to record
+/// the end of the run before it (``RunEnding``). A connection that is no longer open, or was left inside a transaction, is
 /// closed and replaced.
 /// Transaction poolers are fine: every statement tick sends is its own transaction.
 public final class PostgresConnectionCache: Sendable {

@@ -15,7 +15,7 @@ struct AcknowledgeStep {
         let applied: [Bool]
         let tally = JobQueue.RunTally(
             itemsDone: ledger.report.itemsDone, itemsFailed: ledger.report.itemsFailed,
-            durationMilliseconds: Int(ledger.start.duration(to: ledger.clock.now).milliseconds), usage: await ledger.usage(), alerts: alerts)
+            durationMilliseconds: Int(ledger.start.duration(to: ledger.clock.now).milliseconds), usage: ledger.usage(), alerts: alerts)
         let sent = ledger.clock.now
         do {
             let answer: JobQueue.Acknowledged
@@ -28,7 +28,7 @@ struct AcknowledgeStep {
             applied = answer.applied
             ledger.alertEvents.formUnion(answer.alertEvents)
         } catch {
-            _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
+            _ = ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return false
         }
         ledger.logger.trace("redis request", metadata: ["op": next == nil ? "acknowledge" : "acknowledge+claim", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])

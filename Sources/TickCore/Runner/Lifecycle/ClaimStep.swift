@@ -28,7 +28,7 @@ struct ClaimStep {
         do {
             claim = try await queue.claim(request(ledger, batch: ledger.options.batch), deadline: ledger.workDeadline)
         } catch {
-            _ = await ledger.fail(error, reason: RunExitReason(redisFailure: error))
+            _ = ledger.fail(error, reason: RunExitReason(redisFailure: error))
             return nil
         }
         ledger.logger.trace("redis request", metadata: ["op": "claim", "ms": "\(Int(sent.duration(to: ledger.clock.now).milliseconds))"])

@@ -4,14 +4,14 @@ import Logging
 /// in a run that prunes, in the same statement as step 8's first (``CheckpointRecording/finishRun(_:report:thenPrune:limit:)``).
 struct ReportStep {
     /// The finished report: the exit reason (interrupted, budget, completed) and the run's usage and duration.
-    func conclude(stoppedEarly: Bool, _ ledger: inout RunLedger) async -> RunReport {
+    func conclude(stoppedEarly: Bool, _ ledger: inout RunLedger) -> RunReport {
         if Task.isCancelled {
             ledger.report.exitReason = .interrupted
             ledger.report.exitCode = Int(TickExitCode.interrupted.rawValue)
         } else if stoppedEarly {
             ledger.report.exitReason = .budget
         }
-        return await ledger.finish()
+        return ledger.finish()
     }
 
     /// Records `report` in PostgreSQL (a failure is logged, not fatal); returns the prune's outcome when `prune` asked

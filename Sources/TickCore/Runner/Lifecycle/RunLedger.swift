@@ -35,10 +35,10 @@ struct RunLedger {
     }
 
     /// The run's own Redis usage so far.
-    func usage() async -> RedisUsage { meter.usage }
+    func usage() -> RedisUsage { meter.usage }
 
     /// The report with the run's Redis usage and duration.
-    func finish() async -> RunReport {
+    func finish() -> RunReport {
         var report = self.report
         let usage = meter.usage
         report.redisRequests = usage.requests
@@ -50,12 +50,12 @@ struct RunLedger {
     }
 
     /// Ends the run early because of `error`: its exit code and message go in the report.
-    mutating func fail(_ error: any TickError, reason: RunExitReason) async -> RunReport {
+    mutating func fail(_ error: any TickError, reason: RunExitReason) -> RunReport {
         report.exitReason = reason
         report.exitCode = Int(error.exitCode.rawValue)
         report.error = error.description
         logger.error("run stopped", metadata: ["reason": "\(reason.rawValue)", "error": "\(error.description)"])
-        return await finish()
+        return finish()
     }
 
     /// Hands jobs back at once (attempts not counted) in one request; counts those released.

@@ -84,7 +84,7 @@ struct StartStep {
     private func handBack(_ claim: JobQueue.Claim, _ error: PostgresError, _ ledger: inout RunLedger) async -> Started? {
         await ledger.handBack(claim.jobs)
         let reason: RunExitReason = error.exitCode == .schemaMismatch ? .schemaMismatch : .postgresUnavailable
-        _ = await ledger.fail(error, reason: reason)
+        _ = ledger.fail(error, reason: reason)
         return nil
     }
 }
