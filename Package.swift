@@ -131,6 +131,12 @@ let package = Package(
         .target(name: "TickTestSupport", dependencies: ["TickCore"], swiftSettings: strictSettings),
         // Pure logic, no servers.
         .testTarget(name: "TickCoreTests", dependencies: ["TickCore"], swiftSettings: strictSettings),
+        // The command tree's parsing, in process (the cron path against the full tree).
+        .testTarget(
+            name: "TickCommandsTests",
+            dependencies: ["TickCommands", "TickCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
         // The run's lifecycle against the fakes: no services, a few seconds.
         .testTarget(
             name: "RunnerTests",

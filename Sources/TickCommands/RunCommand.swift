@@ -13,6 +13,9 @@ import Darwin
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
+        // Only read when `run` is the root, as on the cron path (CronPath): there it names the usage `tick run`
+        // and skips ArgumentParser's look for `--generate-completion-script`, which CronPath leaves to the full tree.
+        _superCommandName: "tick",
         abstract: "Claim a batch of jobs, work through their items within the budget, record progress, exit.",
         discussion: """
             Prints one JSON summary line on stdout; logs go to stderr. An idle run (nothing ready) costs one \

@@ -9,7 +9,12 @@ import Glibc
 public enum TickMain {
     /// Runs `tick` with the process's arguments and exits with the subcommand's exit code.
     public static func run() async {
-        rejectUnknownCommand()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let command = CronPath.parse(arguments) {
+            do { try await command.run() } catch { Tick.exit(withError: error) }
+            return
+        }
+        rejectUnknownCommand(arguments)
         await Tick.main()
     }
 
@@ -27,8 +32,7 @@ public enum TickMain {
     }
 
     /// Exits 64 naming the known commands when the first argument is not one (`tick bogus`).
-    static func rejectUnknownCommand() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+    static func rejectUnknownCommand(_ arguments: [String]) {
         guard let message = UnknownCommand.message(for: arguments, known: UnknownCommand.names(of: Tick.self)) else { return }
         printError(message)
         exit(TickExitCode.usage.rawValue)

@@ -26,19 +26,25 @@ struct LuaPrelude: Sendable {
         self.definitions = definitions
     }
 
-    /// The definitions `body` needs, in their order.
+    /// The definitions `body` needs, in their order: one pass over the definitions, last to first, with the
+    /// set of words the body and the definitions kept so far use.
     func needed(by body: String) -> String {
-        var texts: [[UInt8]] = [Array(body.utf8)]
+        var used = Self.words(in: Array(body.utf8)[...])
         var kept = [Bool](repeating: false, count: definitions.count)
         for index in definitions.indices.reversed() {
             let definition = definitions[index]
-            guard definition.names.contains(where: { name in name == [UInt8(ascii: "p")] || texts.contains { Self.mentions($0, name) } }) else { continue }
+            guard definition.names.contains(where: { $0 == [UInt8(ascii: "p")] || used.contains($0) }) else { continue }
             kept[index] = true
-            texts.append(definition.source)
+            used.formUnion(Self.words(in: definition.source[...]))
         }
         var out: [UInt8] = []
         for index in definitions.indices where kept[index] { out += definitions[index].source }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The whole words of `text`: its longest runs of word bytes (letters, digits, `_`, any non-ASCII byte).
+    static func words(in text: ArraySlice<UInt8>) -> Set<[UInt8]> {
+        Set(text.split(omittingEmptySubsequences: true) { !isWordByte($0) }.map(Array.init))
     }
 
     /// `local function name(` → `[name]`; `local a, b = ...` → `[a, b]`.
@@ -50,22 +56,6 @@ struct LuaPrelude: Sendable {
             return [Array(rest.prefix { $0 != UInt8(ascii: "(") })]
         }
         return rest.prefix { $0 != UInt8(ascii: "=") }.split(separator: UInt8(ascii: ",")).map { Array($0.filter { $0 != UInt8(ascii: " ") }) }
-    }
-
-    /// Whether `name` appears in `text` as a whole word.
-    static func mentions(_ text: [UInt8], _ name: [UInt8]) -> Bool {
-        guard let first = name.first, name.count <= text.count else { return false }
-        var index = 0
-        let last = text.count - name.count
-        while index <= last {
-            if text[index] == first, !isWordByte(index > 0 ? text[index - 1] : nil),
-                !isWordByte(index + name.count < text.count ? text[index + name.count] : nil), text[index..<(index + name.count)].elementsEqual(name)
-            {
-                return true
-            }
-            index += 1
-        }
-        return false
     }
 
     private static func isWordByte(_ byte: UInt8?) -> Bool {
