@@ -18,7 +18,7 @@ enum UpstashWire {
             out.append(UInt8(ascii: "["))
             for (a, argument) in command.arguments.enumerated() {
                 if a > 0 { out.append(UInt8(ascii: ",")) }
-                guard String(validating: argument.bytes, as: UTF8.self) != nil else {
+                guard isUTF8(argument.bytes) else {
                     return .failure(InvalidArgument(command: c, argument: a))
                 }
                 JSONText.appendQuoted(argument.bytes, to: &out)
@@ -27,6 +27,11 @@ enum UpstashWire {
         }
         if nested { out.append(UInt8(ascii: "]")) }
         return .success(out)
+    }
+
+    /// Whether `bytes` are valid UTF-8, without building a `String` when they are ASCII (nearly every argument).
+    static func isUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 } || String(validating: bytes, as: UTF8.self) != nil
     }
 
     struct InvalidArgument: Error {

@@ -384,16 +384,24 @@ extension CheckpointStore {
     /// result of the highest item done.
     static func jobRows(items: [ItemRecord], finals: [FinalState], progress: [JobProgress]) -> [(String, JobRow)] {
         var order: [String] = []
-        var jobs: [String: JobRow] = [:]
+        var rows: [JobRow] = []
+        var positions: [String: Int] = [:]
+        var last: (id: String, at: Int)?
+        // One look-up per record at most: a job's records usually come one after another.
         func touch(_ id: String, fence: Int64, _ change: (inout JobRow) -> Void) {
-            if jobs[id] == nil {
+            let at: Int
+            if let last, last.id == id {
+                at = last.at
+            } else if let known = positions[id] {
+                at = known
+            } else {
+                at = rows.count
+                positions[id] = at
                 order.append(id)
-                jobs[id] = JobRow(fence: fence)
+                rows.append(JobRow(fence: fence))
             }
-            if var row = jobs[id] {
-                change(&row)
-                jobs[id] = row
-            }
+            last = (id, at)
+            change(&rows[at])
         }
         for item in items {
             touch(item.jobID, fence: item.fence) { job in
@@ -414,6 +422,6 @@ extension CheckpointStore {
                 job.message = update.message
             }
         }
-        return order.compactMap { id in jobs[id].map { (id, $0) } }
+        return Array(zip(order, rows))
     }
 }
