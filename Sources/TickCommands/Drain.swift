@@ -105,12 +105,17 @@ struct Drain: Sendable {
         let (deep, deepening) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await withTaskGroup(of: Void.self) { chains in
             chains.addTask {
-                await chain(board: board, baton: baton, deepening: baton == nil ? nil : deepening)
+                await chain(runner, board: board, baton: baton, deepening: baton == nil ? nil : deepening)
                 deepening.finish()
             }
             // The other chains start once the first has found the backlog deep: a short drain costs no more requests.
+            // Each has a Redis connection of its own, so one chain's claim never waits behind another's.
             for await _ in deep {
-                for _ in 1..<runsInFlight { chains.addTask { await chain(board: board, baton: baton, deepening: nil) } }
+                for _ in 1..<runsInFlight {
+                    var own = runner
+                    own.queue = runner.queue.overOwnConnection()
+                    chains.addTask { [own] in await chain(own, board: board, baton: baton, deepening: nil) }
+                }
                 break
             }
         }
@@ -119,7 +124,7 @@ struct Drain: Sendable {
 
     /// One chain of runs, until the queue is empty for it, a limit, a failure or a signal; `deepening` is told when
     /// a run claimed a full batch for the next one.
-    private func chain(board: Board, baton: ExecutionBaton?, deepening: AsyncStream<Void>.Continuation?) async {
+    private func chain(_ runner: TickRunner, board: Board, baton: ExecutionBaton?, deepening: AsyncStream<Void>.Continuation?) async {
         var held: JobQueue.Claim?
         var asked = options.batch  // what the claim of the run about to start asked for
         await withTaskGroup(of: Void.self) { endings in
@@ -141,11 +146,11 @@ struct Drain: Sendable {
                 asked = nextAsk
             }
         }
-        if let held, !held.jobs.isEmpty { await handBack(held) }
+        if let held, !held.jobs.isEmpty { await handBack(held, runner: runner) }
     }
 
     /// Hands back a batch claimed for a run that did not happen (attempts not counted), in one request.
-    private func handBack(_ claim: JobQueue.Claim) async {
+    private func handBack(_ claim: JobQueue.Claim, runner: TickRunner) async {
         let releases = claim.jobs.map { JobQueue.Acknowledgement(job: $0, outcome: .release) }
         do {
             _ = try await runner.queue.acknowledge(

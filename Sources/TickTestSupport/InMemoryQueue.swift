@@ -214,6 +214,9 @@ public actor InMemoryQueue: JobQueueing {
         return Set(ids.filter { records[$0] == nil })
     }
 
+    /// This queue: in memory there is no connection to wait behind.
+    public nonisolated func overOwnConnection() -> any JobQueueing { self }
+
     /// Removes a job's record, as retention does to an old dead letter or cancelled job.
     public func remove(_ id: String) { records[id] = nil }
 

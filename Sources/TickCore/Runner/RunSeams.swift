@@ -26,6 +26,9 @@ public protocol JobQueueing: Sendable {
     func usage() async -> RedisUsage
     /// Of `ids`, those with no job in Redis any more (removed by retention), in one request.
     func missing(_ ids: [String]) async throws(UpstashError) -> Set<String>
+    /// The same queue over a connection of its own, so its requests never wait behind this one's: what each further
+    /// run in flight of `tick drain` claims and acknowledges through.
+    func overOwnConnection() -> any JobQueueing
 }
 
 /// Where the lifecycle meets PostgreSQL during one run: ``CheckpointStore`` on its connection's own thread
@@ -94,4 +97,13 @@ extension JobQueueing {
 
 extension JobQueue: JobQueueing {
     public func usage() async -> RedisUsage { client.usage }
+
+    /// The same queue (prefix, retention) over a client of its own: its own curl handle, thread and keep-alive
+    /// connection. This queue itself if libcurl cannot make another handle.
+    public func overOwnConnection() -> any JobQueueing {
+        guard let own = try? UpstashClient(configuration: client.configuration) else { return self }
+        var queue = JobQueue(client: own, prefix: prefix)
+        queue.retention = retention
+        return queue
+    }
 }

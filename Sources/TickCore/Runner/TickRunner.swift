@@ -12,8 +12,9 @@ import Logging
 /// final commit, record the run (beside the next run in a drain, ``link(_:chain:)``). An idle run (nothing ready) is
 /// one Redis request and opens no PostgreSQL connection, so it writes no runs row.
 public struct TickRunner: Sendable {
-    /// The queue the run claims from and acknowledges to.
-    public let queue: any JobQueueing
+    /// The queue the run claims from and acknowledges to (a drain's further runs in flight each have their own
+    /// connection to it, ``JobQueueing/overOwnConnection()``).
+    public var queue: any JobQueueing
     /// Opens the run's checkpoint store (only when jobs were claimed) and takes it back after.
     public let checkpoints: any CheckpointConnecting
     /// The handlers jobs may name.
