@@ -30,7 +30,7 @@ struct DrainCommand: AsyncParsableCommand {
     var maxBatch: Int?
     @Option(
         name: .long,
-        help: "Runs in flight while the backlog is deep: one works its items while the next claims and starts and the one before commits (default 2; 1 for one run at a time).")
+        help: "Runs in flight while the backlog is deep: one works its items while the next claims and starts and the one before commits (default 2; 1 for one run at a time; 3 helps a fixed --max-batch against a far Redis).")
     var runsInFlight: Int = 2
 
     func validate() throws {
