@@ -2,9 +2,9 @@ import ArgumentParser
 
 /// The path cron takes every minute, `tick run [options]`, parsed against `RunCommand` alone.
 ///
-/// Parsing against the whole tree (19 subcommands) makes ArgumentParser reflect over every command's options
-/// several times, and the unknown-command check reads every command's configuration: about half of an idle
-/// run's own CPU before anything is sent (docs/benchmarks.md). `tick run` with options that `RunCommand`
+/// Parsing against the whole tree (19 subcommands) makes ArgumentParser reflect over the commands' options several
+/// times and probe for a completion-script request, and the unknown-command check reads every command's
+/// configuration: the largest share of an idle run's own work before anything is sent (docs/benchmarks.md). `tick run` with options that `RunCommand`
 /// accepts is parsed here; anything else (help, version, completion scripts, a parse error) returns `nil` and
 /// goes through the full tree, which prints the usual help and messages.
 enum CronPath {
