@@ -156,14 +156,16 @@ public actor UpstashClient {
             if let syncToken { headers.append("upstash-sync-token: \(syncToken)") }
             let request = HTTPRequest(method: .post, url: configuration.url + path, headers: headers, body: body, connectTimeout: min(configuration.connectTimeout, timeout), totalTimeout: timeout)
             // The client's total, and the run's own count (``RedisUsageMeter/current``) when the caller has one.
-            for meter in [counters, RedisUsageMeter.current].compactMap({ $0 }) { meter.request(commands: commands, bytesSent: body.count) }
+            counters.request(commands: commands, bytesSent: body.count)
+            RedisUsageMeter.current?.request(commands: commands, bytesSent: body.count)
 
             let failure: UpstashError
             var retryable: Bool
             var retryAfter: Duration?
             do {
                 let response = try handle.perform(request)
-                for meter in [counters, RedisUsageMeter.current].compactMap({ $0 }) { meter.received(response.body.count) }
+                counters.received(response.body.count)
+                RedisUsageMeter.current?.received(response.body.count)
                 if let token = response.headers["upstash-sync-token"], !token.isEmpty { syncToken = token }
                 switch response.status {
                 case 200:
